@@ -1,0 +1,125 @@
+// Command demo serves a small API whose roadmap is declared with roadmap:
+// planned, beta, live, deprecated and removed routes gated by OpenFeature
+// flags read from a flagd-format flag file, evaluated in process.
+//
+// Usage:
+//
+//	go run ./cmd/demo [-addr 127.0.0.1:8080] [-flags flags.json]
+//
+// Without -flags the demo writes its embedded flag file to a temporary
+// directory and logs its path; edit that file (or pass your own with -flags)
+// and the next request sees the change, without a restart.
+package main
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	flagd "github.com/open-feature/go-sdk-contrib/providers/flagd/pkg"
+	"github.com/open-feature/go-sdk/openfeature"
+)
+
+//go:embed flags.json
+var defaultFlags []byte
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, nil); err != nil {
+		fmt.Fprintln(os.Stderr, "demo:", err)
+		os.Exit(1)
+	}
+}
+
+// run parses args, starts the flag provider and serves until ctx is done. If
+// ready is not nil, the listening address is sent on it once serving.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, ready chan<- string) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+	flagsPath := fs.String("flags", "", "flagd-format flag file (default: the embedded demo flags, written to a temp file)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(stdout, nil))
+
+	path := *flagsPath
+	if path == "" {
+		dir, err := os.MkdirTemp("", "roadmap-demo-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		path = filepath.Join(dir, "flags.json")
+		if err := os.WriteFile(path, defaultFlags, 0o644); err != nil {
+			return err
+		}
+	} else if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("-flags %s: %w", path, err)
+	}
+	logger.Info("reading flags", "path", path)
+
+	provider, err := flagd.NewProvider(flagd.WithFileResolver(), flagd.WithOfflineFilePath(path))
+	if err != nil {
+		return fmt.Errorf("flag provider: %w", err)
+	}
+	domain := "roadmap-demo"
+	if err := openfeature.SetNamedProviderAndWait(domain, provider); err != nil {
+		return fmt.Errorf("flag provider for %s: %w", path, err)
+	}
+	defer openfeature.Shutdown()
+	client := openfeature.NewClient(domain)
+
+	handler, cleanup, err := newServer(deps{Flags: client, Logger: logger})
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	logger.Info("serving", "addr", ln.Addr().String())
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

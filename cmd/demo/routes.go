@@ -1,0 +1,81 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/roadmap-go/roadmap/router"
+)
+
+// Dates of the deprecated v0 API, fixed so that the demo's answers are
+// reproducible: deprecated since 2026-01-01, sunset on 2030-01-01.
+var (
+	v0Deprecation = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	v0Sunset      = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// routes is the demo's whole API, declared in one place.
+func routes() []router.Route {
+	return []router.Route{
+		{
+			Method: http.MethodPut, Pattern: "/api/reports/export", Stage: router.Planned,
+			Flag: "reports-export", Name: "Report export", Available: "v2.0",
+			Handler: http.HandlerFunc(exportReport), OperationID: "exportReport",
+		},
+		{Method: http.MethodGet, Pattern: "/api/feature", Stage: router.Live, Handler: http.HandlerFunc(getFeature), OperationID: "getFeature"},
+		{Method: http.MethodPost, Pattern: "/api/feature", Stage: router.Live, Handler: http.HandlerFunc(createFeature), OperationID: "createFeature"},
+		{Method: http.MethodPut, Pattern: "/api/feature", Stage: router.Planned, Flag: "feature-write", Handler: http.HandlerFunc(writeFeature), OperationID: "replaceFeature"},
+		{Method: http.MethodDelete, Pattern: "/api/feature", Stage: router.Planned, Flag: "feature-write", Handler: http.HandlerFunc(writeFeature), OperationID: "deleteFeature"},
+		{Method: http.MethodGet, Pattern: "/api/users/{id}", Stage: router.Live, Name: "Get user", Handler: http.HandlerFunc(getUser), OperationID: "getUser"},
+		{Method: http.MethodPut, Pattern: "/api/users/{id}", Stage: router.Live, Name: "Replace user", Handler: http.HandlerFunc(putUser), OperationID: "replaceUser"},
+		{
+			Method: http.MethodPatch, Pattern: "/api/users/{id}", Stage: router.Beta,
+			Flag: "users-patch", Name: "Partial user update", Available: "v1.5",
+			Handler: http.HandlerFunc(patchUser), OperationID: "patchUser",
+		},
+		{
+			Method: http.MethodGet, Pattern: "/api/v0/users/{id}", Stage: router.Deprecated,
+			Name: "Get user (v0)", Handler: http.HandlerFunc(getUser), OperationID: "getUserV0",
+			Deprecation: v0Deprecation, Sunset: v0Sunset,
+			Docs: "https://example.com/docs/migrate-v0", Successor: "/api/users/{id}",
+		},
+		{Method: http.MethodGet, Pattern: "/api/v0/reports", Stage: router.Removed, Name: "Reports (v0)", OperationID: "listReportsV0"},
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func exportReport(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusAccepted, map[string]string{"job": "export-1", "status": "queued", "href": "/api/reports/export/jobs/export-1"})
+}
+
+func getFeature(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"feature": "demo", "state": "on"})
+}
+
+func createFeature(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusCreated, map[string]string{"feature": "demo", "result": "created"})
+}
+
+func writeFeature(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"feature": "demo", "result": r.Method + " applied"})
+}
+
+func getUser(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"id": chi.URLParam(r, "id"), "name": "Ada"})
+}
+
+func putUser(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"id": chi.URLParam(r, "id"), "result": "replaced"})
+}
+
+func patchUser(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"id": chi.URLParam(r, "id"), "result": "patched"})
+}

@@ -1,0 +1,79 @@
+package flags
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/open-feature/go-sdk/openfeature"
+)
+
+// ContextFunc derives the OpenFeature evaluation context (targeting key and
+// attributes) from a request. It runs only when a flag must actually be
+// evaluated for the request, never for live routes or cached static flags.
+//
+// A ContextFunc must not modify the request and must be safe for concurrent
+// use. Returning a context with no targeting key is fine: the request is then
+// evaluated anonymously, and a percentage rollout answers off.
+type ContextFunc func(r *http.Request) openfeature.EvaluationContext
+
+// Anonymous is the ContextFunc used when none is configured: it returns an
+// empty evaluation context (no targeting key, no attributes).
+func Anonymous(*http.Request) openfeature.EvaluationContext {
+	return openfeature.EvaluationContext{}
+}
+
+// FromHeader returns a ContextFunc that takes the targeting key from the
+// request header name, e.g. "X-User-ID".
+//
+// Use it behind a gateway or auth proxy that sets the header itself from an
+// authenticated identity and strips it from client requests. A header that a
+// client can set is untrusted: anyone can claim any key and so pick their
+// percentage bucket or named-user rule.
+func FromHeader(name string) ContextFunc {
+	name = http.CanonicalHeaderKey(name)
+	return func(r *http.Request) openfeature.EvaluationContext {
+		return keyed(r.Header.Get(name))
+	}
+}
+
+// FromCookie returns a ContextFunc that takes the targeting key from the
+// cookie name, e.g. an anonymous visitor id, so that percentage rollouts stay
+// sticky per browser. Like a header, a cookie is chosen by the client: use it
+// for stickiness, not for access control.
+func FromCookie(name string) ContextFunc {
+	return func(r *http.Request) openfeature.EvaluationContext {
+		c, err := r.Cookie(name)
+		if err != nil {
+			return openfeature.EvaluationContext{}
+		}
+		return keyed(c.Value)
+	}
+}
+
+// FromContextValue returns a ContextFunc that takes the targeting key from
+// the request context value stored under key, typically by the application's
+// authentication middleware. The value may be a string, a fmt.Stringer or an
+// [openfeature.EvaluationContext] (used whole, attributes included).
+//
+// This is the right choice when users are authenticated: the key is the
+// verified identity, which the client cannot choose.
+func FromContextValue(key any) ContextFunc {
+	return func(r *http.Request) openfeature.EvaluationContext {
+		switch v := r.Context().Value(key).(type) {
+		case string:
+			return keyed(v)
+		case openfeature.EvaluationContext:
+			return v
+		case fmt.Stringer:
+			return keyed(v.String())
+		}
+		return openfeature.EvaluationContext{}
+	}
+}
+
+func keyed(key string) openfeature.EvaluationContext {
+	if key == "" {
+		return openfeature.EvaluationContext{}
+	}
+	return openfeature.NewEvaluationContext(key, nil)
+}

@@ -1,0 +1,302 @@
+package flags
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/open-feature/go-sdk/openfeature"
+)
+
+// Error codes the [Gate] reports besides the OpenFeature ones. A failed
+// evaluation always resolves to off.
+const (
+	// TimeoutCode means the evaluation did not finish within [Options.Timeout].
+	TimeoutCode openfeature.ErrorCode = "TIMEOUT"
+	// CanceledCode means the request's context was done before or during the
+	// evaluation (typically: the client went away).
+	CanceledCode openfeature.ErrorCode = "CONTEXT_CANCELED"
+	// PanicCode means the provider panicked; the panic was recovered.
+	PanicCode openfeature.ErrorCode = "PROVIDER_PANIC"
+)
+
+// DefaultTimeout bounds one flag evaluation when [Options.Timeout] is zero.
+const DefaultTimeout = 200 * time.Millisecond
+
+// Options configures a [Gate]. The zero value means: [DefaultTimeout],
+// slog.Default() for logs, and caching of static decisions when the evaluator
+// reports provider events.
+type Options struct {
+	// Timeout bounds each evaluation that is not answered from the cache.
+	// Zero means DefaultTimeout; a negative value disables the bound, so the
+	// evaluation runs on the request's goroutine with no extra cost.
+	Timeout time.Duration
+	// Logger receives evaluation failures (once per flag and error code
+	// until the flag recovers) and cache invalidations. Nil means
+	// slog.Default().
+	Logger *slog.Logger
+	// NoCache disables the cache of static decisions: every request then
+	// evaluates its flag.
+	NoCache bool
+	// Observer, if set, is told about every decision. It must be fast and
+	// safe for concurrent use: it runs on the request path.
+	Observer Observer
+}
+
+// Observer is told about every decision a [Gate] makes, for metrics.
+type Observer interface {
+	// ObserveDecision reports the decision for flag and how long the
+	// evaluation took (zero when the decision came from the cache).
+	ObserveDecision(flag string, d Decision, took time.Duration)
+}
+
+// Decision is the outcome of one flag evaluation.
+type Decision struct {
+	// On reports whether the flag evaluated to true without error.
+	On bool
+	// Reason is the provider's resolution reason (STATIC, TARGETING_MATCH,
+	// SPLIT, ERROR, ...).
+	Reason openfeature.Reason
+	// ErrorCode is empty on success. On failure On is false: the gate
+	// fails closed.
+	ErrorCode openfeature.ErrorCode
+	// Variant is the provider's variant name, if any.
+	Variant string
+	// Cached reports that the decision came from the cache of static flags.
+	Cached bool
+}
+
+// Failed reports whether the evaluation failed (and so resolved to off).
+func (d Decision) Failed() bool { return d.ErrorCode != "" }
+
+// Gate evaluates boolean flags fail-closed: any problem (provider not ready,
+// flag missing, wrong type, provider error or panic, timeout, cancelled
+// context) resolves to off and is logged, never returned to the caller.
+//
+// Decisions whose reason is STATIC (the flag has no targeting) are cached
+// until the provider reports a configuration change, readiness, error or
+// staleness, so the common case costs one atomic load and a map lookup. A
+// decision that was being computed while such an event arrived is never
+// cached.
+//
+// A Gate is safe for concurrent use. Call [Gate.Close] to unsubscribe from
+// provider events.
+type Gate struct {
+	ev      Evaluator
+	timeout time.Duration
+	log     *slog.Logger
+	obs     Observer
+
+	events   eventSource // nil when not subscribed
+	onEvent  func(openfeature.EventDetails)
+	cacheOn  bool
+	mu       sync.Mutex // serialises cache writers
+	cache    atomic.Pointer[cacheSnapshot]
+	failures sync.Map // flag -> openfeature.ErrorCode last logged
+	closed   atomic.Bool
+}
+
+type cacheSnapshot struct {
+	gen uint64
+	m   map[string]Decision
+}
+
+var invalidatingEvents = [...]openfeature.EventType{
+	openfeature.ProviderConfigChange,
+	openfeature.ProviderReady,
+	openfeature.ProviderError,
+	openfeature.ProviderStale,
+}
+
+// NewGate returns a Gate that evaluates flags with ev. It panics if ev is nil.
+func NewGate(ev Evaluator, opts Options) *Gate {
+	if ev == nil {
+		panic("flags: NewGate with nil Evaluator")
+	}
+	g := &Gate{ev: ev, timeout: opts.Timeout, log: opts.Logger, obs: opts.Observer}
+	if g.timeout == 0 {
+		g.timeout = DefaultTimeout
+	}
+	if g.log == nil {
+		g.log = slog.Default()
+	}
+	g.cache.Store(&cacheSnapshot{})
+	if src, ok := ev.(eventSource); ok && !opts.NoCache {
+		g.events = src
+		g.cacheOn = true
+		g.onEvent = func(d openfeature.EventDetails) { g.Invalidate() }
+		for _, t := range invalidatingEvents {
+			src.AddHandler(t, &g.onEvent)
+		}
+	}
+	return g
+}
+
+// Close unsubscribes the Gate from provider events and turns its cache off.
+// The Gate still evaluates flags afterwards. Close is idempotent.
+func (g *Gate) Close() {
+	if g.closed.Swap(true) || g.events == nil {
+		return
+	}
+	for _, t := range invalidatingEvents {
+		g.events.RemoveHandler(t, &g.onEvent)
+	}
+	g.Invalidate()
+}
+
+// Invalidate drops every cached decision. The Gate calls it on provider
+// events; call it yourself if your provider changes flags without emitting
+// PROVIDER_CONFIGURATION_CHANGED.
+func (g *Gate) Invalidate() {
+	g.mu.Lock()
+	old := g.cache.Load()
+	g.cache.Store(&cacheSnapshot{gen: old.gen + 1})
+	g.mu.Unlock()
+}
+
+// Cached returns the cached decision for flag, if there is one. It allocates
+// nothing; callers use it to skip building an evaluation context.
+func (g *Gate) Cached(flag string) (Decision, bool) {
+	d, ok := g.cache.Load().m[flag]
+	if ok && g.obs != nil {
+		g.obs.ObserveDecision(flag, d, 0)
+	}
+	return d, ok
+}
+
+// Evaluate returns the decision for flag in evaluation context ec, from the
+// cache when the flag is static. It never panics and never returns an error:
+// failures resolve to off and are reported in Decision.ErrorCode.
+func (g *Gate) Evaluate(ctx context.Context, flag string, ec openfeature.EvaluationContext) Decision {
+	if d, ok := g.Cached(flag); ok {
+		return d
+	}
+	snap := g.cache.Load()
+	start := time.Now()
+	d := g.resolve(ctx, flag, ec)
+	if g.obs != nil {
+		g.obs.ObserveDecision(flag, d, time.Since(start))
+	}
+	if d.Failed() {
+		g.logFailure(flag, d)
+		return d
+	}
+	g.recovered(flag)
+	if g.cacheOn && d.Reason == openfeature.StaticReason && !g.closed.Load() {
+		g.store(snap.gen, flag, d)
+	}
+	return d
+}
+
+// store caches d for flag unless an event invalidated the cache since the
+// evaluation started (generation gen).
+func (g *Gate) store(gen uint64, flag string, d Decision) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	cur := g.cache.Load()
+	if cur.gen != gen {
+		return
+	}
+	m := make(map[string]Decision, len(cur.m)+1)
+	for k, v := range cur.m {
+		m[k] = v
+	}
+	d.Cached = true
+	m[flag] = d
+	g.cache.Store(&cacheSnapshot{gen: gen, m: m})
+}
+
+// Ready reports whether the evaluator's provider is ready, with the reason
+// when it is not. Evaluators that do not report a state are taken as ready.
+func (g *Gate) Ready() (bool, string) {
+	s, ok := g.ev.(stateSource)
+	if !ok {
+		return true, ""
+	}
+	switch st := s.State(); st {
+	case openfeature.ReadyState:
+		return true, ""
+	default:
+		return false, fmt.Sprintf("flag provider state is %s", st)
+	}
+}
+
+type evalResult struct {
+	d   openfeature.BooleanEvaluationDetails
+	err error
+	pan bool
+}
+
+func (g *Gate) resolve(ctx context.Context, flag string, ec openfeature.EvaluationContext) Decision {
+	if ctx.Err() != nil {
+		return Decision{Reason: openfeature.ErrorReason, ErrorCode: CanceledCode}
+	}
+	var r evalResult
+	if g.timeout < 0 {
+		r = g.call(ctx, flag, ec)
+	} else {
+		tctx, cancel := context.WithTimeout(ctx, g.timeout)
+		ch := make(chan evalResult, 1)
+		go func() { ch <- g.call(tctx, flag, ec) }()
+		select {
+		case r = <-ch:
+			cancel()
+		case <-tctx.Done():
+			cancel()
+			if ctx.Err() != nil {
+				return Decision{Reason: openfeature.ErrorReason, ErrorCode: CanceledCode}
+			}
+			return Decision{Reason: openfeature.ErrorReason, ErrorCode: TimeoutCode}
+		}
+	}
+	switch {
+	case r.pan:
+		return Decision{Reason: openfeature.ErrorReason, ErrorCode: PanicCode}
+	case r.d.ErrorCode != "":
+		return Decision{Reason: openfeature.ErrorReason, ErrorCode: r.d.ErrorCode, Variant: r.d.Variant}
+	case r.err != nil || r.d.Reason == openfeature.ErrorReason:
+		return Decision{Reason: openfeature.ErrorReason, ErrorCode: openfeature.GeneralCode}
+	}
+	return Decision{On: r.d.Value, Reason: r.d.Reason, Variant: r.d.Variant}
+}
+
+// call runs the evaluator, turning a panic into a failed result.
+func (g *Gate) call(ctx context.Context, flag string, ec openfeature.EvaluationContext) (r evalResult) {
+	defer func() {
+		if p := recover(); p != nil {
+			r = evalResult{pan: true}
+		}
+	}()
+	r.d, r.err = g.ev.BooleanValueDetails(ctx, flag, false, ec)
+	return r
+}
+
+// logFailure logs a failed evaluation once per flag and error code, so a
+// provider outage does not write a line per request.
+func (g *Gate) logFailure(flag string, d Decision) {
+	if prev, ok := g.failures.Load(flag); ok && prev.(openfeature.ErrorCode) == d.ErrorCode {
+		return
+	}
+	if prev, loaded := g.failures.Swap(flag, d.ErrorCode); loaded && prev.(openfeature.ErrorCode) == d.ErrorCode {
+		return
+	}
+	g.log.Warn("flag evaluation failed; failing closed", "flag", flag, "code", string(d.ErrorCode))
+}
+
+// recovered clears the failure record of flag, logging the recovery once.
+func (g *Gate) recovered(flag string) {
+	if _, ok := g.failures.Load(flag); !ok {
+		return
+	}
+	if prev, loaded := g.failures.LoadAndDelete(flag); loaded {
+		g.log.Info("flag evaluation recovered", "flag", flag, "after", string(prev.(openfeature.ErrorCode)))
+	}
+}
+
+// ErrNilEvaluator is returned by constructors that need flags when none were
+// given.
+var ErrNilEvaluator = errors.New("flags: no Evaluator")

@@ -1,0 +1,43 @@
+package router
+
+import (
+	"net/http"
+)
+
+// preview serves a route's Example to clients that ask for it with
+// "Roadmap-Preview: example", and the off answer to everyone else.
+type preview struct {
+	status int
+	ctype  []string
+	body   []byte
+	off    http.Handler
+}
+
+var exampleTrue = []string{"true"}
+
+func newPreview(ex *Example, off http.Handler) *preview {
+	p := &preview{status: ex.Status, ctype: []string{ex.ContentType}, body: append([]byte(nil), ex.Body...), off: off}
+	if p.status == 0 {
+		p.status = http.StatusOK
+	}
+	if ex.ContentType == "" {
+		p.ctype = []string{"application/json"}
+	}
+	return p
+}
+
+func (p *preview) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get(PreviewHeader) != "example" {
+		p.off.ServeHTTP(w, r)
+		return
+	}
+	h := w.Header()
+	h["Content-Type"] = p.ctype
+	h[ExampleHeader] = exampleTrue
+	h["Cache-Control"] = noStore
+	h["Vary"] = append(h["Vary"], PreviewHeader)
+	w.WriteHeader(p.status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(p.body)
+	}
+}

@@ -1,0 +1,121 @@
+package router
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/roadmap-go/roadmap/flags"
+)
+
+// Route declares one operation, one method on one chi pattern, with its
+// lifecycle stage. Routes are plain data: build a []Route literal and pass it
+// to [New], which validates the whole table at once.
+//
+// Each method on a pattern is its own Route, so a path can serve GET and POST
+// while PUT and DELETE are still planned.
+type Route struct {
+	// Method is the HTTP method, in upper case, e.g. http.MethodGet.
+	// A GET route also answers HEAD unless HEAD is declared separately.
+	Method string
+	// Pattern is a chi routing pattern relative to where the router is
+	// mounted, e.g. "/api/users/{id}".
+	Pattern string
+	// Stage is the lifecycle stage. The zero value is Planned.
+	Stage Stage
+	// Flag is the OpenFeature boolean flag key that switches a Planned or
+	// Beta route on for a request. Required for Beta routes; ignored for
+	// Live, Deprecated and Removed ones.
+	Flag string
+	// Handler serves the route when it is on. Required for Beta, Live and
+	// Deprecated routes; optional for Planned ones (with a Flag or LiveFrom
+	// to switch it on); not allowed for Removed ones.
+	Handler http.Handler
+
+	// Name is a short human name, e.g. "Report export", used in messages,
+	// metrics, logs and the roadmap.
+	Name string
+	// Detail overrides the message of the route's 501 (or 410) answer.
+	Detail string
+	// Available is the target release or date, e.g. "v2.4" or "2027-03".
+	// It is shown in the 501 answer as "available".
+	Available string
+	// Docs is a link to the route's documentation. Deprecated routes send it
+	// as Link rel="deprecation".
+	Docs string
+
+	// Deprecation is when the route was (or will be) deprecated, sent as the
+	// RFC 9745 Deprecation header. Required for Deprecated routes.
+	Deprecation time.Time
+	// Sunset is when a Deprecated route stops being served, sent as the
+	// RFC 8594 Sunset header. From that instant the route answers like a
+	// Removed one, without a restart. It must not be before Deprecation.
+	Sunset time.Time
+	// Successor links the route that replaces this one, sent as Link
+	// rel="successor-version".
+	Successor string
+
+	// LiveFrom is the general-availability date of a Planned or Beta route:
+	// from that instant it is served as Live, without a restart, and its
+	// flag is no longer consulted. Requires a Handler.
+	LiveFrom time.Time
+
+	// Off selects the answer when a Planned or Beta route is off for the
+	// request. The zero value inherits Config.Off.
+	Off OffAnswer
+	// OffHandler, if set, answers instead of Off.
+	OffHandler http.Handler
+	// Context derives the flag evaluation context from the request for this
+	// route. Nil inherits Config.Context.
+	Context flags.ContextFunc
+	// Example, if set on a Planned or Beta route, is served instead of the
+	// off answer to clients that ask for a preview (see PreviewHeader).
+	Example *Example
+	// OperationID names the operation in OpenAPI documents.
+	OperationID string
+}
+
+// Example is a canned response served as a preview of a route that is not
+// available yet. It is never real data: it is served with the header
+// ExampleHeader: "true".
+type Example struct {
+	// Status is the status code; zero means 200.
+	Status int
+	// ContentType is the media type; empty means "application/json".
+	ContentType string
+	// Body is sent as is.
+	Body []byte
+}
+
+// OffAnswer selects what a Planned or Beta route answers when it is off.
+type OffAnswer int
+
+const (
+	// OffInherit uses the router's Config.Off; at router level it means
+	// OffNotImplemented.
+	OffInherit OffAnswer = iota
+	// OffNotImplemented answers 501 with the route's problem details.
+	OffNotImplemented
+	// OffNotFound answers exactly like a path that is not declared, hiding
+	// the route (RFC 9110 §15.5.5 allows 404 for this).
+	OffNotFound
+	// OffForbidden answers 403.
+	OffForbidden
+)
+
+// String returns the answer's name.
+func (o OffAnswer) String() string {
+	switch o {
+	case OffInherit:
+		return "inherit"
+	case OffNotImplemented:
+		return "not-implemented"
+	case OffNotFound:
+		return "not-found"
+	case OffForbidden:
+		return "forbidden"
+	}
+	return "OffAnswer(?)"
+}
+
+// id returns "METHOD /pattern", the route's identity in the table.
+func (r *Route) id() string { return r.Method + " " + r.Pattern }

@@ -1,0 +1,236 @@
+package router
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/open-feature/go-sdk/openfeature"
+
+	"github.com/roadmap-go/roadmap/flags"
+	"github.com/roadmap-go/roadmap/stub"
+)
+
+// entry is one declared route, ready to serve. Everything it needs per
+// request is computed by New.
+type entry struct {
+	rt      *Router
+	path    *pathHandler
+	route   *Route
+	stage   Stage
+	handler http.Handler
+	flag    string
+	gated   bool // Planned or Beta with a handler and a flag
+
+	liveFrom  time.Time
+	sunset    time.Time
+	scheduled bool
+
+	stub  *stub.Responder // 501
+	gone  *stub.Responder // 410, for Removed and sunset Deprecated routes
+	off   http.Handler    // answer when off, for callers who may see it
+	hides bool            // off means absent (OffNotFound)
+
+	deprecation []string
+	sunsetValue []string
+	links       []string
+	optInValue  []string // OptInAppliedHeader value for Beta routes
+
+	ctxFn flags.ContextFunc
+	attrs map[string]any
+}
+
+// pathHandler dispatches one chi pattern by method.
+type pathHandler struct {
+	rt          *Router
+	pattern     string
+	byMethod    [numMethods]*entry
+	allowAll    []string // Allow for callers who may see the roadmap
+	allowPublic []string // Allow for callers who may not
+}
+
+var (
+	noStore = []string{"no-store"}
+)
+
+func (p *pathHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var e *entry
+	if i := methodIndex(r.Method); i >= 0 {
+		e = p.byMethod[i]
+	}
+	if e == nil {
+		p.absent(w, r, p.rt.canSee(r))
+		return
+	}
+	e.serve(w, r)
+}
+
+// absent answers as if the requested route were not declared: 405 with the
+// methods the caller may know of, or 404 when there are none.
+func (p *pathHandler) absent(w http.ResponseWriter, r *http.Request, canSee bool) {
+	allow := p.allowPublic
+	if canSee {
+		allow = p.allowAll
+	}
+	if allow == nil {
+		p.rt.notFound.ServeHTTP(w, r)
+		return
+	}
+	w.Header()["Allow"] = allow
+	p.rt.notAllowed.ServeHTTP(w, r)
+}
+
+func (rt *Router) canSee(r *http.Request) bool { return rt.visible == nil || rt.visible(r) }
+
+// effectiveStage applies LiveFrom and Sunset at instant now.
+func (e *entry) effectiveStage(now time.Time) Stage {
+	if !e.liveFrom.IsZero() && !now.Before(e.liveFrom) {
+		return Live
+	}
+	if !e.sunset.IsZero() && !now.Before(e.sunset) {
+		return Removed
+	}
+	return e.stage
+}
+
+func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
+	stage := e.stage
+	if e.scheduled {
+		stage = e.effectiveStage(e.rt.now())
+	}
+	var optIns []string
+	if e.rt.optIn != "" {
+		if vals := r.Header[e.rt.optIn]; len(vals) > 0 {
+			var ok bool
+			if optIns, ok = e.rt.parseOptIn(w, r, vals); !ok {
+				return
+			}
+		}
+	}
+	switch stage {
+	case Live:
+		e.handler.ServeHTTP(w, r)
+		return
+	case Deprecated:
+		h := w.Header()
+		h["Deprecation"] = e.deprecation
+		if e.sunsetValue != nil {
+			h["Sunset"] = e.sunsetValue
+		}
+		if e.links != nil {
+			h["Link"] = e.links
+		}
+		e.handler.ServeHTTP(w, r)
+		return
+	case Removed:
+		if e.links != nil {
+			w.Header()["Link"] = e.links
+		}
+		e.gone.ServeHTTP(w, r)
+		return
+	}
+	if e.gated {
+		if d, ec, evaluated := e.decide(r, optIns); d.On {
+			h := w.Header()
+			h["Cache-Control"] = noStore
+			if e.optInValue != nil && contains(optIns, e.flag) {
+				h[OptInAppliedHeader] = e.optInValue
+			}
+			if evaluated {
+				r = r.WithContext(openfeature.MergeTransactionContext(r.Context(), ec))
+			}
+			e.handler.ServeHTTP(w, r)
+			return
+		}
+	}
+	e.offAnswer(w, r)
+}
+
+// offAnswer answers for a Planned or Beta route that is off for r.
+func (e *entry) offAnswer(w http.ResponseWriter, r *http.Request) {
+	canSee := e.rt.canSee(r)
+	if e.hides || !canSee {
+		e.path.absent(w, r, canSee)
+		return
+	}
+	w.Header()["Cache-Control"] = noStore
+	e.off.ServeHTTP(w, r)
+}
+
+// decide evaluates the route's flag for r. A cached static decision costs no
+// evaluation context; otherwise the context is built and returned so that it
+// can become the transaction context of the handler.
+func (e *entry) decide(r *http.Request, optIns []string) (flags.Decision, openfeature.EvaluationContext, bool) {
+	if d, ok := e.rt.gate.Cached(e.flag); ok {
+		return d, openfeature.EvaluationContext{}, false
+	}
+	ec := e.evalContext(r, optIns)
+	return e.rt.gate.Evaluate(r.Context(), e.flag, ec), ec, true
+}
+
+// evalContext merges the ContextFunc's context with the standard attributes.
+func (e *entry) evalContext(r *http.Request, optIns []string) openfeature.EvaluationContext {
+	base := e.ctxFn(r)
+	attrs := base.Attributes()
+	for k, v := range e.attrs {
+		attrs[k] = v
+	}
+	list := make([]any, len(optIns))
+	for i, n := range optIns {
+		list[i] = n
+	}
+	attrs[AttrOptIn] = list
+	return openfeature.NewEvaluationContext(base.TargetingKey(), attrs)
+}
+
+// maxOptIns bounds the number of names read from the opt-in header.
+const maxOptIns = 32
+
+// parseOptIn reads the opt-in header. A name that matches no Beta route is
+// answered with 400, unless the caller may not see the roadmap: then unknown
+// names are ignored, so that the answer reveals nothing.
+func (rt *Router) parseOptIn(w http.ResponseWriter, r *http.Request, vals []string) ([]string, bool) {
+	var names []string
+	for _, v := range vals {
+		for part := range strings.SplitSeq(v, ",") {
+			n := strings.TrimSpace(part)
+			if n == "" {
+				continue
+			}
+			if _, ok := rt.betaNames[n]; !ok {
+				if !rt.canSee(r) {
+					continue
+				}
+				rt.badRequest(w, r, fmt.Sprintf("Unknown beta feature %q in the %s header.", truncate(n, 64), rt.optIn))
+				return nil, false
+			}
+			if len(names) >= maxOptIns {
+				rt.badRequest(w, r, fmt.Sprintf("Too many beta features in the %s header (at most %d).", rt.optIn, maxOptIns))
+				return nil, false
+			}
+			names = append(names, n)
+		}
+	}
+	return names, true
+}
+
+func (rt *Router) badRequest(w http.ResponseWriter, r *http.Request, detail string) {
+	stub.New(stub.Problem{Status: http.StatusBadRequest, Detail: detail}).ServeHTTP(w, r)
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,168 @@
+package stub
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"unicode/utf8"
+)
+
+// ContentType is the media type of every answer this package renders
+// (RFC 9457 §3).
+const ContentType = "application/problem+json"
+
+// Problem describes one lifecycle answer: the members of an RFC 9457 problem
+// details object plus the roadmap extension members.
+//
+// The zero value is not useful: set at least Status. Fields left empty are
+// omitted from the rendered body, except Type and Title which default to
+// "about:blank" and the status text.
+type Problem struct {
+	// Status is the HTTP status code, e.g. 501 (Not Implemented) or 410 (Gone).
+	Status int
+	// Type is a URI reference that identifies the problem type.
+	// Empty means "about:blank" (RFC 9457 §4.2.1).
+	Type string
+	// Title is a short, human-readable summary. Empty means the status text,
+	// as "about:blank" requires.
+	Title string
+	// Detail is a human-readable explanation specific to this route.
+	Detail string
+	// Stage is the lifecycle stage of the route ("planned", "removed", ...).
+	Stage string
+	// Route names the declaration, as "METHOD /pattern".
+	Route string
+	// Available is the target release or date, if declared.
+	Available string
+	// Docs is a link to documentation, if declared.
+	Docs string
+}
+
+// Responder writes one pre-rendered problem+json answer. The body is rendered
+// once by [New]; per request only the request path is copied in as the
+// "instance" member, so serving costs no encoding work.
+//
+// A Responder is immutable and safe for concurrent use.
+type Responder struct {
+	status  int
+	problem Problem
+	prefix  []byte // `{...,"instance":"`
+	suffix  []byte // `",...}` + "\n"
+}
+
+// header values are shared, read-only slices so that serving allocates nothing
+// for them.
+var (
+	contentTypeValue  = []string{ContentType}
+	noStoreValue      = []string{"no-store"}
+	nosniffValue      = []string{"nosniff"}
+	headerContentType = "Content-Type"
+	headerCache       = "Cache-Control"
+	headerNosniff     = "X-Content-Type-Options"
+)
+
+// New renders p once and returns a [Responder] for it. It panics if p.Status
+// is not a 4xx or 5xx code: that is a programming error, found at start-up.
+func New(p Problem) *Responder {
+	if p.Status < 400 || p.Status > 599 {
+		panic("stub: problem status must be 4xx or 5xx")
+	}
+	if p.Type == "" {
+		p.Type = "about:blank"
+	}
+	if p.Title == "" {
+		p.Title = http.StatusText(p.Status)
+	}
+	// The members are rendered in a fixed, documented order, with "instance"
+	// spliced in per request between prefix and suffix.
+	head := struct {
+		Type   string `json:"type"`
+		Title  string `json:"title"`
+		Status int    `json:"status"`
+		Detail string `json:"detail,omitempty"`
+	}{p.Type, p.Title, p.Status, p.Detail}
+	tail := struct {
+		Stage     string `json:"stage,omitempty"`
+		Route     string `json:"route,omitempty"`
+		Available string `json:"available,omitempty"`
+		Docs      string `json:"docs,omitempty"`
+	}{p.Stage, p.Route, p.Available, p.Docs}
+	hb, err := json.Marshal(head)
+	if err != nil { // cannot happen: strings and an int
+		panic("stub: " + err.Error())
+	}
+	tb, err := json.Marshal(tail)
+	if err != nil {
+		panic("stub: " + err.Error())
+	}
+	prefix := append(hb[:len(hb)-1:len(hb)-1], `,"instance":"`...)
+	suffix := []byte(`"`)
+	if len(tb) > 2 { // more than "{}"
+		suffix = append(suffix, ',')
+		suffix = append(suffix, tb[1:]...)
+	} else {
+		suffix = append(suffix, '}')
+	}
+	suffix = append(suffix, '\n')
+	return &Responder{status: p.Status, problem: p, prefix: prefix, suffix: suffix}
+}
+
+// Problem returns the problem the Responder was built from, with Type and
+// Title defaulted.
+func (s *Responder) Problem() Problem { return s.problem }
+
+// Status returns the HTTP status code the Responder answers with.
+func (s *Responder) Status() int { return s.status }
+
+// ServeHTTP writes the problem with Content-Type application/problem+json,
+// Cache-Control no-store and the request path as "instance". Header values
+// already set by earlier middleware (for example Allow or Deprecation) are
+// kept.
+func (s *Responder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h[headerContentType] = contentTypeValue
+	h[headerCache] = noStoreValue
+	h[headerNosniff] = nosniffValue
+	w.WriteHeader(s.status)
+	if r.Method == http.MethodHead {
+		return
+	}
+	_, _ = w.Write(s.prefix)
+	writeJSONString(w, r.URL.Path)
+	_, _ = w.Write(s.suffix)
+}
+
+// Body returns the body the Responder writes for a request to path. It is meant
+// for tests and documentation; ServeHTTP does not call it.
+func (s *Responder) Body(path string) []byte {
+	var b bodyBuffer
+	b = append(b, s.prefix...)
+	writeJSONString(&b, path)
+	b = append(b, s.suffix...)
+	return b
+}
+
+type bodyBuffer []byte
+
+func (b *bodyBuffer) Write(p []byte) (int, error) { *b = append(*b, p...); return len(p), nil }
+
+// writeJSONString writes s as the inside of a JSON string. The common case, a
+// path with nothing to escape, is written in one call without copying.
+func writeJSONString(w io.Writer, s string) {
+	if !needsEscape(s) {
+		_, _ = io.WriteString(w, s)
+		return
+	}
+	b, _ := json.Marshal(s) // rare: quotes, control bytes or invalid UTF-8
+	_, _ = w.Write(b[1 : len(b)-1])
+}
+
+func needsEscape(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c >= utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
+}
