@@ -21,7 +21,9 @@ const (
 	// DefaultOptInHeader is the request header in which a client lists, comma
 	// separated, the beta features (flag keys of Beta routes) it opts into,
 	// e.g. "Roadmap-Beta: users-patch". The names reach flag rules as
-	// AttrOptIn. Opting in never bypasses the flag.
+	// AttrOptIn. Opting in never bypasses the flag. The flag key of a Live
+	// or Deprecated route that keeps its Flag is accepted too, so that a
+	// beta promoted to live does not break clients that still opt in.
 	DefaultOptInHeader = "Roadmap-Beta"
 	// OptInAppliedHeader is set on the answer of a Beta route that was
 	// served to a client that opted into it, naming the feature.
@@ -68,6 +70,10 @@ type Config struct {
 	// OptInHeader names the beta opt-in request header. Empty means
 	// DefaultOptInHeader; "-" disables opt-in.
 	OptInHeader string
+	// Observer, if set, is told the outcome of every request to a declared
+	// route (see [Observer]); package metrics implements it. Nil costs
+	// nothing.
+	Observer Observer
 }
 
 // Router serves a validated, frozen route table on a chi router. Build it
@@ -90,6 +96,7 @@ type Router struct {
 	optIn     string // canonical header name, "" when disabled
 	betaNames map[string]struct{}
 	log       *slog.Logger
+	obs       Observer
 
 	notFound   *stub.Responder
 	notAllowed *stub.Responder
@@ -120,6 +127,7 @@ func New(routes []Route, cfg Config) (*Router, error) {
 		now:        cfg.Now,
 		visible:    cfg.Roadmap,
 		log:        cfg.Logger,
+		obs:        cfg.Observer,
 		betaNames:  map[string]struct{}{},
 		notFound:   notFoundProblem,
 		notAllowed: notAllowedProblem,
@@ -165,7 +173,9 @@ func New(routes []Route, cfg Config) (*Router, error) {
 		if r.Flag != "" && r.Handler != nil && (r.Stage == Planned || r.Stage == Beta) {
 			needFlags = true
 		}
-		if r.Stage == Beta && r.Flag != "" {
+		if r.Flag != "" && (r.Stage == Beta || r.Stage == Live || r.Stage == Deprecated) {
+			// A beta that went live keeps its name: clients that still
+			// send the opt-in must not start getting 400.
 			rt.betaNames[r.Flag] = struct{}{}
 		}
 	}

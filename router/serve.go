@@ -48,6 +48,7 @@ type pathHandler struct {
 	byMethod    [numMethods]*entry
 	allowAll    []string // Allow for callers who may see the roadmap
 	allowPublic []string // Allow for callers who may not
+	liveFrom    bool     // a method goes live on a date: Allow depends on the clock
 }
 
 var (
@@ -72,6 +73,9 @@ func (p *pathHandler) absent(w http.ResponseWriter, r *http.Request, canSee bool
 	allow := p.allowPublic
 	if canSee {
 		allow = p.allowAll
+	}
+	if p.liveFrom {
+		allow = p.allowAt(p.rt.now(), canSee)
 	}
 	if allow == nil {
 		p.rt.notFound.ServeHTTP(w, r)
@@ -110,9 +114,11 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	switch stage {
 	case Live:
+		e.observe(stage, OutcomeServed)
 		e.handler.ServeHTTP(w, r)
 		return
 	case Deprecated:
+		e.observe(stage, OutcomeServed)
 		h := w.Header()
 		h["Deprecation"] = e.deprecation
 		if e.sunsetValue != nil {
@@ -124,6 +130,7 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 		e.handler.ServeHTTP(w, r)
 		return
 	case Removed:
+		e.observe(stage, OutcomeRemoved)
 		if e.links != nil {
 			w.Header()["Link"] = e.links
 		}
@@ -132,6 +139,7 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	if e.gated {
 		if d, ec, evaluated := e.decide(r, optIns); d.On {
+			e.observe(stage, OutcomeServed)
 			h := w.Header()
 			h["Cache-Control"] = noStore
 			if e.optInValue != nil && contains(optIns, e.flag) {
@@ -144,16 +152,18 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	e.offAnswer(w, r)
+	e.offAnswer(w, r, stage)
 }
 
 // offAnswer answers for a Planned or Beta route that is off for r.
-func (e *entry) offAnswer(w http.ResponseWriter, r *http.Request) {
+func (e *entry) offAnswer(w http.ResponseWriter, r *http.Request, stage Stage) {
 	canSee := e.rt.canSee(r)
 	if e.hides || !canSee {
+		e.observe(stage, OutcomeHidden)
 		e.path.absent(w, r, canSee)
 		return
 	}
+	e.observe(stage, OutcomeStubbed)
 	w.Header()["Cache-Control"] = noStore
 	e.off.ServeHTTP(w, r)
 }
