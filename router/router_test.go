@@ -1,0 +1,829 @@
+package router_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/open-feature/go-sdk/openfeature"
+	"github.com/open-feature/go-sdk/openfeature/memprovider"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/roadmap-go/roadmap/flags"
+	"github.com/roadmap-go/roadmap/router"
+)
+
+// Fixed instants for lifecycle dates: the clock of every test router is
+// testNow, so nothing depends on the wall clock.
+var (
+	testNow         = time.Date(2027, 6, 1, 12, 0, 0, 0, time.UTC)
+	testDeprecation = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	testSunset      = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+func fixedClock() time.Time { return testNow }
+
+// boolFlag is an in-memory boolean flag without targeting (reason STATIC).
+func boolFlag(on bool) memprovider.InMemoryFlag {
+	v := "off"
+	if on {
+		v = "on"
+	}
+	return memprovider.InMemoryFlag{
+		State:          memprovider.Enabled,
+		DefaultVariant: v,
+		Variants:       map[string]any{"on": true, "off": false},
+	}
+}
+
+// memFlags registers an in-memory provider under the test's own domain and
+// returns a client bound to it.
+func memFlags(t *testing.T, fl map[string]memprovider.InMemoryFlag) (*openfeature.Client, *memprovider.InMemoryProvider) {
+	t.Helper()
+	p := memprovider.NewInMemoryProvider(fl)
+	require.NoError(t, openfeature.SetNamedProviderAndWait(t.Name(), p))
+	return openfeature.NewClient(t.Name()), p
+}
+
+// countingEvaluator counts evaluations. It hides the client's event methods,
+// so a Gate wrapping it does not cache: every gated request evaluates.
+type countingEvaluator struct {
+	ev flags.Evaluator
+	n  atomic.Int64
+}
+
+func (c *countingEvaluator) BooleanValueDetails(ctx context.Context, flag string, def bool, ec openfeature.EvaluationContext, opts ...openfeature.Option) (openfeature.BooleanEvaluationDetails, error) {
+	c.n.Add(1)
+	return c.ev.BooleanValueDetails(ctx, flag, def, ec, opts...)
+}
+
+// syncBuffer is a bytes.Buffer safe for the concurrent writes of a slog
+// handler used by server goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// served is a handler that names itself in the body.
+func served(name string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = io.WriteString(w, "served "+name)
+	})
+}
+
+type answer struct {
+	status int
+	header http.Header
+	body   string
+}
+
+// do sends one request to srv and reads the whole answer.
+func do(t *testing.T, srv *httptest.Server, method, path string, hdr ...string) answer {
+	t.Helper()
+	req, err := http.NewRequest(method, srv.URL+path, nil)
+	require.NoError(t, err)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	res, err := srv.Client().Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	return answer{status: res.StatusCode, header: res.Header, body: string(b)}
+}
+
+// problem decodes a problem+json body.
+func problem(t *testing.T, a answer) map[string]any {
+	t.Helper()
+	require.Equal(t, "application/problem+json", a.header.Get("Content-Type"), "body: %s", a.body)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal([]byte(a.body), &m), "body: %s", a.body)
+	return m
+}
+
+// serve builds a router and serves it on a test server bound to 127.0.0.1.
+func serve(t *testing.T, routes []router.Route, cfg router.Config) (*router.Router, *httptest.Server) {
+	t.Helper()
+	if cfg.Now == nil {
+		cfg.Now = fixedClock
+	}
+	rt, err := router.New(routes, cfg)
+	require.NoError(t, err)
+	t.Cleanup(rt.Close)
+	srv := httptest.NewServer(rt)
+	t.Cleanup(srv.Close)
+	return rt, srv
+}
+
+// TestStageFlagMethodMatrix covers every stage × flag on/off ×
+// declared/undeclared/unknown method over real HTTP.
+func TestStageFlagMethodMatrix(t *testing.T) {
+	type want struct {
+		status      int
+		served      bool   // the route's handler answered
+		problem     string // expected "stage" member of a problem body
+		noStore     bool
+		deprecation bool
+		consulted   bool // the flag was evaluated
+	}
+	stages := []struct {
+		stage router.Stage
+		on    want
+		off   want
+	}{
+		{router.Planned,
+			want{status: 200, served: true, noStore: true, consulted: true},
+			want{status: 501, problem: "planned", noStore: true, consulted: true}},
+		{router.Beta,
+			want{status: 200, served: true, noStore: true, consulted: true},
+			want{status: 501, problem: "beta", noStore: true, consulted: true}},
+		{router.Live,
+			want{status: 200, served: true},
+			want{status: 200, served: true}},
+		{router.Deprecated,
+			want{status: 200, served: true, deprecation: true},
+			want{status: 200, served: true, deprecation: true}},
+		{router.Removed,
+			want{status: 410, problem: "removed", noStore: true},
+			want{status: 410, problem: "removed", noStore: true}},
+	}
+	for _, st := range stages {
+		for _, on := range []bool{true, false} {
+			for _, method := range []string{"declared", "undeclared", "unknown"} {
+				name := fmt.Sprintf("%s/flag=%v/%s", st.stage, on, method)
+				t.Run(name, func(t *testing.T) {
+					client, _ := memFlags(t, map[string]memprovider.InMemoryFlag{"f": boolFlag(on)})
+					ev := &countingEvaluator{ev: client}
+					r := router.Route{Method: http.MethodPut, Pattern: "/thing", Stage: st.stage, Flag: "f", Handler: served("put")}
+					switch st.stage {
+					case router.Deprecated:
+						r.Deprecation, r.Sunset = testDeprecation, testSunset
+					case router.Removed:
+						r.Handler, r.Flag = nil, ""
+					}
+					routes := []router.Route{
+						{Method: http.MethodGet, Pattern: "/thing", Stage: router.Live, Handler: served("get")},
+						r,
+					}
+					_, srv := serve(t, routes, router.Config{Flags: ev, FlagOptions: flags.Options{Timeout: -1}})
+
+					switch method {
+					case "undeclared":
+						a := do(t, srv, http.MethodDelete, "/thing")
+						assert.Equal(t, http.StatusMethodNotAllowed, a.status)
+						assert.Equal(t, []string{"GET, HEAD, PUT"}, a.header.Values("Allow"))
+						assert.Equal(t, float64(405), problem(t, a)["status"])
+						assert.Zero(t, ev.n.Load(), "got %d evaluations, want 0", ev.n.Load())
+						return
+					case "unknown":
+						a := do(t, srv, "BREW", "/thing")
+						assert.Equal(t, http.StatusNotImplemented, a.status)
+						assert.Empty(t, a.header.Values("Allow"))
+						p := problem(t, a)
+						assert.Equal(t, "The request method is not recognised by this server.", p["detail"])
+						assert.Nil(t, p["stage"])
+						assert.Zero(t, ev.n.Load())
+						return
+					}
+
+					w := st.off
+					if on {
+						w = st.on
+					}
+					a := do(t, srv, http.MethodPut, "/thing")
+					assert.Equal(t, w.status, a.status, "body: %s", a.body)
+					if w.served {
+						assert.Equal(t, "served put", a.body)
+					}
+					if w.problem != "" {
+						assert.Equal(t, w.problem, problem(t, a)["stage"])
+					}
+					if w.noStore {
+						assert.Equal(t, "no-store", a.header.Get("Cache-Control"))
+					} else {
+						assert.Empty(t, a.header.Get("Cache-Control"))
+					}
+					assert.Equal(t, w.deprecation, a.header.Get("Deprecation") != "", "Deprecation: %q", a.header.Get("Deprecation"))
+					assert.Equal(t, w.consulted, ev.n.Load() > 0, "got %d evaluations", ev.n.Load())
+				})
+			}
+		}
+	}
+}
+
+// TestMethodSemantics checks RFC 9110 method handling on one path with live
+// and planned methods.
+func TestMethodSemantics(t *testing.T) {
+	client, _ := memFlags(t, map[string]memprovider.InMemoryFlag{"write": boolFlag(false)})
+	routes := []router.Route{
+		{Method: http.MethodGet, Pattern: "/api/feature", Stage: router.Live, Handler: served("get")},
+		{Method: http.MethodPost, Pattern: "/api/feature", Stage: router.Live, Handler: served("post")},
+		{Method: http.MethodPut, Pattern: "/api/feature", Flag: "write", Handler: served("put")},
+		{Method: http.MethodDelete, Pattern: "/api/feature", Flag: "write", Handler: served("delete")},
+		{Method: http.MethodGet, Pattern: "/api/planned"},
+		{Method: http.MethodPost, Pattern: "/api/only-post", Stage: router.Live, Handler: served("post")},
+	}
+	_, srv := serve(t, routes, router.Config{Flags: client})
+
+	tests := []struct {
+		name, method, path string
+		status             int
+		allow              string
+		body               string
+	}{
+		{name: "GET live", method: "GET", path: "/api/feature", status: 200, body: "served get"},
+		{name: "HEAD served by GET", method: "HEAD", path: "/api/feature", status: 200, body: ""},
+		{name: "POST live", method: "POST", path: "/api/feature", status: 200, body: "served post"},
+		{name: "PUT planned", method: "PUT", path: "/api/feature", status: 501},
+		{name: "DELETE planned", method: "DELETE", path: "/api/feature", status: 501},
+		{name: "PATCH undeclared", method: "PATCH", path: "/api/feature", status: 405, allow: "GET, HEAD, POST, PUT, DELETE"},
+		{name: "OPTIONS undeclared", method: "OPTIONS", path: "/api/feature", status: 405, allow: "GET, HEAD, POST, PUT, DELETE"},
+		{name: "HEAD of planned GET", method: "HEAD", path: "/api/planned", status: 501, body: ""},
+		{name: "HEAD without GET", method: "HEAD", path: "/api/only-post", status: 405, allow: "POST"},
+		{name: "unknown method", method: "BREW", path: "/api/feature", status: 501},
+		{name: "lower-case method is unknown", method: "get", path: "/api/feature", status: 501},
+		{name: "unknown method on unknown path", method: "BREW", path: "/nope", status: 501},
+		{name: "unknown path", method: "GET", path: "/nope", status: 404},
+		{name: "unknown sub path", method: "GET", path: "/api/feature/x", status: 404},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := do(t, srv, tt.method, tt.path)
+			assert.Equal(t, tt.status, a.status, "got %d, want %d; body: %s", a.status, tt.status, a.body)
+			if tt.allow != "" {
+				assert.Equal(t, []string{tt.allow}, a.header.Values("Allow"))
+			} else {
+				assert.Empty(t, a.header.Values("Allow"))
+			}
+			if tt.status == 200 || tt.method == "HEAD" {
+				assert.Equal(t, tt.body, a.body)
+			} else {
+				p := problem(t, a)
+				assert.Equal(t, float64(tt.status), p["status"])
+				assert.Equal(t, tt.path, p["instance"])
+			}
+		})
+	}
+}
+
+// TestHeadOfGetKeepsHeaders checks that HEAD on a GET route gets the GET
+// answer's status and headers and no body, including deprecation headers.
+func TestHeadOfGetKeepsHeaders(t *testing.T) {
+	routes := []router.Route{{
+		Method: http.MethodGet, Pattern: "/v0/users/{id}", Stage: router.Deprecated, Handler: served("v0"),
+		Deprecation: testDeprecation, Sunset: testSunset, Successor: "/v1/users/{id}",
+	}}
+	_, srv := serve(t, routes, router.Config{})
+	get := do(t, srv, http.MethodGet, "/v0/users/1")
+	head := do(t, srv, http.MethodHead, "/v0/users/1")
+	require.Equal(t, http.StatusOK, get.status)
+	assert.Equal(t, get.status, head.status)
+	assert.Empty(t, head.body)
+	for _, h := range []string{"Deprecation", "Sunset", "Link", "Content-Type"} {
+		assert.Equal(t, get.header.Values(h), head.header.Values(h), h)
+	}
+}
+
+// TestMountedInParentChiRouter mounts the router under a prefix in a chi
+// router with KnownMethods and the user's own middleware.
+func TestMountedInParentChiRouter(t *testing.T) {
+	client, _ := memFlags(t, map[string]memprovider.InMemoryFlag{"export": boolFlag(false)})
+	rt, err := router.New([]router.Route{
+		{Method: http.MethodGet, Pattern: "/users/{id}", Stage: router.Live, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.WriteString(w, "user "+chi.URLParam(r, "id"))
+		})},
+		{Method: http.MethodPut, Pattern: "/reports/export", Flag: "export", Name: "Report export", Handler: served("export")},
+	}, router.Config{Flags: client, Now: fixedClock})
+	require.NoError(t, err)
+	t.Cleanup(rt.Close)
+
+	var seen atomic.Int64
+	parent := chi.NewRouter()
+	parent.Use(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			seen.Add(1)
+			w.Header().Set("Mw", "applied")
+			next.ServeHTTP(w, r)
+		})
+	})
+	parent.Use(router.KnownMethods)
+	parent.NotFound(rt.NotFound)
+	parent.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok") })
+	parent.Mount("/api", rt)
+	srv := httptest.NewServer(parent)
+	t.Cleanup(srv.Close)
+
+	tests := []struct {
+		name, method, path string
+		status             int
+		allow              string
+		body               string
+		detail             string
+	}{
+		{name: "live with URL param", method: "GET", path: "/api/users/7", status: 200, body: "user 7"},
+		{name: "HEAD for GET", method: "HEAD", path: "/api/users/7", status: 200},
+		{name: "planned", method: "PUT", path: "/api/reports/export", status: 501, detail: "Report export is not yet available. Check back in a future release."},
+		{name: "undeclared method", method: "DELETE", path: "/api/users/7", status: 405, allow: "GET, HEAD"},
+		{name: "unknown method in mount", method: "BREW", path: "/api/users/7", status: 501, detail: "The request method is not recognised by this server."},
+		{name: "unknown method on parent route", method: "BREW", path: "/healthz", status: 501, detail: "The request method is not recognised by this server."},
+		{name: "unknown method on unknown path", method: "BREW", path: "/elsewhere", status: 501, detail: "The request method is not recognised by this server."},
+		{name: "unknown path in mount", method: "GET", path: "/api/nope", status: 404},
+		{name: "unknown path in parent", method: "GET", path: "/elsewhere", status: 404},
+		{name: "parent route", method: "GET", path: "/healthz", status: 200, body: "ok"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := seen.Load()
+			a := do(t, srv, tt.method, tt.path)
+			assert.Equal(t, tt.status, a.status, "body: %s", a.body)
+			assert.Equal(t, "applied", a.header.Get("Mw"), "the parent's middleware must apply")
+			assert.Equal(t, before+1, seen.Load())
+			if tt.allow != "" {
+				assert.Equal(t, tt.allow, a.header.Get("Allow"))
+			}
+			if tt.status >= 400 {
+				p := problem(t, a)
+				assert.Equal(t, tt.path, p["instance"], "instance is the full request path")
+				if tt.detail != "" {
+					assert.Equal(t, tt.detail, p["detail"])
+				}
+			} else if tt.method != "HEAD" {
+				assert.Equal(t, tt.body, a.body)
+			}
+		})
+	}
+
+	t.Run("without KnownMethods chi answers 405", func(t *testing.T) {
+		bare := chi.NewRouter()
+		bare.Mount("/api", rt)
+		srv := httptest.NewServer(bare)
+		defer srv.Close()
+		a := do(t, srv, "BREW", "/api/users/7")
+		assert.Equal(t, http.StatusMethodNotAllowed, a.status, "chi's own answer; KnownMethods is what fixes it")
+	})
+}
+
+// TestProblemBody checks every RFC 9457 member of a 501 answer.
+func TestProblemBody(t *testing.T) {
+	routes := []router.Route{{
+		Method: http.MethodPut, Pattern: "/reports/{id}/export", Name: "Report export",
+		Available: "v2.4", Docs: "https://example.com/docs/export",
+	}}
+	_, srv := serve(t, routes, router.Config{})
+	a := do(t, srv, http.MethodPut, "/reports/42/export")
+	require.Equal(t, http.StatusNotImplemented, a.status)
+	assert.Equal(t, "no-store", a.header.Get("Cache-Control"))
+	assert.Equal(t, map[string]any{
+		"type":      "about:blank",
+		"title":     "Not Implemented",
+		"status":    float64(501),
+		"detail":    "Report export is not yet available. Check back in a future release.",
+		"instance":  "/reports/42/export",
+		"stage":     "planned",
+		"route":     "PUT /reports/{id}/export",
+		"available": "v2.4",
+		"docs":      "https://example.com/docs/export",
+	}, problem(t, a))
+}
+
+// TestDetailTexts checks the default detail texts and the override.
+func TestDetailTexts(t *testing.T) {
+	tests := []struct {
+		name  string
+		route router.Route
+		want  string
+	}{
+		{name: "named", route: router.Route{Method: "PUT", Pattern: "/x", Name: "Report export"},
+			want: "Report export is not yet available. Check back in a future release."},
+		{name: "unnamed names the method", route: router.Route{Method: "DELETE", Pattern: "/x"},
+			want: "DELETE is not yet implemented for this endpoint"},
+		{name: "override", route: router.Route{Method: "PUT", Pattern: "/x", Name: "Report export", Detail: "Coming in March."},
+			want: "Coming in March."},
+		{name: "removed named", route: router.Route{Method: "GET", Pattern: "/x", Stage: router.Removed, Name: "Reports (v0)"},
+			want: "Reports (v0) has been removed."},
+		{name: "removed unnamed with successor", route: router.Route{Method: "GET", Pattern: "/x", Stage: router.Removed, Successor: "/v1/x"},
+			want: "GET is no longer available for this endpoint Use /v1/x instead."},
+		{name: "removed override", route: router.Route{Method: "GET", Pattern: "/x", Stage: router.Removed, Detail: "Gone for good."},
+			want: "Gone for good."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, srv := serve(t, []router.Route{tt.route}, router.Config{})
+			a := do(t, srv, tt.route.Method, "/x")
+			assert.Equal(t, tt.want, problem(t, a)["detail"])
+		})
+	}
+}
+
+// TestDeprecatedHeaders checks Deprecation, Sunset and Link on deprecated
+// routes, and the switch to 410 once the sunset has passed.
+func TestDeprecatedHeaders(t *testing.T) {
+	full := router.Route{
+		Method: http.MethodGet, Pattern: "/v0/users/{id}", Stage: router.Deprecated, Handler: served("v0"),
+		Deprecation: testDeprecation, Sunset: testSunset,
+		Docs: "https://example.com/docs/migrate-v0", Successor: "/api/users/{id}",
+	}
+	bare := full
+	bare.Sunset, bare.Docs, bare.Successor = time.Time{}, "", ""
+	tests := []struct {
+		name        string
+		route       router.Route
+		now         time.Time
+		status      int
+		deprecation string
+		sunset      string
+		links       []string
+	}{
+		{name: "all headers", route: full, now: testNow, status: 200,
+			deprecation: "@1767225600", sunset: "Tue, 01 Jan 2030 00:00:00 GMT",
+			links: []string{`<https://example.com/docs/migrate-v0>; rel="deprecation"; type="text/html"`, `</api/users/{id}>; rel="successor-version"`}},
+		{name: "only the deprecation date", route: bare, now: testNow, status: 200, deprecation: "@1767225600"},
+		{name: "deprecation announced for the future", route: full, now: testDeprecation.Add(-time.Hour), status: 200,
+			deprecation: "@1767225600", sunset: "Tue, 01 Jan 2030 00:00:00 GMT",
+			links: []string{`<https://example.com/docs/migrate-v0>; rel="deprecation"; type="text/html"`, `</api/users/{id}>; rel="successor-version"`}},
+		{name: "after sunset: 410", route: full, now: testSunset, status: 410,
+			links: []string{`<https://example.com/docs/migrate-v0>; rel="deprecation"; type="text/html"`, `</api/users/{id}>; rel="successor-version"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, srv := serve(t, []router.Route{tt.route}, router.Config{Now: func() time.Time { return tt.now }})
+			a := do(t, srv, http.MethodGet, "/v0/users/1")
+			assert.Equal(t, tt.status, a.status, "body: %s", a.body)
+			assert.Equal(t, tt.deprecation, a.header.Get("Deprecation"))
+			assert.Equal(t, tt.sunset, a.header.Get("Sunset"))
+			assert.Equal(t, tt.links, a.header.Values("Link"))
+			if tt.status == 200 {
+				assert.Equal(t, "served v0", a.body)
+				_, err := http.ParseTime(a.header.Get("Sunset"))
+				assert.Equal(t, tt.sunset != "", err == nil, "Sunset is an HTTP-date")
+			} else {
+				assert.Equal(t, "removed", problem(t, a)["stage"])
+				assert.Equal(t, "no-store", a.header.Get("Cache-Control"))
+			}
+		})
+	}
+}
+
+// TestRemoved checks the 410 answer of a removed route.
+func TestRemoved(t *testing.T) {
+	routes := []router.Route{{Method: http.MethodGet, Pattern: "/v0/reports", Stage: router.Removed, Name: "Reports (v0)",
+		Successor: "/api/reports", Docs: "https://example.com/docs/reports"}}
+	_, srv := serve(t, routes, router.Config{})
+	a := do(t, srv, http.MethodGet, "/v0/reports")
+	require.Equal(t, http.StatusGone, a.status)
+	assert.Equal(t, "no-store", a.header.Get("Cache-Control"))
+	assert.Equal(t, `</api/reports>; rel="successor-version"`, a.header.Get("Link"))
+	assert.Equal(t, map[string]any{
+		"type": "about:blank", "title": "Gone", "status": float64(410),
+		"detail":   "Reports (v0) has been removed. Use /api/reports instead.",
+		"instance": "/v0/reports", "stage": "removed", "route": "GET /v0/reports",
+		"docs": "https://example.com/docs/reports",
+	}, problem(t, a))
+	head := do(t, srv, http.MethodHead, "/v0/reports")
+	assert.Equal(t, http.StatusGone, head.status)
+	assert.Empty(t, head.body)
+}
+
+// TestNoStoreOnFlagDependentAnswers checks Cache-Control: no-store on every
+// answer a flag flip can change, on and off, for planned and beta routes.
+func TestNoStoreOnFlagDependentAnswers(t *testing.T) {
+	client, _ := memFlags(t, map[string]memprovider.InMemoryFlag{"on": boolFlag(true), "off": boolFlag(false)})
+	routes := []router.Route{
+		{Method: "PUT", Pattern: "/planned-on", Flag: "on", Handler: served("a")},
+		{Method: "PUT", Pattern: "/planned-off", Flag: "off", Handler: served("b")},
+		{Method: "PUT", Pattern: "/planned-no-handler"},
+		{Method: "PUT", Pattern: "/beta-on", Stage: router.Beta, Flag: "on", Handler: served("c")},
+		{Method: "PUT", Pattern: "/beta-off", Stage: router.Beta, Flag: "off", Handler: served("d")},
+	}
+	_, srv := serve(t, routes, router.Config{Flags: client})
+	for _, r := range routes {
+		t.Run(r.Pattern, func(t *testing.T) {
+			for i := 0; i < 2; i++ { // the second request may be answered from the cache
+				a := do(t, srv, r.Method, r.Pattern)
+				assert.Equal(t, "no-store", a.header.Get("Cache-Control"), "request %d, status %d", i, a.status)
+			}
+		})
+	}
+}
+
+// blockingProvider never finishes initialising until release is closed, so
+// its state is NOT_READY meanwhile.
+type blockingProvider struct {
+	release chan struct{}
+}
+
+func (p *blockingProvider) Metadata() openfeature.Metadata {
+	return openfeature.Metadata{Name: "blocking"}
+}
+func (p *blockingProvider) Hooks() []openfeature.Hook { return nil }
+func (p *blockingProvider) Init(openfeature.EvaluationContext) error {
+	<-p.release
+	return nil
+}
+func (p *blockingProvider) Shutdown() {}
+func (p *blockingProvider) BooleanEvaluation(context.Context, string, bool, openfeature.FlattenedContext) openfeature.BoolResolutionDetail {
+	return openfeature.BoolResolutionDetail{Value: true, ProviderResolutionDetail: openfeature.ProviderResolutionDetail{Reason: openfeature.StaticReason}}
+}
+func (p *blockingProvider) StringEvaluation(_ context.Context, _ string, d string, _ openfeature.FlattenedContext) openfeature.StringResolutionDetail {
+	return openfeature.StringResolutionDetail{Value: d}
+}
+func (p *blockingProvider) FloatEvaluation(_ context.Context, _ string, d float64, _ openfeature.FlattenedContext) openfeature.FloatResolutionDetail {
+	return openfeature.FloatResolutionDetail{Value: d}
+}
+func (p *blockingProvider) IntEvaluation(_ context.Context, _ string, d int64, _ openfeature.FlattenedContext) openfeature.IntResolutionDetail {
+	return openfeature.IntResolutionDetail{Value: d}
+}
+func (p *blockingProvider) ObjectEvaluation(_ context.Context, _ string, d any, _ openfeature.FlattenedContext) openfeature.InterfaceResolutionDetail {
+	return openfeature.InterfaceResolutionDetail{Value: d}
+}
+
+// errorEvaluator answers every evaluation with a provider error.
+type errorEvaluator struct{}
+
+func (errorEvaluator) BooleanValueDetails(_ context.Context, flag string, def bool, _ openfeature.EvaluationContext, _ ...openfeature.Option) (openfeature.BooleanEvaluationDetails, error) {
+	d := openfeature.BooleanEvaluationDetails{Value: true}
+	d.FlagKey = flag
+	d.Reason = openfeature.ErrorReason
+	d.ErrorCode = openfeature.GeneralCode
+	d.ErrorMessage = "backend exploded: secret internal detail"
+	return d, errors.New("backend exploded: secret internal detail")
+}
+
+// TestFailClosed checks that every evaluation problem keeps the route planned
+// (501, never 500) and is logged.
+func TestFailClosed(t *testing.T) {
+	cancelled := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx, cancel := context.WithCancel(r.Context())
+			cancel() // as when the client has gone away
+			next.ServeHTTP(w, r.WithContext(ctx))
+		})
+	}
+	tests := []struct {
+		name     string
+		flags    func(t *testing.T) flags.Evaluator
+		wrap     func(http.Handler) http.Handler
+		wantCode string
+	}{
+		{name: "provider not ready", wantCode: "PROVIDER_NOT_READY", flags: func(t *testing.T) flags.Evaluator {
+			p := &blockingProvider{release: make(chan struct{})}
+			t.Cleanup(func() { close(p.release) })
+			require.NoError(t, openfeature.SetNamedProvider(t.Name(), p))
+			return openfeature.NewClient(t.Name())
+		}},
+		{name: "flag missing", wantCode: "FLAG_NOT_FOUND", flags: func(t *testing.T) flags.Evaluator {
+			c, _ := memFlags(t, map[string]memprovider.InMemoryFlag{"other": boolFlag(true)})
+			return c
+		}},
+		{name: "wrong type", wantCode: "TYPE_MISMATCH", flags: func(t *testing.T) flags.Evaluator {
+			c, _ := memFlags(t, map[string]memprovider.InMemoryFlag{"export": {
+				State: memprovider.Enabled, DefaultVariant: "on", Variants: map[string]any{"on": "yes"},
+			}})
+			return c
+		}},
+		{name: "provider error", wantCode: "GENERAL", flags: func(t *testing.T) flags.Evaluator {
+			return errorEvaluator{}
+		}},
+		{name: "cancelled context", wantCode: "CONTEXT_CANCELED", wrap: cancelled, flags: func(t *testing.T) flags.Evaluator {
+			c, _ := memFlags(t, map[string]memprovider.InMemoryFlag{"export": boolFlag(true)})
+			return c
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var logs syncBuffer
+			rt, err := router.New([]router.Route{
+				{Method: http.MethodPut, Pattern: "/export", Flag: "export", Name: "Report export", Handler: served("export")},
+			}, router.Config{
+				Flags:  tt.flags(t),
+				Logger: slog.New(slog.NewTextHandler(&logs, nil)),
+			})
+			require.NoError(t, err)
+			t.Cleanup(rt.Close)
+			var h http.Handler = rt
+			if tt.wrap != nil {
+				h = tt.wrap(h)
+			}
+			srv := httptest.NewServer(h)
+			t.Cleanup(srv.Close)
+
+			for i := 0; i < 3; i++ {
+				a := do(t, srv, http.MethodPut, "/export")
+				require.Equal(t, http.StatusNotImplemented, a.status, "request %d: body %s", i, a.body)
+				p := problem(t, a)
+				assert.Equal(t, "Report export is not yet available. Check back in a future release.", p["detail"])
+				assert.NotContains(t, a.body, "secret", "internal errors are never echoed")
+				assert.Equal(t, "no-store", a.header.Get("Cache-Control"))
+			}
+			out := logs.String()
+			assert.Contains(t, out, "level=WARN")
+			assert.Contains(t, out, "flag=export")
+			assert.Contains(t, out, "code="+tt.wantCode)
+			assert.Equal(t, 1, strings.Count(out, "flag evaluation failed"), "logged once per flag and code, got:\n%s", out)
+		})
+	}
+}
+
+// TestTargetedFlagPerRequest checks that a targeted flag is evaluated for
+// every request with the request's own context, and that the route
+// attributes reach the provider.
+func TestTargetedFlagPerRequest(t *testing.T) {
+	var mu sync.Mutex
+	var seen []openfeature.FlattenedContext
+	eval := func(f memprovider.InMemoryFlag, fc openfeature.FlattenedContext) (any, openfeature.ProviderResolutionDetail) {
+		mu.Lock()
+		seen = append(seen, fc)
+		mu.Unlock()
+		on := fc[openfeature.TargetingKey] == "alice"
+		return on, openfeature.ProviderResolutionDetail{Reason: openfeature.TargetingMatchReason, Variant: fmt.Sprint(on)}
+	}
+	client, _ := memFlags(t, map[string]memprovider.InMemoryFlag{"users-patch": {
+		State: memprovider.Enabled, DefaultVariant: "off", Variants: map[string]any{"off": false}, ContextEvaluator: &eval,
+	}})
+	routes := []router.Route{{Method: http.MethodPatch, Pattern: "/users/{id}", Stage: router.Beta, Flag: "users-patch",
+		Name: "Partial user update", Handler: served("patch")}}
+	_, srv := serve(t, routes, router.Config{Flags: client, Context: flags.FromHeader("X-User-ID")})
+
+	for _, user := range []string{"alice", "bob", "alice", "", "alice"} {
+		a := do(t, srv, http.MethodPatch, "/users/1", "X-User-ID", user)
+		want := http.StatusNotImplemented
+		if user == "alice" {
+			want = http.StatusOK
+		}
+		assert.Equal(t, want, a.status, "user %q", user)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, seen, 5, "targeted decisions are never cached")
+	assert.Equal(t, "alice", seen[0][openfeature.TargetingKey])
+	assert.Equal(t, "Partial user update", seen[0][router.AttrRoute])
+	assert.Equal(t, "PATCH", seen[0][router.AttrMethod])
+	assert.Equal(t, "/users/{id}", seen[0][router.AttrPattern])
+	assert.Equal(t, "beta", seen[0][router.AttrStage])
+	assert.Equal(t, []any{}, seen[0][router.AttrOptIn])
+}
+
+// TestFlipWithoutRestart flips an in-memory flag and waits for the router to
+// follow (provider events are delivered asynchronously).
+func TestFlipWithoutRestart(t *testing.T) {
+	client, p := memFlags(t, map[string]memprovider.InMemoryFlag{"export": boolFlag(false)})
+	routes := []router.Route{{Method: http.MethodPut, Pattern: "/export", Flag: "export", Handler: served("export")}}
+	_, srv := serve(t, routes, router.Config{Flags: client})
+
+	require.Equal(t, http.StatusNotImplemented, do(t, srv, "PUT", "/export").status)
+	require.Equal(t, http.StatusNotImplemented, do(t, srv, "PUT", "/export").status, "served from the cache")
+	p.UpdateFlags(map[string]memprovider.InMemoryFlag{"export": boolFlag(true)})
+	require.Eventually(t, func() bool { return do(t, srv, "PUT", "/export").status == http.StatusOK },
+		10*time.Second, 5*time.Millisecond)
+	assert.Equal(t, "served export", do(t, srv, "PUT", "/export").body)
+	p.UpdateFlags(map[string]memprovider.InMemoryFlag{"export": boolFlag(false)})
+	require.Eventually(t, func() bool { return do(t, srv, "PUT", "/export").status == http.StatusNotImplemented },
+		10*time.Second, 5*time.Millisecond)
+}
+
+// TestConcurrentRequestsWhileFlagsFlip hammers the router while flags flip;
+// run with -race. Every answer must be one of the two valid ones.
+func TestConcurrentRequestsWhileFlagsFlip(t *testing.T) {
+	client, p := memFlags(t, map[string]memprovider.InMemoryFlag{"export": boolFlag(false), "patch": boolFlag(false)})
+	routes := []router.Route{
+		{Method: http.MethodPut, Pattern: "/export", Flag: "export", Handler: served("export")},
+		{Method: http.MethodPatch, Pattern: "/users/{id}", Stage: router.Beta, Flag: "patch", Handler: served("patch")},
+		{Method: http.MethodGet, Pattern: "/users/{id}", Stage: router.Live, Handler: served("get")},
+	}
+	_, srv := serve(t, routes, router.Config{Flags: client, Context: flags.FromHeader("X-User-ID")})
+
+	stop := make(chan struct{})
+	flipped := make(chan struct{})
+	go func() {
+		defer close(flipped)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			on := i%2 == 0
+			p.UpdateFlags(map[string]memprovider.InMemoryFlag{"export": boolFlag(on), "patch": boolFlag(!on)})
+		}
+	}()
+
+	var wg sync.WaitGroup
+	var bad atomic.Int64
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 50; i++ {
+				for _, rq := range [][2]string{{"PUT", "/export"}, {"PATCH", "/users/1"}, {"GET", "/users/1"}} {
+					req, _ := http.NewRequest(rq[0], srv.URL+rq[1], nil)
+					req.Header.Set("X-User-ID", fmt.Sprint("u", g))
+					res, err := srv.Client().Do(req)
+					if err != nil {
+						bad.Add(1)
+						continue
+					}
+					_, _ = io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+					ok := res.StatusCode == 200 || (rq[0] != "GET" && res.StatusCode == 501)
+					if !ok {
+						bad.Add(1)
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	<-flipped
+	assert.Zero(t, bad.Load(), "got %d unexpected answers, want 0", bad.Load())
+
+	p.UpdateFlags(map[string]memprovider.InMemoryFlag{"export": boolFlag(true), "patch": boolFlag(true)})
+	require.Eventually(t, func() bool {
+		return do(t, srv, "PUT", "/export").status == 200 && do(t, srv, "PATCH", "/users/1").status == 200
+	}, 10*time.Second, 5*time.Millisecond, "the last flip wins")
+}
+
+// TestHiddenRoutes checks that a route the caller may not see answers exactly
+// like an undeclared one.
+func TestHiddenRoutes(t *testing.T) {
+	client, _ := memFlags(t, map[string]memprovider.InMemoryFlag{"f": boolFlag(false)})
+	routes := []router.Route{
+		{Method: http.MethodGet, Pattern: "/a", Stage: router.Live, Handler: served("a")},
+		{Method: http.MethodPut, Pattern: "/a", Flag: "f", Handler: served("put")},
+		{Method: http.MethodPut, Pattern: "/b", Flag: "f", Handler: served("put")},
+		{Method: http.MethodPut, Pattern: "/c", Flag: "f", Handler: served("put"), Off: router.OffNotFound},
+	}
+	insider := func(r *http.Request) bool { return r.Header.Get("Insider") == "yes" }
+	_, srv := serve(t, routes, router.Config{Flags: client, Roadmap: insider})
+
+	tests := []struct {
+		name, method, path, insider string
+		status                      int
+		allow                       string
+	}{
+		{name: "insider sees planned", method: "PUT", path: "/a", insider: "yes", status: 501},
+		{name: "outsider gets 405", method: "PUT", path: "/a", status: 405, allow: "GET, HEAD"},
+		{name: "insider 405 lists planned", method: "DELETE", path: "/a", insider: "yes", status: 405, allow: "GET, HEAD, PUT"},
+		{name: "outsider only planned: 404", method: "PUT", path: "/b", status: 404},
+		{name: "OffNotFound hides from insiders", method: "PUT", path: "/c", insider: "yes", status: 404},
+	}
+	notFound := do(t, srv, "GET", "/undeclared")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := do(t, srv, tt.method, tt.path, "Insider", tt.insider)
+			assert.Equal(t, tt.status, a.status)
+			assert.Equal(t, tt.allow, a.header.Get("Allow"))
+			if tt.status == 404 {
+				assert.Equal(t, strings.Replace(notFound.body, "/undeclared", tt.path, 1), a.body)
+				assert.Equal(t, notFound.header.Get("Cache-Control"), a.header.Get("Cache-Control"))
+			}
+		})
+	}
+}
+
+// TestStatus checks the per-request introspection.
+func TestStatus(t *testing.T) {
+	client, _ := memFlags(t, map[string]memprovider.InMemoryFlag{"on": boolFlag(true), "off": boolFlag(false)})
+	routes := []router.Route{
+		{Method: "PUT", Pattern: "/a", Flag: "on", Handler: served("a")},
+		{Method: "PUT", Pattern: "/b", Flag: "off", Handler: served("b")},
+		{Method: "GET", Pattern: "/c", Stage: router.Live, Handler: served("c")},
+		{Method: "GET", Pattern: "/d", Stage: router.Deprecated, Handler: served("d"), Deprecation: testDeprecation, Sunset: testNow},
+	}
+	rt, _ := serve(t, routes, router.Config{Flags: client})
+	st := rt.Status(httptest.NewRequest("GET", "/", nil))
+	require.Len(t, st, 4)
+	got := make([]string, len(st))
+	for i, s := range st {
+		got[i] = fmt.Sprintf("%s %s %v", s.Route.Pattern, s.Stage, s.Serving)
+	}
+	assert.Equal(t, []string{"/a planned true", "/b planned false", "/c live true", "/d removed false"}, got)
+	assert.Equal(t, openfeature.StaticReason, st[0].Decision.Reason)
+}
