@@ -45,6 +45,24 @@ type Options struct {
 	// Observer, if set, is told about every decision. It must be fast and
 	// safe for concurrent use: it runs on the request path.
 	Observer Observer
+	// KeepLastKnown, if positive, turns on "keep last known value": the
+	// Gate remembers the last successful decision per flag and targeting key
+	// (at most KeepLastKnown of them; the least recently used go first),
+	// and when an evaluation fails because the flag service is unavailable
+	// (codes GENERAL, PROVIDER_NOT_READY, PROVIDER_FATAL, PARSE_ERROR and
+	// TIMEOUT) it answers the remembered decision instead of off, with
+	// Decision.LastKnown set. A STATIC decision also stands for the whole
+	// flag, whatever the targeting key. Other attributes of the evaluation
+	// context are not part of the key: during an outage a user gets the
+	// last decision made for their targeting key, whatever the attributes.
+	// Failures that the flag service itself answered (flag not found, type
+	// mismatch, bad context), cancellations and provider panics still fail
+	// closed, and so does a key never evaluated before the outage. The
+	// remembered decision is used for as long as the outage lasts; the next
+	// successful evaluation replaces it. Zero (the default) fails closed on
+	// every failure. Remembering costs a mutex and a map write per evaluated
+	// (uncached) request.
+	KeepLastKnown int
 }
 
 // Observer is told about every decision a [Gate] makes, for metrics.
@@ -61,13 +79,17 @@ type Decision struct {
 	// Reason is the provider's resolution reason (STATIC, TARGETING_MATCH,
 	// SPLIT, ERROR, ...).
 	Reason openfeature.Reason
-	// ErrorCode is empty on success. On failure On is false: the gate
-	// fails closed.
+	// ErrorCode is empty on success. On failure On is false (the gate
+	// fails closed) unless LastKnown is set.
 	ErrorCode openfeature.ErrorCode
 	// Variant is the provider's variant name, if any.
 	Variant string
 	// Cached reports that the decision came from the cache of static flags.
 	Cached bool
+	// LastKnown reports that the evaluation failed (ErrorCode says why) and
+	// that On, Reason and Variant are the last successful decision for the
+	// flag and targeting key, kept because of [Options.KeepLastKnown].
+	LastKnown bool
 }
 
 // Failed reports whether the evaluation failed (and so resolved to off).
@@ -98,6 +120,7 @@ type Gate struct {
 	cache    atomic.Pointer[cacheSnapshot]
 	failures sync.Map // flag -> openfeature.ErrorCode last logged
 	closed   atomic.Bool
+	lk       *lastKnown // nil unless Options.KeepLastKnown > 0
 }
 
 type cacheSnapshot struct {
@@ -125,6 +148,9 @@ func NewGate(ev Evaluator, opts Options) *Gate {
 		g.log = slog.Default()
 	}
 	g.cache.Store(&cacheSnapshot{})
+	if opts.KeepLastKnown > 0 {
+		g.lk = newLastKnown(opts.KeepLastKnown)
+	}
 	if src, ok := ev.(eventSource); ok && !opts.NoCache {
 		g.events = src
 		g.cacheOn = true
@@ -178,12 +204,20 @@ func (g *Gate) Evaluate(ctx context.Context, flag string, ec openfeature.Evaluat
 	snap := g.cache.Load()
 	start := time.Now()
 	d := g.resolve(ctx, flag, ec)
+	if d.Failed() && g.lk != nil && keepsLastKnown(d.ErrorCode) {
+		if last, ok := g.lk.recall(flag, ec.TargetingKey()); ok {
+			d = Decision{On: last.On, Reason: last.Reason, Variant: last.Variant, ErrorCode: d.ErrorCode, LastKnown: true}
+		}
+	}
 	if g.obs != nil {
 		g.obs.ObserveDecision(flag, d, time.Since(start))
 	}
 	if d.Failed() {
 		g.logFailure(flag, d)
 		return d
+	}
+	if g.lk != nil {
+		g.lk.remember(flag, ec.TargetingKey(), d)
 	}
 	g.recovered(flag)
 	if g.cacheOn && d.Reason == openfeature.StaticReason && !g.closed.Load() {
@@ -282,6 +316,10 @@ func (g *Gate) logFailure(flag string, d Decision) {
 		return
 	}
 	if prev, loaded := g.failures.Swap(flag, d.ErrorCode); loaded && prev.(openfeature.ErrorCode) == d.ErrorCode {
+		return
+	}
+	if d.LastKnown {
+		g.log.Warn("flag evaluation failed; answering last known decisions", "flag", flag, "code", string(d.ErrorCode))
 		return
 	}
 	g.log.Warn("flag evaluation failed; failing closed", "flag", flag, "code", string(d.ErrorCode))

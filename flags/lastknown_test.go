@@ -1,0 +1,166 @@
+package flags_test
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"testing"
+
+	"github.com/open-feature/go-sdk/openfeature"
+	"github.com/stretchr/testify/assert"
+
+	"github.com/roadmap-go/roadmap/flags"
+)
+
+// switchableFlags answers from a table of per-key values, or fails with a
+// configurable error code (an outage).
+type switchableFlags struct {
+	mu     sync.Mutex
+	static map[string]bool            // flag -> value, reason STATIC
+	byKey  map[string]map[string]bool // flag -> targeting key -> value
+	fail   openfeature.ErrorCode
+}
+
+func (f *switchableFlags) set(fail openfeature.ErrorCode) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.fail = fail
+}
+
+func (f *switchableFlags) BooleanValueDetails(_ context.Context, flag string, def bool, ec openfeature.EvaluationContext, _ ...openfeature.Option) (openfeature.BooleanEvaluationDetails, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	d := openfeature.BooleanEvaluationDetails{Value: def}
+	if f.fail != "" {
+		d.Reason, d.ErrorCode = openfeature.ErrorReason, f.fail
+		return d, openfeature.NewGeneralResolutionError("down")
+	}
+	if v, ok := f.static[flag]; ok {
+		d.Value, d.Reason = v, openfeature.StaticReason
+		return d, nil
+	}
+	if m, ok := f.byKey[flag]; ok {
+		d.Value, d.Reason = m[ec.TargetingKey()], openfeature.TargetingMatchReason
+		return d, nil
+	}
+	d.Reason, d.ErrorCode = openfeature.ErrorReason, openfeature.FlagNotFoundCode
+	return d, openfeature.NewFlagNotFoundResolutionError("no such flag")
+}
+
+func userCtx(key string) openfeature.EvaluationContext { return openfeature.NewEvaluationContext(key, nil) }
+
+func TestKeepLastKnown(t *testing.T) {
+	type eval struct {
+		flag, key     string
+		wantOn        bool
+		wantLastKnown bool
+	}
+	tests := []struct {
+		name   string
+		keep   int
+		before []eval // evaluated while the service answers
+		fail   openfeature.ErrorCode
+		during []eval // evaluated during the failure
+	}{
+		{
+			name:   "disabled fails closed",
+			keep:   0,
+			before: []eval{{flag: "beta", key: "alice", wantOn: true}},
+			fail:   openfeature.GeneralCode,
+			during: []eval{{flag: "beta", key: "alice"}},
+		},
+		{
+			name:   "targeted decision kept per key",
+			keep:   100,
+			before: []eval{{flag: "beta", key: "alice", wantOn: true}, {flag: "beta", key: "bob"}},
+			fail:   openfeature.GeneralCode,
+			during: []eval{
+				{flag: "beta", key: "alice", wantOn: true, wantLastKnown: true},
+				{flag: "beta", key: "bob", wantLastKnown: true},
+				{flag: "beta", key: "carol"},
+			},
+		},
+		{
+			name:   "static decision kept for every key",
+			keep:   100,
+			before: []eval{{flag: "planned", key: "alice", wantOn: true}},
+			fail:   flags.TimeoutCode,
+			during: []eval{{flag: "planned", key: "dave", wantOn: true, wantLastKnown: true}},
+		},
+		{
+			name:   "provider not ready is an outage",
+			keep:   100,
+			before: []eval{{flag: "planned", wantOn: true}},
+			fail:   openfeature.ProviderNotReadyCode,
+			during: []eval{{flag: "planned", wantOn: true, wantLastKnown: true}},
+		},
+		{
+			name:   "flag not found is not an outage",
+			keep:   100,
+			before: []eval{{flag: "planned", wantOn: true}},
+			fail:   openfeature.FlagNotFoundCode,
+			during: []eval{{flag: "planned"}},
+		},
+		{
+			name: "bounded",
+			keep: 2,
+			before: []eval{
+				{flag: "beta", key: "alice", wantOn: true},
+				{flag: "beta", key: "erin", wantOn: true},
+				{flag: "beta", key: "frank", wantOn: true},
+			},
+			fail: openfeature.GeneralCode,
+			during: []eval{
+				{flag: "beta", key: "alice"},
+				{flag: "beta", key: "frank", wantOn: true, wantLastKnown: true},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ev := &switchableFlags{
+				static: map[string]bool{"planned": true},
+				byKey:  map[string]map[string]bool{"beta": {"alice": true, "erin": true, "frank": true}},
+			}
+			g := flags.NewGate(ev, flags.Options{KeepLastKnown: tt.keep, Logger: slog.New(slog.DiscardHandler)})
+			defer g.Close()
+			ctx := context.Background()
+			for _, e := range tt.before {
+				d := g.Evaluate(ctx, e.flag, userCtx(e.key))
+				assert.Equal(t, e.wantOn, d.On, "before: %s/%s: got %v, want %v", e.flag, e.key, d.On, e.wantOn)
+			}
+			ev.set(tt.fail)
+			for _, e := range tt.during {
+				d := g.Evaluate(ctx, e.flag, userCtx(e.key))
+				assert.Equal(t, e.wantOn, d.On, "during: %s/%s: got %v, want %v", e.flag, e.key, d.On, e.wantOn)
+				assert.Equal(t, e.wantLastKnown, d.LastKnown, "during: %s/%s LastKnown", e.flag, e.key)
+				assert.Equal(t, tt.fail, d.ErrorCode, "the failure is still reported")
+			}
+		})
+	}
+}
+
+func TestKeepLastKnownRecovers(t *testing.T) {
+	ev := &switchableFlags{byKey: map[string]map[string]bool{"beta": {"alice": true}}}
+	g := flags.NewGate(ev, flags.Options{KeepLastKnown: 10, Logger: slog.New(slog.DiscardHandler)})
+	defer g.Close()
+	ctx := context.Background()
+	assert.True(t, g.Evaluate(ctx, "beta", userCtx("alice")).On)
+
+	ev.set(openfeature.GeneralCode)
+	assert.True(t, g.Evaluate(ctx, "beta", userCtx("alice")).LastKnown)
+
+	// The service comes back with the flag switched off for alice: that
+	// answer wins and is remembered for the next outage.
+	ev.mu.Lock()
+	ev.fail, ev.byKey["beta"]["alice"] = "", false
+	ev.mu.Unlock()
+	d := g.Evaluate(ctx, "beta", userCtx("alice"))
+	assert.False(t, d.On)
+	assert.False(t, d.Failed())
+
+	ev.set(openfeature.GeneralCode)
+	d = g.Evaluate(ctx, "beta", userCtx("alice"))
+	assert.False(t, d.On, "got %v, want the remembered off", d.On)
+	assert.True(t, d.LastKnown)
+}
