@@ -47,7 +47,9 @@ func (f *switchableFlags) BooleanValueDetails(_ context.Context, flag string, de
 	return d, openfeature.NewFlagNotFoundResolutionError("no such flag")
 }
 
-func userCtx(key string) openfeature.EvaluationContext { return openfeature.NewEvaluationContext(key, nil) }
+func userCtx(key string) openfeature.EvaluationContext {
+	return openfeature.NewEvaluationContext(key, nil)
+}
 
 func TestKeepLastKnown(t *testing.T) {
 	type eval struct {
