@@ -1,0 +1,93 @@
+package openapi
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/roadmap-go/roadmap/router"
+)
+
+// Handler serves a router's OpenAPI document as JSON, e.g. at
+// GET /openapi.json:
+//
+//	h, err := openapi.NewHandler(rt, openapi.Options{})
+//	...
+//	mux.Method(http.MethodGet, "/openapi.json", h)
+//
+// Callers who may not see the roadmap (the router's Config.Roadmap) get a
+// document without the Planned and Beta routes that are not served to them.
+//
+// A Handler is safe for concurrent use.
+type Handler struct {
+	rt   *router.Router
+	opts Options
+	// Pre-rendered documents, when not PerRequest.
+	full, public []byte
+}
+
+var (
+	jsonType    = []string{"application/json"}
+	noStore     = []string{"private, no-store"}
+	revalidate  = []string{"private, no-cache"}
+	noSniff     = []string{"nosniff"}
+	varyHeaders = []string{"*"}
+)
+
+// NewHandler returns a Handler for rt. Unless opts.PerRequest is set, the
+// documents are rendered once, here: the full one, and the one for callers
+// who may not see the roadmap.
+func NewHandler(rt *router.Router, opts Options) (*Handler, error) {
+	h := &Handler{rt: rt, opts: opts}
+	if opts.PerRequest {
+		return h, nil
+	}
+	var err error
+	if h.full, err = json.Marshal(Document(rt, opts)); err != nil {
+		return nil, err
+	}
+	public := opts
+	public.HidePlanned = true
+	doc := Document(rt, public)
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			if l, ok := op.Extensions[LifecycleExtension].(Lifecycle); ok && l.Stage == router.Beta.String() {
+				item.SetOperation(method, nil)
+			}
+		}
+		if len(item.Operations()) == 0 {
+			doc.Paths.Delete(path)
+		}
+	}
+	if h.public, err = json.Marshal(doc); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// ServeHTTP writes the document for r's caller.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	hdr := w.Header()
+	hdr["Content-Type"] = jsonType
+	hdr["X-Content-Type-Options"] = noSniff
+	var body []byte
+	if h.opts.PerRequest {
+		b, err := json.Marshal(DocumentFor(h.rt, r, h.opts))
+		if err != nil {
+			http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+			return
+		}
+		body = b
+		hdr["Cache-Control"] = noStore
+		hdr["Vary"] = varyHeaders
+	} else {
+		body = h.full
+		if !h.rt.RoadmapVisible(r) {
+			body = h.public
+		}
+		hdr["Cache-Control"] = revalidate
+	}
+	if r.Method == http.MethodHead {
+		return
+	}
+	_, _ = w.Write(body)
+}

@@ -1,0 +1,286 @@
+package openapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/roadmap-go/roadmap/router"
+)
+
+// Errors returned by [Routes] and [Load]. Test for them with errors.Is.
+var (
+	// ErrNoOperation: a handler was given for an operationId that the
+	// document does not declare. The error lists every such name.
+	ErrNoOperation = errors.New("handlers with no operation in the document")
+	// ErrLifecycle: an operation's x-lifecycle extension is malformed.
+	ErrLifecycle = errors.New("invalid x-lifecycle")
+)
+
+// Load parses and validates an OpenAPI 3.0 or 3.1 document (JSON or YAML) and
+// returns its routes, as [Routes] does. External references are not followed.
+func Load(data []byte, handlers map[string]http.Handler) ([]router.Route, error) {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(data)
+	if err != nil {
+		return nil, fmt.Errorf("openapi: %w", err)
+	}
+	if err := doc.Validate(loader.Context); err != nil {
+		return nil, fmt.Errorf("openapi: %w", err)
+	}
+	return Routes(doc, handlers)
+}
+
+// Routes declares one [router.Route] per operation of doc, for API-first
+// teams whose OpenAPI document is the source of truth. Pass the result to
+// [router.New].
+//
+//   - Method and Pattern come from the operation and its path (OpenAPI path
+//     templates such as "/users/{id}" are chi patterns as they are).
+//   - Stage, Flag, Available, Detail, LiveFrom, Deprecation, Sunset and
+//     Successor come from the operation's x-lifecycle extension (see
+//     [Lifecycle]); without one, the route is Planned.
+//   - Name is the summary, Docs the externalDocs URL, OperationID the
+//     operationId.
+//   - Handler is handlers[operationId]. An operation with no handler is
+//     declared Planned, whatever its x-lifecycle says (except Removed), so
+//     that it answers the 501 stub until a handler is written.
+//   - A 2xx response with an example (media type example, or the first
+//     of its examples by name; application/json preferred) becomes the
+//     route's preview [router.Example] when the route is Planned or Beta.
+//
+// A handler whose name is no operationId of doc is an error wrapping
+// [ErrNoOperation] that lists every such name: a typo must not leave a
+// route unserved. Routes are returned sorted by path, then method.
+func Routes(doc *openapi3.T, handlers map[string]http.Handler) ([]router.Route, error) {
+	var routes []router.Route
+	var errs []error
+	used := map[string]bool{}
+	if doc.Paths != nil {
+		paths := doc.Paths.Map()
+		keys := make([]string, 0, len(paths))
+		for k := range paths {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, path := range keys {
+			ops := paths[path].Operations()
+			methods := make([]string, 0, len(ops))
+			for m := range ops {
+				methods = append(methods, m)
+			}
+			sort.Strings(methods)
+			for _, m := range methods {
+				op := ops[m]
+				r, err := route(m, path, paths[path].Parameters, op, handlers)
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				if r.Handler != nil {
+					used[op.OperationID] = true
+				}
+				routes = append(routes, r)
+			}
+		}
+	}
+	var unbound []string
+	for name := range handlers {
+		if !used[name] {
+			unbound = append(unbound, name)
+		}
+	}
+	if len(unbound) > 0 {
+		sort.Strings(unbound)
+		errs = append(errs, fmt.Errorf("openapi: %w: %s", ErrNoOperation, strings.Join(unbound, ", ")))
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return routes, nil
+}
+
+func route(method, path string, shared openapi3.Parameters, op *openapi3.Operation, handlers map[string]http.Handler) (router.Route, error) {
+	r := router.Route{
+		Method:      strings.ToUpper(method),
+		Pattern:     chiPattern(path, shared, op.Parameters),
+		Name:        op.Summary,
+		OperationID: op.OperationID,
+	}
+	if op.ExternalDocs != nil {
+		r.Docs = op.ExternalDocs.URL
+	}
+	if op.OperationID != "" {
+		r.Handler = handlers[op.OperationID]
+	}
+	l, err := readLifecycle(op.Extensions[LifecycleExtension])
+	if err != nil {
+		return r, fmt.Errorf("openapi: %s %s: %w", r.Method, path, err)
+	}
+	if l.Stage != "" {
+		if r.Stage, err = router.ParseStage(l.Stage); err != nil {
+			return r, fmt.Errorf("openapi: %s %s: %w: %w", r.Method, path, ErrLifecycle, err)
+		}
+	}
+	r.Flag, r.Available, r.Detail, r.Successor = l.Flag, l.Available, l.Detail, l.Successor
+	for _, t := range [...]struct {
+		name string
+		s    string
+		dst  *time.Time
+	}{{"liveFrom", l.LiveFrom, &r.LiveFrom}, {"deprecation", l.Deprecation, &r.Deprecation}, {"sunset", l.Sunset, &r.Sunset}} {
+		if t.s == "" {
+			continue
+		}
+		v, err := time.Parse(time.RFC3339, t.s)
+		if err != nil {
+			return r, fmt.Errorf("openapi: %s %s: %w: %s %q is not an RFC 3339 time", r.Method, path, ErrLifecycle, t.name, t.s)
+		}
+		*t.dst = v
+	}
+	if r.Handler == nil && r.Stage != router.Planned && r.Stage != router.Removed {
+		// Declared but not written yet: serve the 501 stub.
+		r.Stage = router.Planned
+		r.Deprecation, r.Sunset = time.Time{}, time.Time{}
+	}
+	if r.Handler == nil {
+		r.LiveFrom = time.Time{}
+	}
+	if r.Stage == router.Planned || r.Stage == router.Beta {
+		r.Example = example(op)
+	}
+	return r, nil
+}
+
+// readLifecycle decodes an x-lifecycle value, whatever form the loader left
+// it in (decoded JSON, raw JSON or a Lifecycle).
+func readLifecycle(v any) (Lifecycle, error) {
+	var l Lifecycle
+	switch v := v.(type) {
+	case nil:
+		return l, nil
+	case Lifecycle:
+		return v, nil
+	case *Lifecycle:
+		return *v, nil
+	case json.RawMessage:
+		if err := json.Unmarshal(v, &l); err != nil {
+			return l, fmt.Errorf("%w: %v", ErrLifecycle, err)
+		}
+		return l, nil
+	}
+	b, err := json.Marshal(v)
+	if err == nil {
+		err = json.Unmarshal(b, &l)
+	}
+	if err != nil {
+		return l, fmt.Errorf("%w: %v", ErrLifecycle, err)
+	}
+	return l, nil
+}
+
+// example returns the first 2xx example response of op, or nil.
+func example(op *openapi3.Operation) *router.Example {
+	if op.Responses == nil {
+		return nil
+	}
+	codes := []string{}
+	for code := range op.Responses.Map() {
+		if n, err := strconv.Atoi(code); err == nil && n >= 200 && n <= 299 {
+			codes = append(codes, code)
+		}
+	}
+	sort.Strings(codes)
+	for _, code := range codes {
+		ref := op.Responses.Value(code)
+		if ref == nil || ref.Value == nil {
+			continue
+		}
+		ctypes := make([]string, 0, len(ref.Value.Content))
+		for ct := range ref.Value.Content {
+			ctypes = append(ctypes, ct)
+		}
+		sort.SliceStable(ctypes, func(i, j int) bool {
+			// application/json first, then by name
+			if (ctypes[i] == "application/json") != (ctypes[j] == "application/json") {
+				return ctypes[i] == "application/json"
+			}
+			return ctypes[i] < ctypes[j]
+		})
+		for _, ct := range ctypes {
+			v, ok := mediaExample(ref.Value.Content[ct])
+			if !ok {
+				continue
+			}
+			body, err := encodeExample(ct, v)
+			if err != nil {
+				continue
+			}
+			status, _ := strconv.Atoi(code)
+			return &router.Example{Status: status, ContentType: ct, Body: body}
+		}
+	}
+	return nil
+}
+
+func mediaExample(mt *openapi3.MediaType) (any, bool) {
+	if mt == nil {
+		return nil, false
+	}
+	if mt.Example != nil {
+		return mt.Example, true
+	}
+	names := make([]string, 0, len(mt.Examples))
+	for n := range mt.Examples {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if ex := mt.Examples[n]; ex != nil && ex.Value != nil && ex.Value.Value != nil {
+			return ex.Value.Value, true
+		}
+	}
+	return nil, false
+}
+
+func encodeExample(ctype string, v any) ([]byte, error) {
+	if s, ok := v.(string); ok && !isJSON(ctype) {
+		return []byte(s), nil
+	}
+	return json.Marshal(v)
+}
+
+// chiPattern turns an OpenAPI path template into a chi pattern: a path
+// parameter whose schema has an anchored pattern "^re$" becomes "{name:re}",
+// as [Document] writes chi's regexp parameters.
+func chiPattern(path string, shared, own openapi3.Parameters) string {
+	res := map[string]string{}
+	for _, params := range []openapi3.Parameters{shared, own} {
+		for _, p := range params {
+			if p == nil || p.Value == nil || p.Value.In != openapi3.ParameterInPath {
+				continue
+			}
+			s := p.Value.Schema
+			if s == nil || s.Value == nil {
+				continue
+			}
+			if re, ok := strings.CutPrefix(s.Value.Pattern, "^"); ok {
+				if re, ok = strings.CutSuffix(re, "$"); ok && re != "" {
+					res[p.Value.Name] = re
+				}
+			} else {
+				delete(res, p.Value.Name)
+			}
+		}
+	}
+	for name, re := range res {
+		path = strings.Replace(path, "{"+name+"}", "{"+name+":"+re+"}", 1)
+	}
+	return path
+}
