@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -151,24 +152,37 @@ func (p *pathHandler) finish() {
 	if p.byMethod[mHead] == nil && p.byMethod[mGet] != nil {
 		p.byMethod[mHead] = p.byMethod[mGet]
 	}
-	var all, public []string
+	for _, e := range p.byMethod {
+		if e != nil && !e.liveFrom.IsZero() {
+			p.liveFrom = true
+		}
+	}
+	p.allowAll = p.allowAt(time.Time{}, true)
+	p.allowPublic = p.allowAt(time.Time{}, false)
+}
+
+// allowAt returns the Allow value for a caller who may (canSee) or may not
+// see the roadmap: the methods that are public at instant now (Live,
+// Deprecated, Removed), plus, for canSee, the Planned and Beta ones that do
+// not hide. A zero now means the declared stages. Nil when there are none.
+func (p *pathHandler) allowAt(now time.Time, canSee bool) []string {
+	var names []string
 	for i, e := range p.byMethod {
 		if e == nil {
 			continue
 		}
-		if !e.hides {
-			all = append(all, methodNames[i])
+		st := e.stage
+		if !now.IsZero() {
+			st = e.effectiveStage(now)
 		}
-		if e.stage == Live || e.stage == Deprecated || e.stage == Removed {
-			public = append(public, methodNames[i])
+		if public := st == Live || st == Deprecated || st == Removed; public || canSee && !e.hides {
+			names = append(names, methodNames[i])
 		}
 	}
-	if len(all) > 0 {
-		p.allowAll = []string{strings.Join(all, ", ")}
+	if len(names) == 0 {
+		return nil
 	}
-	if len(public) > 0 {
-		p.allowPublic = []string{strings.Join(public, ", ")}
-	}
+	return []string{strings.Join(names, ", ")}
 }
 
 func (p *pathHandler) firstIndex() int {
