@@ -1,0 +1,67 @@
+package bench
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/roadmap-go/roadmap/stub"
+)
+
+// ReportExportStub is the problem the demo's planned route PUT
+// /api/reports/export answers with while its flag is off.
+var ReportExportStub = stub.Problem{
+	Status:    http.StatusNotImplemented,
+	Detail:    "Report export is not yet available. Check back in a future release.",
+	Stage:     "planned",
+	Route:     "PUT /api/reports/export",
+	Available: "v2.0",
+}
+
+// Prerendered returns a plain handler that writes the answer of responder
+// for path as fixed bytes: the baseline of a 501 stub, with nothing computed
+// per request.
+func Prerendered(s *stub.Responder, path string) http.HandlerFunc {
+	body := s.Body(path)
+	status := s.Status()
+	ct, cc, ns := []string{stub.ContentType}, []string{"no-store"}, []string{"nosniff"}
+	return func(w http.ResponseWriter, _ *http.Request) {
+		h := w.Header()
+		h["Content-Type"] = ct
+		h["Cache-Control"] = cc
+		h["X-Content-Type-Options"] = ns
+		w.WriteHeader(status)
+		_, _ = w.Write(body)
+	}
+}
+
+// PlainChi returns the load test's baseline server: a chi router with the
+// demo's middleware and, on the routes the load test requests, handlers that
+// do the same work as the demo's (JSON encoded per request), without the
+// roadmap router. The planned route answers the demo's 501 body, pre-rendered.
+func PlainChi() http.Handler {
+	r := chi.NewRouter()
+	r.Use(middleware.Recoverer)
+	r.Use(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			req.Body = http.MaxBytesReader(w, req.Body, 1<<20)
+			next.ServeHTTP(w, req)
+		})
+	})
+	r.Get("/api/users/{id}", userAnswer("name", "Ada"))
+	r.Patch("/api/users/{id}", userAnswer("result", "patched"))
+	r.Put("/api/reports/export", Prerendered(stub.New(ReportExportStub), "/api/reports/export"))
+	return r
+}
+
+// userAnswer encodes {"id": <id>, key: value} per request, as the demo's user
+// handlers do.
+func userAnswer(key, value string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		_ = json.NewEncoder(w).Encode(map[string]string{"id": chi.URLParam(r, "id"), key: value})
+	}
+}

@@ -1,0 +1,23 @@
+// Package bench holds the performance benchmarks of issue 6 and the plain chi
+// baseline they and scripts/loadtest.sh compare the router against.
+//
+// Every benchmark comes in pairs run in the same process: impl=chi (or
+// impl=direct, a chi handler that calls the flag provider itself) is the
+// baseline, impl=roadmap the same request through [router.Router]. Compare
+// them with benchstat, e.g. scripts/bench.sh, which interleaves the pairs and
+// prints ratios. docs/performance.md has the method and the figures.
+//
+// The package lives under internal/ because it imports the flagd in-process
+// provider, which must stay out of the import graph of router/, flags/ and
+// stub/.
+//
+// # Example
+//
+// Run every benchmark once, as scripts/checks/50-bench.sh does:
+//
+//	go test -run '^$' -bench . -benchtime=100x ./internal/bench
+//
+// Serve the plain chi baseline of the load test:
+//
+//	go run ./internal/bench/cmd/plainchi -addr 127.0.0.1:8081
+package bench
