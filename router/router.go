@@ -160,6 +160,7 @@ func New(routes []Route, cfg Config) (*Router, error) {
 
 	needFlags := false
 	seen := make(map[string]int, len(rt.routes))
+	shapes := make(map[string]int, len(rt.routes)) // patternShape -> first route
 	for i := range rt.routes {
 		r := &rt.routes[i]
 		for _, err := range validate(r) {
@@ -169,6 +170,11 @@ func New(routes []Route, cfg Config) (*Router, error) {
 			errs = append(errs, &RouteError{Index: i, Route: r.id(), err: fmt.Errorf("%w: also declared by route %d", ErrDuplicate, j)})
 		} else {
 			seen[r.id()] = i
+		}
+		if j, ok := shapes[patternShape(r.Pattern)]; !ok {
+			shapes[patternShape(r.Pattern)] = i
+		} else if p := rt.routes[j].Pattern; p != r.Pattern {
+			errs = append(errs, &RouteError{Index: i, Route: r.id(), err: fmt.Errorf("%w: %q and %q (route %d) name their parameters differently; chi routes both to one path, so spell them the same", ErrPattern, r.Pattern, p, j)})
 		}
 		if r.Flag != "" && r.Handler != nil && (r.Stage == Planned || r.Stage == Beta) {
 			needFlags = true
@@ -219,6 +225,8 @@ func validate(r *Route) []error {
 		bad(ErrPattern, "%q must start with /", r.Pattern)
 	} else if i := strings.IndexFunc(r.Pattern, func(c rune) bool { return c <= ' ' || c == 0x7f }); i >= 0 {
 		bad(ErrPattern, "%q contains white space or a control character", r.Pattern)
+	} else if err := chiPatternError(r.Pattern); err != nil {
+		bad(ErrPattern, "%v", err)
 	}
 	if !r.Stage.valid() {
 		bad(ErrStage, "%d", int(r.Stage))
