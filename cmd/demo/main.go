@@ -27,7 +27,6 @@ import (
 	"syscall"
 	"time"
 
-	flagd "github.com/open-feature/go-sdk-contrib/providers/flagd/pkg"
 	"github.com/open-feature/go-sdk/openfeature"
 )
 
@@ -71,9 +70,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	logger.Info("reading flags", "path", path)
 
-	provider, err := flagd.NewProvider(flagd.WithFileResolver(), flagd.WithOfflineFilePath(path))
+	provider, err := fileProvider(path, logger)
 	if err != nil {
-		return fmt.Errorf("flag provider: %w", err)
+		return err
 	}
 	domain := "roadmap-demo"
 	if err := openfeature.SetNamedProviderAndWait(domain, provider); err != nil {
