@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -140,7 +141,27 @@ func build(views []view, all []router.Route, opts Options) *openapi3.T {
 		}
 		item.SetOperation(v.route.Method, operation(v, params, public[v.route.Pattern]))
 	}
+	pruneHeaders(doc)
 	return doc
+}
+
+// pruneHeaders drops the shared header components no operation refers to.
+func pruneHeaders(doc *openapi3.T) {
+	used := map[string]bool{}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			for _, resp := range op.Responses.Map() {
+				for _, h := range resp.Value.Headers {
+					used[strings.TrimPrefix(h.Ref, "#/components/headers/")] = true
+				}
+			}
+		}
+	}
+	for name := range doc.Components.Headers {
+		if !used[name] {
+			delete(doc.Components.Headers, name)
+		}
+	}
 }
 
 // publicMethods returns, per pattern, whether any route on it is answered to
@@ -160,7 +181,7 @@ func operation(v view, params openapi3.Parameters, public bool) *openapi3.Operat
 	r := v.route
 	op := &openapi3.Operation{
 		OperationID: r.OperationID,
-		Summary:     r.Name,
+		Summary:     cmp.Or(r.Name, r.Method+" "+r.Pattern),
 		Description: r.Detail,
 		Parameters:  params,
 		Responses:   openapi3.NewResponses(),

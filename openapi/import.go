@@ -47,8 +47,8 @@ func Load(data []byte, handlers map[string]http.Handler) ([]router.Route, error)
 //   - Stage, Flag, Available, Detail, LiveFrom, Deprecation, Sunset and
 //     Successor come from the operation's x-lifecycle extension (see
 //     [Lifecycle]); without one, the route is Planned.
-//   - Name is the summary, Docs the externalDocs URL, OperationID the
-//     operationId.
+//   - Name is the summary (unless it is just "METHOD /path"), Docs the
+//     externalDocs URL, OperationID the operationId.
 //   - Handler is handlers[operationId]. An operation with no handler is
 //     declared Planned, whatever its x-lifecycle says (except Removed), so
 //     that it answers the 501 stub until a handler is written.
@@ -113,6 +113,9 @@ func route(method, path string, shared openapi3.Parameters, op *openapi3.Operati
 		Pattern:     chiPattern(path, shared, op.Parameters),
 		Name:        op.Summary,
 		OperationID: op.OperationID,
+	}
+	if r.Name == r.Method+" "+path || r.Name == r.Method+" "+r.Pattern {
+		r.Name = "" // the summary Document writes for a route without a name
 	}
 	if op.ExternalDocs != nil {
 		r.Docs = op.ExternalDocs.URL

@@ -24,6 +24,9 @@ func routes() []router.Route {
 			Method: http.MethodPut, Pattern: "/api/reports/export", Stage: router.Planned,
 			Flag: "reports-export", Name: "Report export", Available: "v2.0",
 			Handler: http.HandlerFunc(exportReport), OperationID: "exportReport",
+			// Preview for client teams: "Roadmap-Preview: example" gets this.
+			Example: &router.Example{Status: http.StatusAccepted,
+				Body: []byte(`{"job":"example","status":"queued","href":"/api/reports/export/jobs/example"}` + "\n")},
 		},
 		{Method: http.MethodGet, Pattern: "/api/feature", Stage: router.Live, Handler: http.HandlerFunc(getFeature), OperationID: "getFeature"},
 		{Method: http.MethodPost, Pattern: "/api/feature", Stage: router.Live, Handler: http.HandlerFunc(createFeature), OperationID: "createFeature"},

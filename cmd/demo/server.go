@@ -46,6 +46,10 @@ func newServer(d deps) (http.Handler, func(), error) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
 	})
+	if err := mountDocs(r, rt); err != nil {
+		rt.Close()
+		return nil, nil, err
+	}
 	r.Mount("/", rt)
 	return r, rt.Close, nil
 }

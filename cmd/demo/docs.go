@@ -1,0 +1,33 @@
+package main
+
+import (
+	"net/http"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/go-chi/chi/v5"
+
+	"github.com/roadmap-go/roadmap/openapi"
+	"github.com/roadmap-go/roadmap/roadmappage"
+	"github.com/roadmap-go/roadmap/router"
+)
+
+// mountDocs serves what clients and people read about the API:
+// GET /openapi.json (OpenAPI 3.1, flag state of the caller), GET /roadmap.json
+// and GET /roadmap. The library serves none of them unless mounted.
+func mountDocs(r chi.Router, rt *router.Router) error {
+	spec, err := openapi.NewHandler(rt, openapi.Options{
+		Info: &openapi3.Info{
+			Title:       "roadmap demo",
+			Version:     "1.0.0",
+			Description: "Routes declared with their lifecycle stage. x-lifecycle tells each operation's stage, flag and target release, and whether it is served to the caller.",
+		},
+		PerRequest: true,
+	})
+	if err != nil {
+		return err
+	}
+	r.Method(http.MethodGet, "/openapi.json", spec)
+	r.Method(http.MethodHead, "/openapi.json", spec)
+	roadmappage.New(rt, roadmappage.Options{Title: "roadmap demo: API roadmap"}).Mount(r)
+	return nil
+}

@@ -1,0 +1,197 @@
+package roadmappage
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/roadmap-go/roadmap/router"
+)
+
+// Options configures a [Handler]. The zero value titles the page "API
+// roadmap" and lets exactly the callers the router's Config.Roadmap predicate
+// accepts see it.
+type Options struct {
+	// Title is the page's title. Empty means "API roadmap".
+	Title string
+	// Allow decides who may see the roadmap. Nil means the router's
+	// Config.Roadmap predicate (everyone when that is nil too). Callers it
+	// rejects get the router's 404, exactly like an undeclared path.
+	Allow func(*http.Request) bool
+}
+
+// Handler serves a router's roadmap: every declared route with its lifecycle
+// and its effective state for the caller, as JSON ([Handler.JSON]) and as a
+// server-rendered HTML page grouped by stage ([Handler.Page]).
+//
+// Nothing is served unless you mount it. Mount both on a chi router with
+// [Handler.Mount], or each with your own router.
+//
+// A Handler is safe for concurrent use.
+type Handler struct {
+	rt    *router.Router
+	title string
+	allow func(*http.Request) bool
+}
+
+// New returns a Handler for rt.
+func New(rt *router.Router, opts Options) *Handler {
+	h := &Handler{rt: rt, title: opts.Title, allow: opts.Allow}
+	if h.title == "" {
+		h.title = "API roadmap"
+	}
+	if h.allow == nil {
+		h.allow = rt.RoadmapVisible
+	}
+	return h
+}
+
+// Route is one route of the roadmap, as served by [Handler.JSON].
+type Route struct {
+	// Method and Pattern identify the route, e.g. "PATCH" "/api/users/{id}".
+	Method  string `json:"method"`
+	Pattern string `json:"pattern"`
+	// Name is the route's human name, if declared.
+	Name string `json:"name,omitempty"`
+	// OperationID names the operation in OpenAPI documents, if declared.
+	OperationID string `json:"operationId,omitempty"`
+	// Stage is the stage in force now; DeclaredStage the declared one.
+	Stage         string `json:"stage"`
+	DeclaredStage string `json:"declaredStage"`
+	// Flag is the flag key of a Planned or Beta route.
+	Flag string `json:"flag,omitempty"`
+	// Available is the target release or date.
+	Available string `json:"available,omitempty"`
+	// Docs links the route's documentation; Successor its replacement.
+	Docs      string `json:"docs,omitempty"`
+	Successor string `json:"successor,omitempty"`
+	// LiveFrom, Deprecation and Sunset are the route's dates.
+	LiveFrom    *time.Time `json:"liveFrom,omitempty"`
+	Deprecation *time.Time `json:"deprecation,omitempty"`
+	Sunset      *time.Time `json:"sunset,omitempty"`
+	// Serving reports whether the route's handler answers the caller now.
+	Serving bool `json:"serving"`
+	// State sums up the effective state for the caller: "available",
+	// "unavailable" (not yet, for this caller) or "gone".
+	State string `json:"state"`
+}
+
+// Document is the body of GET /roadmap.json.
+type Document struct {
+	// Title is the roadmap's title.
+	Title string `json:"title"`
+	// Routes lists every declared route, in declaration order.
+	Routes []Route `json:"routes"`
+}
+
+// States of a route for the caller.
+const (
+	StateAvailable   = "available"
+	StateUnavailable = "unavailable"
+	StateGone        = "gone"
+)
+
+// Roadmap returns the roadmap as the caller of r sees it, flags evaluated
+// for r by [router.Router.Status]. It does not check Options.Allow.
+func (h *Handler) Roadmap(r *http.Request) Document {
+	status := h.rt.Status(r)
+	doc := Document{Title: h.title, Routes: make([]Route, len(status))}
+	for i, s := range status {
+		rr := s.Route
+		out := Route{
+			Method: rr.Method, Pattern: rr.Pattern, Name: rr.Name, OperationID: rr.OperationID,
+			Stage: s.Stage.String(), DeclaredStage: rr.Stage.String(),
+			Flag: rr.Flag, Available: rr.Available, Docs: rr.Docs, Successor: rr.Successor,
+			LiveFrom: timePtr(rr.LiveFrom), Deprecation: timePtr(rr.Deprecation), Sunset: timePtr(rr.Sunset),
+			Serving: s.Serving,
+		}
+		switch {
+		case s.Serving:
+			out.State = StateAvailable
+		case s.Stage == router.Removed:
+			out.State = StateGone
+		default:
+			out.State = StateUnavailable
+		}
+		doc.Routes[i] = out
+	}
+	return doc
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC()
+	return &t
+}
+
+var (
+	jsonType = []string{"application/json"}
+	htmlType = []string{"text/html; charset=utf-8"}
+	noStore  = []string{"private, no-store"}
+	noSniff  = []string{"nosniff"}
+	// The page has no script, no external resource and no frame.
+	csp = []string{"default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"}
+)
+
+// JSON serves the roadmap as JSON (a [Document]), e.g. at GET /roadmap.json.
+// Callers Options.Allow rejects get the router's NotFound answer.
+func (h *Handler) JSON(w http.ResponseWriter, r *http.Request) {
+	if !h.allow(r) {
+		h.rt.NotFound(w, r)
+		return
+	}
+	body, err := json.MarshalIndent(h.Roadmap(r), "", "  ")
+	if err != nil {
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	h.write(w, r, jsonType, append(body, '\n'))
+}
+
+// Page serves the roadmap as an HTML page grouped by stage, e.g. at
+// GET /roadmap. Callers Options.Allow rejects get the router's NotFound
+// answer.
+func (h *Handler) Page(w http.ResponseWriter, r *http.Request) {
+	if !h.allow(r) {
+		h.rt.NotFound(w, r)
+		return
+	}
+	var buf bytes.Buffer
+	if err := pageTemplate.Execute(&buf, newPage(h.Roadmap(r))); err != nil {
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	h.write(w, r, htmlType, buf.Bytes())
+}
+
+func (h *Handler) write(w http.ResponseWriter, r *http.Request, ctype []string, body []byte) {
+	hdr := w.Header()
+	hdr["Content-Type"] = ctype
+	hdr["Cache-Control"] = noStore
+	hdr["X-Content-Type-Options"] = noSniff
+	hdr["Content-Security-Policy"] = csp
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
+}
+
+// Router is the part of a chi router [Handler.Mount] needs; *chi.Mux and
+// every chi.Router have it.
+type Router interface {
+	Method(method, pattern string, h http.Handler)
+}
+
+// Mount serves GET and HEAD /roadmap.json and /roadmap on m, e.g. a
+// *chi.Mux:
+//
+//	roadmappage.New(rt, roadmappage.Options{}).Mount(mux)
+func (h *Handler) Mount(m Router) {
+	for _, method := range []string{http.MethodGet, http.MethodHead} {
+		m.Method(method, "/roadmap.json", http.HandlerFunc(h.JSON))
+		m.Method(method, "/roadmap", http.HandlerFunc(h.Page))
+	}
+}
