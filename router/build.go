@@ -74,11 +74,9 @@ func (rt *Router) newEntry(r *Route, p *pathHandler, cfg Config) *entry {
 	if r.Stage == Beta {
 		e.optInValue = []string{r.Flag}
 	}
-	e.attrs = map[string]any{
-		AttrRoute:   r.Name,
-		AttrMethod:  r.Method,
-		AttrPattern: r.Pattern,
-		AttrStage:   r.Stage.String(),
+	e.direct = r.Stage == Live && !e.scheduled && rt.obs == nil
+	if e.gated {
+		e.attrs = []attr{{AttrRoute, r.Name}, {AttrMethod, r.Method}, {AttrPattern, r.Pattern}, {AttrStage, r.Stage.String()}}
 	}
 
 	routeID := r.Method + " " + r.Pattern
@@ -90,8 +88,10 @@ func (rt *Router) newEntry(r *Route, p *pathHandler, cfg Config) *entry {
 			detail = r.Method + " is not yet implemented for this endpoint"
 		}
 	}
-	e.stub = stub.New(stub.Problem{Status: http.StatusNotImplemented, Detail: detail,
-		Stage: r.Stage.String(), Route: routeID, Available: r.Available, Docs: r.Docs})
+	if r.Stage == Planned || r.Stage == Beta { // only they answer 501
+		e.stub = stub.New(stub.Problem{Status: http.StatusNotImplemented, Detail: detail,
+			Stage: r.Stage.String(), Route: routeID, Available: r.Available, Docs: r.Docs})
+	}
 
 	goneDetail := r.Detail
 	if goneDetail == "" || r.Stage != Removed {

@@ -97,6 +97,7 @@ type Router struct {
 	betaNames map[string]struct{}
 	log       *slog.Logger
 	obs       Observer
+	noOptIns  any // []any{}, the AttrOptIn value when the client opted into nothing
 
 	notFound   *stub.Responder
 	notAllowed *stub.Responder
@@ -128,6 +129,7 @@ func New(routes []Route, cfg Config) (*Router, error) {
 		visible:    cfg.Roadmap,
 		log:        cfg.Logger,
 		obs:        cfg.Observer,
+		noOptIns:   []any{},
 		betaNames:  map[string]struct{}{},
 		notFound:   notFoundProblem,
 		notAllowed: notAllowedProblem,

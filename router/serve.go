@@ -1,6 +1,7 @@
 package router
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -38,7 +39,17 @@ type entry struct {
 	optInValue  []string // OptInAppliedHeader value for Beta routes
 
 	ctxFn flags.ContextFunc
-	attrs map[string]any
+	attrs []attr // the standard attributes, values boxed once by New
+
+	// direct: Live for good (no LiveFrom, no Sunset) and no Observer, so
+	// serving is calling the handler and nothing else.
+	direct bool
+}
+
+// attr is one evaluation-context attribute.
+type attr struct {
+	key string
+	val any
 }
 
 // pathHandler dispatches one chi pattern by method.
@@ -99,12 +110,18 @@ func (e *entry) effectiveStage(now time.Time) Stage {
 }
 
 func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
+	if e.direct {
+		e.handler.ServeHTTP(w, r)
+		return
+	}
 	stage := e.stage
 	if e.scheduled {
 		stage = e.effectiveStage(e.rt.now())
 	}
+	// Only routes that evaluate a flag read the opt-in header: it is an
+	// evaluation attribute, meaningless (and not validated) elsewhere.
 	var optIns []string
-	if e.rt.optIn != "" {
+	if e.gated && (stage == Planned || stage == Beta) && e.rt.optIn != "" {
 		if vals := r.Header[e.rt.optIn]; len(vals) > 0 {
 			var ok bool
 			if optIns, ok = e.rt.parseOptIn(w, r, vals); !ok {
@@ -146,7 +163,7 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 				h[OptInAppliedHeader] = e.optInValue
 			}
 			if evaluated {
-				r = r.WithContext(openfeature.MergeTransactionContext(r.Context(), ec))
+				r = r.WithContext(withTransactionContext(r.Context(), ec))
 			}
 			e.handler.ServeHTTP(w, r)
 			return
@@ -180,18 +197,35 @@ func (e *entry) decide(r *http.Request, optIns []string) (flags.Decision, openfe
 }
 
 // evalContext merges the ContextFunc's context with the standard attributes.
+// Attributes() hands over a copy, which receives the standard attributes in
+// place; the attribute values are boxed once by New, and an empty opt-in
+// list is shared.
 func (e *entry) evalContext(r *http.Request, optIns []string) openfeature.EvaluationContext {
 	base := e.ctxFn(r)
 	attrs := base.Attributes()
-	for k, v := range e.attrs {
-		attrs[k] = v
+	for _, a := range e.attrs {
+		attrs[a.key] = a.val
 	}
-	list := make([]any, len(optIns))
-	for i, n := range optIns {
-		list[i] = n
+	if len(optIns) == 0 {
+		attrs[AttrOptIn] = e.rt.noOptIns
+	} else {
+		list := make([]any, len(optIns))
+		for i, n := range optIns {
+			list[i] = n
+		}
+		attrs[AttrOptIn] = list
 	}
-	attrs[AttrOptIn] = list
 	return openfeature.NewEvaluationContext(base.TargetingKey(), attrs)
+}
+
+// withTransactionContext makes ec the OpenFeature transaction context of the
+// handler's request, merged into one set upstream if there is one. With
+// none, the merge (a copy of every attribute) is skipped.
+func withTransactionContext(ctx context.Context, ec openfeature.EvaluationContext) context.Context {
+	if tc := openfeature.TransactionContext(ctx); tc.TargetingKey() == "" && len(tc.Attributes()) == 0 {
+		return openfeature.WithTransactionContext(ctx, ec)
+	}
+	return openfeature.MergeTransactionContext(ctx, ec)
 }
 
 // maxOptIns bounds the number of names read from the opt-in header.
