@@ -398,3 +398,384 @@ func serveRT(t *testing.T, routes []router.Route, cfg router.Config) *httptest.S
 	_, srv := serve(t, routes, cfg)
 	return srv
 }
+
+// TestStandardAttributes: flag rules see the route's name, method, pattern
+// and stage, so one flag can switch on one route of several that share it.
+func TestStandardAttributes(t *testing.T) {
+	rule := `{"if": [{"and": [
+		{"==": [{"var": "roadmapRoute"}, "Item patch"]},
+		{"==": [{"var": "roadmapMethod"}, "PATCH"]},
+		{"==": [{"var": "roadmapPattern"}, "/items/{id}"]},
+		{"==": [{"var": "roadmapStage"}, "beta"]}
+	]}, "on", "off"]}`
+	client := roFlagd(t, t.Name(), roFlagFile(t, roFlags(roFlag("items", "off", rule))))
+	routes := []router.Route{
+		{Method: http.MethodPatch, Pattern: "/items/{id}", Stage: router.Beta, Flag: "items", Name: "Item patch", Handler: roHandler("patch")},
+		{Method: http.MethodPut, Pattern: "/items/{id}", Stage: router.Beta, Flag: "items", Name: "Item patch", Handler: roHandler("put")},
+		{Method: http.MethodPatch, Pattern: "/things/{id}", Stage: router.Beta, Flag: "items", Name: "Item patch", Handler: roHandler("things")},
+		{Method: http.MethodDelete, Pattern: "/items/{id}", Stage: router.Planned, Flag: "items", Name: "Item patch", Handler: roHandler("delete")},
+		{Method: http.MethodPost, Pattern: "/items/{id}", Stage: router.Beta, Flag: "items", Name: "Item create", Handler: roHandler("post")},
+	}
+	srv := serveRT(t, routes, router.Config{Flags: client})
+	tests := []struct {
+		name   string
+		method string
+		path   string
+		want   int
+	}{
+		{name: "all attributes match", method: http.MethodPatch, path: "/items/1", want: http.StatusOK},
+		{name: "other method", method: http.MethodPut, path: "/items/1", want: http.StatusNotImplemented},
+		{name: "other pattern", method: http.MethodPatch, path: "/things/1", want: http.StatusNotImplemented},
+		{name: "other stage", method: http.MethodDelete, path: "/items/1", want: http.StatusNotImplemented},
+		{name: "other name", method: http.MethodPost, path: "/items/1", want: http.StatusNotImplemented},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := do(t, srv, tt.method, tt.path)
+			assert.Equal(t, tt.want, got.status, "got %d, want %d; body: %s", got.status, tt.want, got.body)
+		})
+	}
+}
+
+// TestTransactionContextInHandler: a handler served because its flag was on
+// evaluates another flag with openfeature.TransactionContext(r.Context()) and
+// gets the same context: the targeting key, the router's attributes, the
+// opt-ins, and what middleware upstream put in the transaction context.
+func TestTransactionContextInHandler(t *testing.T) {
+	route := `{"if": [{"in": [{"var": "targetingKey"}, ["alice", "bob"]]}, "on", "off"]}`
+	v2 := `{"if": [{"and": [
+		{"==": [{"var": "targetingKey"}, "alice"]},
+		{"==": [{"var": "roadmapRoute"}, "Item patch"]},
+		{"==": [{"var": "plan"}, "pro"]},
+		{"in": ["items-patch", {"var": "roadmapOptIn"}]}
+	]}, "on", "off"]}`
+	client := roFlagd(t, t.Name(), roFlagFile(t, roFlags(roFlag("items-patch", "off", route), roFlag("items-patch-v2", "off", v2))))
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ec := openfeature.TransactionContext(r.Context())
+		v2, err := client.BooleanValue(r.Context(), "items-patch-v2", false, ec)
+		if err != nil {
+			http.Error(w, "nested evaluation failed", http.StatusInternalServerError)
+			return
+		}
+		fmt.Fprintf(w, "key=%s v2=%t", ec.TargetingKey(), v2)
+	})
+	rt, err := router.New([]router.Route{
+		{Method: http.MethodPatch, Pattern: "/items/{id}", Stage: router.Beta, Flag: "items-patch", Name: "Item patch", Handler: handler},
+	}, router.Config{Flags: client, Context: flags.FromHeader("X-User-ID")})
+	require.NoError(t, err)
+	t.Cleanup(rt.Close)
+	// Upstream middleware, e.g. after authentication, sets a transaction
+	// context attribute; the router merges its own context into it.
+	plan := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx := openfeature.WithTransactionContext(r.Context(),
+				openfeature.NewEvaluationContext("", map[string]any{"plan": r.Header.Get("Plan")}))
+			next.ServeHTTP(w, r.WithContext(ctx))
+		})
+	}
+	srv := httptest.NewServer(plan(rt))
+	t.Cleanup(srv.Close)
+
+	tests := []struct {
+		name     string
+		hdr      []string
+		wantCode int
+		wantBody string
+	}{
+		{name: "every condition", hdr: []string{"X-User-ID", "alice", "Plan", "pro", "Roadmap-Beta", "items-patch"}, wantCode: http.StatusOK, wantBody: "key=alice v2=true"},
+		{name: "other user", hdr: []string{"X-User-ID", "bob", "Plan", "pro", "Roadmap-Beta", "items-patch"}, wantCode: http.StatusOK, wantBody: "key=bob v2=false"},
+		{name: "upstream attribute differs", hdr: []string{"X-User-ID", "alice", "Plan", "free", "Roadmap-Beta", "items-patch"}, wantCode: http.StatusOK, wantBody: "key=alice v2=false"},
+		{name: "not opted in", hdr: []string{"X-User-ID", "alice", "Plan", "pro"}, wantCode: http.StatusOK, wantBody: "key=alice v2=false"},
+		{name: "route off", hdr: []string{"X-User-ID", "carol", "Plan", "pro"}, wantCode: http.StatusNotImplemented},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := do(t, srv, http.MethodPatch, "/items/1", tt.hdr...)
+			require.Equal(t, tt.wantCode, got.status, "body: %s", got.body)
+			if tt.wantBody != "" {
+				assert.Equal(t, tt.wantBody, got.body)
+			}
+		})
+	}
+}
+
+type roUserKey struct{}
+
+type roUser struct{ id string }
+
+func (u roUser) String() string { return u.id }
+
+// TestContextExtractors: the router's ContextFunc applies to every route
+// that does not declare its own; a route's Context overrides it. The header,
+// cookie and context-value extractors each key the same flag rule.
+func TestContextExtractors(t *testing.T) {
+	rule := `{"if": [{"==": [{"var": "targetingKey"}, "alice"]}, "on", "off"]}`
+	client := roFlagd(t, t.Name(), roFlagFile(t, roFlags(roFlag("alice-only", "off", rule))))
+	beta := func(pattern string, ctx flags.ContextFunc) router.Route {
+		return router.Route{Method: http.MethodGet, Pattern: pattern, Stage: router.Beta, Flag: "alice-only", Handler: roHandler(pattern), Context: ctx}
+	}
+	rt, err := router.New([]router.Route{
+		beta("/header", nil),
+		beta("/cookie", flags.FromCookie("visitor")),
+		beta("/auth", flags.FromContextValue(roUserKey{})),
+	}, router.Config{Flags: client, Context: flags.FromHeader("X-User-ID")})
+	require.NoError(t, err)
+	t.Cleanup(rt.Close)
+	// A stand-in for authentication middleware: it stores the verified user
+	// in the request context (here from a bearer token, unverified).
+	auth := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if id, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+				r = r.WithContext(context.WithValue(r.Context(), roUserKey{}, roUser{id}))
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	srv := httptest.NewServer(auth(rt))
+	t.Cleanup(srv.Close)
+
+	tests := []struct {
+		name string
+		path string
+		hdr  []string
+		want int
+	}{
+		{name: "router context: header", path: "/header", hdr: []string{"X-User-ID", "alice"}, want: http.StatusOK},
+		{name: "router context: other user", path: "/header", hdr: []string{"X-User-ID", "bob"}, want: http.StatusNotImplemented},
+		{name: "router context ignores the cookie", path: "/header", hdr: []string{"Cookie", "visitor=alice"}, want: http.StatusNotImplemented},
+		{name: "route context: cookie", path: "/cookie", hdr: []string{"Cookie", "visitor=alice"}, want: http.StatusOK},
+		{name: "route context overrides the header", path: "/cookie", hdr: []string{"X-User-ID", "alice"}, want: http.StatusNotImplemented},
+		{name: "route context: authenticated user", path: "/auth", hdr: []string{"Authorization", "Bearer alice"}, want: http.StatusOK},
+		{name: "route context: other authenticated user", path: "/auth", hdr: []string{"Authorization", "Bearer bob", "X-User-ID", "alice"}, want: http.StatusNotImplemented},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := do(t, srv, http.MethodGet, tt.path, tt.hdr...)
+			assert.Equal(t, tt.want, got.status, "got %d, want %d; body: %s", got.status, tt.want, got.body)
+		})
+	}
+}
+
+// roOptInRule is on when the client opted into name and, if users is not
+// empty, is one of them.
+func roOptInRule(name string, users ...string) string {
+	cond := fmt.Sprintf(`{"in": [%q, {"var": "roadmapOptIn"}]}`, name)
+	if len(users) > 0 {
+		list, _ := json.Marshal(users)
+		cond = fmt.Sprintf(`{"and": [%s, {"in": [{"var": "targetingKey"}, %s]}]}`, cond, list)
+	}
+	return `{"if": [` + cond + `, "on", "off"]}`
+}
+
+// TestOptIn: the names in Roadmap-Beta reach flag rules as roadmapOptIn; a
+// flag can require the opt-in and still restrict who gets the route; opting
+// in never switches on a flag that is off, disabled or missing; an unknown
+// name is a 400 problem naming it; a route served because of an opt-in says
+// so in Roadmap-Beta-Applied.
+func TestOptIn(t *testing.T) {
+	client := roFlagd(t, t.Name(), roFlagFile(t, roFlags(
+		roFlag("beta-x", "off", roOptInRule("beta-x")),
+		roFlag("beta-named", "off", roOptInRule("beta-named", "alice")),
+		roFlag("beta-off", "off", ""),
+		roFlag("beta-on", "on", ""),
+		`"beta-disabled": {"state": "DISABLED", "variants": {"on": true, "off": false}, "defaultVariant": "on"}`,
+	)))
+	beta := func(flag string) router.Route {
+		return router.Route{Method: http.MethodGet, Pattern: "/" + flag, Stage: router.Beta, Flag: flag, Handler: roHandler(flag)}
+	}
+	routes := []router.Route{
+		beta("beta-x"), beta("beta-named"), beta("beta-off"), beta("beta-on"), beta("beta-disabled"), beta("beta-missing"),
+		// Promoted to live, keeping its flag key: clients that still opt in
+		// keep working.
+		{Method: http.MethodGet, Pattern: "/graduated", Stage: router.Live, Flag: "graduated", Handler: roHandler("graduated")},
+		{Method: http.MethodGet, Pattern: "/plain", Stage: router.Live, Handler: roHandler("plain")},
+	}
+	srv := serveRT(t, routes, router.Config{Flags: client, Context: flags.FromHeader("X-User-ID")})
+
+	tests := []struct {
+		name        string
+		path        string
+		user        string
+		optIn       []string // one header line each
+		want        int
+		wantApplied string
+		wantUnknown string
+	}{
+		{name: "not opted in", path: "/beta-x", want: http.StatusNotImplemented},
+		{name: "opted in", path: "/beta-x", optIn: []string{"beta-x"}, want: http.StatusOK, wantApplied: "beta-x"},
+		{name: "opted in among others", path: "/beta-x", optIn: []string{" beta-named ,beta-x"}, want: http.StatusOK, wantApplied: "beta-x"},
+		{name: "opted in on a second header line", path: "/beta-x", optIn: []string{"beta-named", "beta-x"}, want: http.StatusOK, wantApplied: "beta-x"},
+		{name: "opted into another feature", path: "/beta-x", optIn: []string{"beta-named"}, want: http.StatusNotImplemented},
+		{name: "named user, not opted in", path: "/beta-named", user: "alice", want: http.StatusNotImplemented},
+		{name: "opted in, not a named user", path: "/beta-named", user: "bob", optIn: []string{"beta-named"}, want: http.StatusNotImplemented},
+		{name: "opted in, anonymous", path: "/beta-named", optIn: []string{"beta-named"}, want: http.StatusNotImplemented},
+		{name: "opted in and named user", path: "/beta-named", user: "alice", optIn: []string{"beta-named"}, want: http.StatusOK, wantApplied: "beta-named"},
+		{name: "opt-in does not bypass an off flag", path: "/beta-off", optIn: []string{"beta-off"}, want: http.StatusNotImplemented},
+		{name: "opt-in does not bypass a disabled flag", path: "/beta-disabled", optIn: []string{"beta-disabled"}, want: http.StatusNotImplemented},
+		{name: "opt-in does not bypass a missing flag", path: "/beta-missing", optIn: []string{"beta-missing"}, want: http.StatusNotImplemented},
+		{name: "flag on for everyone, opted in", path: "/beta-on", optIn: []string{"beta-on"}, want: http.StatusOK, wantApplied: "beta-on"},
+		{name: "flag on for everyone, not opted in", path: "/beta-on", want: http.StatusOK},
+		{name: "graduated name still accepted", path: "/beta-x", optIn: []string{"graduated, beta-x"}, want: http.StatusOK, wantApplied: "beta-x"},
+		{name: "unknown name", path: "/beta-x", optIn: []string{"beta-x, beta-typo"}, want: http.StatusBadRequest, wantUnknown: "beta-typo"},
+		{name: "unknown name on a closed route", path: "/beta-off", optIn: []string{"nope"}, want: http.StatusBadRequest, wantUnknown: "nope"},
+		{name: "a path is not a beta name", path: "/beta-x", optIn: []string{"/beta-x"}, want: http.StatusBadRequest, wantUnknown: "/beta-x"},
+		// Live routes evaluate no flag, so they do not read the header.
+		{name: "live route ignores the header", path: "/plain", optIn: []string{"nope"}, want: http.StatusOK},
+		{name: "graduated route ignores the header", path: "/graduated", optIn: []string{"graduated"}, want: http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := http.NewRequest(http.MethodGet, srv.URL+tt.path, nil)
+			require.NoError(t, err)
+			if tt.user != "" {
+				req.Header.Set("X-User-ID", tt.user)
+			}
+			for _, v := range tt.optIn {
+				req.Header.Add("Roadmap-Beta", v)
+			}
+			res, err := srv.Client().Do(req)
+			require.NoError(t, err)
+			body, err := io.ReadAll(res.Body)
+			res.Body.Close()
+			require.NoError(t, err)
+			got := answer{status: res.StatusCode, header: res.Header, body: string(body)}
+
+			require.Equal(t, tt.want, got.status, "body: %s", got.body)
+			assert.Equal(t, tt.wantApplied, got.header.Get(router.OptInAppliedHeader))
+			if tt.wantUnknown != "" {
+				p := problem(t, got)
+				assert.Equal(t, float64(http.StatusBadRequest), p["status"])
+				assert.Contains(t, p["detail"], fmt.Sprintf("%q", tt.wantUnknown))
+				assert.Contains(t, p["detail"], "Roadmap-Beta")
+			}
+		})
+	}
+}
+
+// TestOptInHeaderConfig: the opt-in header can be renamed, or disabled with
+// "-" (names are then neither read nor checked), and a caller the roadmap
+// predicate rejects gets no 400 that would confirm which names exist.
+func TestOptInHeaderConfig(t *testing.T) {
+	client := roFlagd(t, t.Name(), roFlagFile(t, roFlags(roFlag("beta-x", "off", roOptInRule("beta-x")))))
+	routes := []router.Route{{Method: http.MethodGet, Pattern: "/x", Stage: router.Beta, Flag: "beta-x", Handler: roHandler("x")}}
+	renamed := serveRT(t, routes, router.Config{Flags: client, OptInHeader: "acme-beta"})
+	disabled := serveRT(t, routes, router.Config{Flags: client, OptInHeader: "-"})
+	outsiders := serveRT(t, routes, router.Config{Flags: client, Roadmap: func(*http.Request) bool { return false }})
+
+	tests := []struct {
+		name        string
+		srv         *httptest.Server
+		hdr         []string
+		want        int
+		wantApplied string
+	}{
+		{name: "renamed header", srv: renamed, hdr: []string{"Acme-Beta", "beta-x"}, want: http.StatusOK, wantApplied: "beta-x"},
+		{name: "renamed: default header ignored", srv: renamed, hdr: []string{"Roadmap-Beta", "beta-x"}, want: http.StatusNotImplemented},
+		{name: "renamed: unknown name", srv: renamed, hdr: []string{"Acme-Beta", "typo"}, want: http.StatusBadRequest},
+		{name: "disabled: names not read", srv: disabled, hdr: []string{"Roadmap-Beta", "beta-x"}, want: http.StatusNotImplemented},
+		{name: "disabled: names not checked", srv: disabled, hdr: []string{"Roadmap-Beta", "typo"}, want: http.StatusNotImplemented},
+		{name: "rejected caller: unknown name ignored", srv: outsiders, hdr: []string{"Roadmap-Beta", "typo"}, want: http.StatusNotFound},
+		{name: "rejected caller: known name applies", srv: outsiders, hdr: []string{"Roadmap-Beta", "typo, beta-x"}, want: http.StatusOK, wantApplied: "beta-x"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := do(t, tt.srv, http.MethodGet, "/x", tt.hdr...)
+			require.Equal(t, tt.want, got.status, "body: %s", got.body)
+			assert.Equal(t, tt.wantApplied, got.header.Get(router.OptInAppliedHeader))
+		})
+	}
+}
+
+// roClock is a clock the test moves by hand.
+type roClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *roClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *roClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
+}
+
+// TestScheduledStages: with an injected clock, a deprecated route answers 410
+// from its Sunset instant on and a route with LiveFrom is served from that
+// instant on, its flag no longer consulted (here the flag does not even
+// exist); the 405 Allow of a caller who may not see the roadmap follows.
+func TestScheduledStages(t *testing.T) {
+	deprecation := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	sunset := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	ga := time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC)
+	clock := &roClock{now: deprecation.Add(24 * time.Hour)}
+	client := roFlagd(t, t.Name(), roFlagFile(t, roFlags(roFlag("unrelated", "off", ""))))
+	routes := []router.Route{
+		{
+			Method: http.MethodGet, Pattern: "/v0/users", Stage: router.Deprecated, Name: "Users (v0)",
+			Handler: roHandler("v0"), Deprecation: deprecation, Sunset: sunset, Successor: "/v1/users",
+		},
+		{Method: http.MethodGet, Pattern: "/v1/users", Stage: router.Live, Handler: roHandler("list")},
+		{
+			Method: http.MethodPost, Pattern: "/v1/users", Stage: router.Beta, Flag: "users-create", Name: "Create user",
+			Handler: roHandler("create"), LiveFrom: ga,
+		},
+		{Method: http.MethodPut, Pattern: "/v1/users", Stage: router.Planned, Name: "Replace users", Handler: roHandler("replace"), LiveFrom: sunset},
+	}
+	srv := serveRT(t, routes, router.Config{
+		Flags: client, Now: clock.Now,
+		Roadmap: func(r *http.Request) bool { return r.Header.Get("Viewer") == "staff" },
+	})
+
+	steps := []struct {
+		name       string
+		at         time.Time
+		v0         int
+		post       int
+		put        int
+		allowStaff string
+		allowOther string
+	}{
+		{name: "deprecated, before GA", at: deprecation.Add(24 * time.Hour), v0: 200, post: 501, put: 501,
+			allowStaff: "GET, HEAD, POST, PUT", allowOther: "GET, HEAD"},
+		{name: "one second before GA", at: ga.Add(-time.Second), v0: 200, post: 501, put: 501,
+			allowStaff: "GET, HEAD, POST, PUT", allowOther: "GET, HEAD"},
+		{name: "at GA", at: ga, v0: 200, post: 200, put: 501,
+			allowStaff: "GET, HEAD, POST, PUT", allowOther: "GET, HEAD, POST"},
+		{name: "one second before sunset", at: sunset.Add(-time.Second), v0: 200, post: 200, put: 501,
+			allowStaff: "GET, HEAD, POST, PUT", allowOther: "GET, HEAD, POST"},
+		{name: "at sunset", at: sunset, v0: 410, post: 200, put: 200,
+			allowStaff: "GET, HEAD, POST, PUT", allowOther: "GET, HEAD, POST, PUT"},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			clock.Set(st.at)
+			v0 := do(t, srv, http.MethodGet, "/v0/users")
+			require.Equal(t, st.v0, v0.status, "GET /v0/users: %s", v0.body)
+			assert.Contains(t, v0.header.Get("Link"), `</v1/users>; rel="successor-version"`)
+			if st.v0 == http.StatusGone {
+				p := problem(t, v0)
+				assert.Equal(t, "removed", p["stage"])
+				assert.Empty(t, v0.header.Get("Deprecation"))
+			} else {
+				assert.Equal(t, fmt.Sprintf("@%d", deprecation.Unix()), v0.header.Get("Deprecation"))
+				assert.Equal(t, sunset.Format(http.TimeFormat), v0.header.Get("Sunset"))
+			}
+			post := do(t, srv, http.MethodPost, "/v1/users", "Viewer", "staff")
+			assert.Equal(t, st.post, post.status, "POST /v1/users: %s", post.body)
+			put := do(t, srv, http.MethodPut, "/v1/users", "Viewer", "staff")
+			assert.Equal(t, st.put, put.status, "PUT /v1/users: %s", put.body)
+
+			staff := do(t, srv, http.MethodDelete, "/v1/users", "Viewer", "staff")
+			require.Equal(t, http.StatusMethodNotAllowed, staff.status)
+			assert.Equal(t, st.allowStaff, staff.header.Get("Allow"))
+			other := do(t, srv, http.MethodDelete, "/v1/users")
+			require.Equal(t, http.StatusMethodNotAllowed, other.status)
+			assert.Equal(t, st.allowOther, other.header.Get("Allow"))
+		})
+	}
+}
