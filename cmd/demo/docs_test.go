@@ -1,0 +1,260 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/roadmap-go/roadmap/client"
+	"github.com/roadmap-go/roadmap/roadmappage"
+	"github.com/roadmap-go/roadmap/router"
+)
+
+// docsTestFlags switches users-patch on for the user "ada" only, and
+// everything else off, so that tests know what each caller gets.
+const docsTestFlags = `{
+  "$schema": "https://flagd.dev/schema/v0/flags.json",
+  "flags": {
+    "reports-export": {"state": "ENABLED", "variants": {"on": true, "off": false}, "defaultVariant": "off"},
+    "feature-write": {"state": "ENABLED", "variants": {"on": true, "off": false}, "defaultVariant": "off"},
+    "users-patch": {"state": "ENABLED", "variants": {"on": true, "off": false}, "defaultVariant": "off",
+      "targeting": {"if": [{"==": [{"var": "targetingKey"}, "ada"]}, "on", "off"]}}
+  }
+}`
+
+// startDemoForDocs runs the demo (run, as main does) on a free 127.0.0.1
+// port with flags as its flag file, and returns its base URL. The demo stops
+// when the test ends.
+func startDemoForDocs(t *testing.T, flags string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "flags.json")
+	require.NoError(t, os.WriteFile(path, []byte(flags), 0o644))
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-flags", path}, func(string) string { return "" }, io.Discard, ready)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			assert.NoError(t, err)
+		case <-time.After(30 * time.Second):
+			t.Error("demo did not stop")
+		}
+	})
+	select {
+	case addr := <-ready:
+		return "http://" + addr
+	case err := <-done:
+		require.FailNow(t, "demo stopped", "%v", err)
+	case <-time.After(60 * time.Second):
+		require.FailNow(t, "demo did not start")
+	}
+	return ""
+}
+
+func get(t *testing.T, url string, header http.Header) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	require.NoError(t, err)
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	return res, body
+}
+
+func TestDemoOpenAPI(t *testing.T) {
+	base := startDemoForDocs(t, docsTestFlags)
+	tests := []struct {
+		name        string
+		user        string
+		wantServing bool
+	}{
+		{name: "anonymous", wantServing: false},
+		{name: "ada, beta on", user: "ada", wantServing: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, body := get(t, base+"/openapi.json", http.Header{"X-User-Id": {tt.user}})
+			require.Equal(t, http.StatusOK, res.StatusCode)
+			loader := openapi3.NewLoader()
+			doc, err := loader.LoadFromData(body)
+			require.NoError(t, err)
+			require.NoError(t, doc.Validate(loader.Context))
+			assert.Equal(t, "3.1.0", doc.OpenAPI)
+			n := 0
+			for _, item := range doc.Paths.Map() {
+				n += len(item.Operations())
+			}
+			assert.Equal(t, len(routes()), n, "every demo route documented")
+			patch := doc.Paths.Find("/api/users/{id}").Patch
+			require.NotNil(t, patch)
+			assert.Equal(t, "patchUser", patch.OperationID)
+			lc, err := json.Marshal(patch.Extensions["x-lifecycle"])
+			require.NoError(t, err)
+			var l struct {
+				Stage, Flag, Available string
+				Serving                bool
+			}
+			require.NoError(t, json.Unmarshal(lc, &l))
+			assert.Equal(t, "beta", l.Stage)
+			assert.Equal(t, "users-patch", l.Flag)
+			assert.Equal(t, "v1.5", l.Available)
+			assert.Equal(t, tt.wantServing, l.Serving)
+			assert.True(t, doc.Paths.Find("/api/v0/users/{id}").Get.Deprecated)
+		})
+	}
+}
+
+func TestDemoRoadmapJSON(t *testing.T) {
+	base := startDemoForDocs(t, docsTestFlags)
+	for _, user := range []string{"", "ada"} {
+		t.Run("user "+user, func(t *testing.T) {
+			res, body := get(t, base+"/roadmap.json", http.Header{"X-User-Id": {user}})
+			require.Equal(t, http.StatusOK, res.StatusCode)
+			assert.Equal(t, "application/json", res.Header.Get("Content-Type"))
+			var doc roadmappage.Document
+			require.NoError(t, json.Unmarshal(body, &doc))
+			require.Len(t, doc.Routes, len(routes()))
+			for i, r := range routes() {
+				got := doc.Routes[i]
+				assert.Equal(t, r.Method+" "+r.Pattern, got.Method+" "+got.Pattern)
+				assert.Equal(t, r.Stage.String(), got.Stage)
+				assert.Equal(t, r.Flag, got.Flag)
+				assert.Equal(t, r.Available, got.Available)
+				assert.Equal(t, r.Docs, got.Docs)
+				if r.Method == http.MethodPatch {
+					assert.Equal(t, user == "ada", got.Serving, "beta PATCH served to ada only")
+				}
+				if r.Stage == router.Deprecated {
+					require.NotNil(t, got.Sunset)
+					assert.True(t, r.Sunset.Equal(*got.Sunset))
+				}
+			}
+		})
+	}
+}
+
+// TestDemoPreview checks preview stubs over real HTTP: the planned report
+// export answers its example, marked as such, only to clients that ask.
+func TestDemoPreview(t *testing.T) {
+	base := startDemoForDocs(t, docsTestFlags)
+	tests := []struct {
+		name        string
+		method      string
+		header      http.Header
+		wantStatus  int
+		wantExample string
+		wantType    string
+	}{
+		{name: "no preview asked", method: http.MethodPut, wantStatus: http.StatusNotImplemented, wantType: "application/problem+json"},
+		{name: "preview", method: http.MethodPut, header: http.Header{"Roadmap-Preview": {"example"}}, wantStatus: http.StatusAccepted, wantExample: "true", wantType: "application/json"},
+		{name: "other preview value", method: http.MethodPut, header: http.Header{"Roadmap-Preview": {"real"}}, wantStatus: http.StatusNotImplemented, wantType: "application/problem+json"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := http.NewRequest(tt.method, base+"/api/reports/export", strings.NewReader(`{}`))
+			require.NoError(t, err)
+			for k, v := range tt.header {
+				req.Header[k] = v
+			}
+			res, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			defer res.Body.Close()
+			body, err := io.ReadAll(res.Body)
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantStatus, res.StatusCode)
+			assert.Equal(t, tt.wantType, res.Header.Get("Content-Type"))
+			assert.Equal(t, tt.wantExample, res.Header.Get("Roadmap-Example"))
+			if tt.wantExample != "" {
+				assert.JSONEq(t, `{"job":"example","status":"queued","href":"/api/reports/export/jobs/example"}`, string(body))
+				assert.Equal(t, "no-store", res.Header.Get("Cache-Control"))
+				assert.Contains(t, res.Header.Values("Vary"), "Roadmap-Preview")
+			}
+		})
+	}
+}
+
+// TestDemoClient drives the demo with the client package over real HTTP.
+func TestDemoClient(t *testing.T) {
+	base := startDemoForDocs(t, docsTestFlags)
+	var notices []client.Notice
+	newClient := func(fallback map[string]string) *http.Client {
+		return &http.Client{Transport: &client.Transport{Fallback: fallback, OnDeprecation: func(n client.Notice) { notices = append(notices, n) }}}
+	}
+	tests := []struct {
+		name          string
+		method        string
+		path          string
+		user          string
+		fallback      map[string]string
+		wantStatus    int
+		wantResult    string
+		wantErr       error
+		wantStage     string
+		wantAvailable string
+	}{
+		{name: "beta off: typed error", method: http.MethodPatch, path: "/api/users/7", wantErr: client.ErrNotImplemented, wantStage: "beta", wantAvailable: "v1.5"},
+		{name: "beta off: PATCH falls back to PUT", method: http.MethodPatch, path: "/api/users/7", fallback: map[string]string{"PATCH": "PUT"}, wantStatus: 200, wantResult: "replaced"},
+		{name: "beta on: PATCH served", method: http.MethodPatch, path: "/api/users/7", user: "ada", fallback: map[string]string{"PATCH": "PUT"}, wantStatus: 200, wantResult: "patched"},
+		{name: "planned: typed error", method: http.MethodPut, path: "/api/reports/export", wantErr: client.ErrNotImplemented, wantStage: "planned", wantAvailable: "v2.0"},
+		{name: "removed: gone", method: http.MethodGet, path: "/api/v0/reports", wantErr: client.ErrGone, wantStage: "removed"},
+		{name: "live", method: http.MethodGet, path: "/api/users/7", wantStatus: 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := http.NewRequest(tt.method, base+tt.path, strings.NewReader(`{"name":"Ada"}`))
+			require.NoError(t, err)
+			if tt.user != "" {
+				req.Header.Set("X-User-ID", tt.user)
+			}
+			res, err := newClient(tt.fallback).Do(req)
+			if tt.wantErr != nil {
+				require.Error(t, err)
+				assert.True(t, errors.Is(err, tt.wantErr), "got %v, want %v", err, tt.wantErr)
+				var lerr *client.LifecycleError
+				require.True(t, errors.As(err, &lerr))
+				assert.Equal(t, tt.wantStage, lerr.Stage())
+				assert.Equal(t, tt.wantAvailable, lerr.Available())
+				assert.Equal(t, tt.method+" "+strings.Replace(tt.path, "/7", "/{id}", 1), lerr.Route())
+				return
+			}
+			require.NoError(t, err)
+			defer res.Body.Close()
+			assert.Equal(t, tt.wantStatus, res.StatusCode)
+			if tt.wantResult != "" {
+				var got struct{ Result string }
+				require.NoError(t, json.NewDecoder(res.Body).Decode(&got))
+				assert.Equal(t, tt.wantResult, got.Result)
+			}
+		})
+	}
+
+	notices = nil
+	res, err := newClient(nil).Get(base + "/api/v0/users/7")
+	require.NoError(t, err)
+	_ = res.Body.Close()
+	require.Len(t, notices, 1)
+	assert.True(t, v0Deprecation.Equal(notices[0].Deprecation))
+	assert.True(t, v0Sunset.Equal(notices[0].Sunset))
+	assert.Equal(t, "https://example.com/docs/migrate-v0", notices[0].Docs)
+	assert.Equal(t, "/api/users/{id}", notices[0].Successor)
+}
