@@ -779,3 +779,176 @@ func TestScheduledStages(t *testing.T) {
 		})
 	}
 }
+
+// roSameAnswer asserts that two answers cannot be told apart: same status,
+// same headers (but Date) and the same body once each request path, which
+// problem bodies carry as "instance", is replaced. Paths of equal length
+// keep Content-Length comparable.
+func roSameAnswer(t *testing.T, got answer, gotPath string, want answer, wantPath string) {
+	t.Helper()
+	require.Equal(t, len(wantPath), len(gotPath), "compare paths of equal length")
+	assert.Equal(t, want.status, got.status, "status")
+	gh, wh := got.header.Clone(), want.header.Clone()
+	gh.Del("Date")
+	wh.Del("Date")
+	assert.Equal(t, wh, gh, "headers")
+	assert.Equal(t, strings.ReplaceAll(want.body, wantPath, "{path}"), strings.ReplaceAll(got.body, gotPath, "{path}"), "body")
+}
+
+// TestOffAnswers: what a planned or beta route answers while off, set
+// globally (Config.Off, Config.OffHandler) and per route (Route.Off,
+// Route.OffHandler), the most specific setting winning: 501 by default, 404
+// that cannot be told from an undeclared path (405 with an Allow that omits
+// the hidden method on a path with other methods), 403, or any handler.
+// A user for whom the flag is on is served whatever the off answer.
+func TestOffAnswers(t *testing.T) {
+	client := roFlagd(t, t.Name(), roFlagFile(t, roFlags(
+		roFlag("secret", "off", `{"if": [{"==": [{"var": "targetingKey"}, "alice"]}, "on", "off"]}`))))
+	custom := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		w.WriteHeader(http.StatusTeapot)
+		_, _ = io.WriteString(w, "custom off answer")
+	})
+	const (
+		want501    = "501"
+		want404    = "hidden"
+		want403    = "403"
+		wantCustom = "custom"
+	)
+	tests := []struct {
+		name           string
+		cfgOff         router.OffAnswer
+		cfgHandler     http.Handler
+		routeOff       router.OffAnswer
+		routeHandler   http.Handler
+		want           string
+		wantAllowMixed string // Allow of an undeclared method on /mixed
+	}{
+		{name: "default", want: want501, wantAllowMixed: "GET, HEAD, PUT"},
+		{name: "global 501", cfgOff: router.OffNotImplemented, want: want501, wantAllowMixed: "GET, HEAD, PUT"},
+		{name: "global 404", cfgOff: router.OffNotFound, want: want404, wantAllowMixed: "GET, HEAD"},
+		{name: "route 404", routeOff: router.OffNotFound, want: want404, wantAllowMixed: "GET, HEAD"},
+		{name: "global 403", cfgOff: router.OffForbidden, want: want403, wantAllowMixed: "GET, HEAD, PUT"},
+		{name: "route 403", routeOff: router.OffForbidden, want: want403, wantAllowMixed: "GET, HEAD, PUT"},
+		{name: "global handler", cfgHandler: custom, want: wantCustom, wantAllowMixed: "GET, HEAD, PUT"},
+		{name: "route handler", routeHandler: custom, want: wantCustom, wantAllowMixed: "GET, HEAD, PUT"},
+		{name: "route handler over global 404", cfgOff: router.OffNotFound, routeHandler: custom, want: wantCustom, wantAllowMixed: "GET, HEAD, PUT"},
+		{name: "route 501 over global handler", cfgHandler: custom, routeOff: router.OffNotImplemented, want: want501, wantAllowMixed: "GET, HEAD, PUT"},
+		{name: "route 404 over global handler", cfgHandler: custom, routeOff: router.OffNotFound, want: want404, wantAllowMixed: "GET, HEAD"},
+		{name: "route 403 over global 404", cfgOff: router.OffNotFound, routeOff: router.OffForbidden, want: want403, wantAllowMixed: "GET, HEAD, PUT"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			gated := func(method, pattern string) router.Route {
+				return router.Route{Method: method, Pattern: pattern, Stage: router.Beta, Flag: "secret", Name: "Secret",
+					Handler: roHandler("secret"), Off: tt.routeOff, OffHandler: tt.routeHandler}
+			}
+			srv := serveRT(t, []router.Route{
+				gated(http.MethodGet, "/hidden"),
+				{Method: http.MethodGet, Pattern: "/mixed", Stage: router.Live, Handler: roHandler("mixed")},
+				gated(http.MethodPut, "/mixed"),
+			}, router.Config{Flags: client, Context: flags.FromHeader("X-User-ID"), Off: tt.cfgOff, OffHandler: tt.cfgHandler})
+
+			for _, user := range []string{"", "bob"} {
+				got := do(t, srv, http.MethodGet, "/hidden", "X-User-ID", user)
+				switch tt.want {
+				case want501:
+					require.Equal(t, http.StatusNotImplemented, got.status)
+					assert.Equal(t, "Secret is not yet available. Check back in a future release.", problem(t, got)["detail"])
+				case want403:
+					require.Equal(t, http.StatusForbidden, got.status)
+					assert.Equal(t, float64(http.StatusForbidden), problem(t, got)["status"])
+					assert.NotContains(t, got.body, "Secret")
+				case wantCustom:
+					assert.Equal(t, http.StatusTeapot, got.status)
+					assert.Equal(t, "custom off answer", got.body)
+				case want404:
+					absent := do(t, srv, http.MethodGet, "/absent", "X-User-ID", user)
+					require.Equal(t, http.StatusNotFound, absent.status)
+					roSameAnswer(t, got, "/hidden", absent, "/absent")
+					head := do(t, srv, http.MethodHead, "/hidden", "X-User-ID", user)
+					headAbsent := do(t, srv, http.MethodHead, "/absent", "X-User-ID", user)
+					roSameAnswer(t, head, "/hidden", headAbsent, "/absent")
+					put := do(t, srv, http.MethodPut, "/mixed", "X-User-ID", user)
+					undeclared := do(t, srv, http.MethodPost, "/mixed", "X-User-ID", user)
+					require.Equal(t, http.StatusMethodNotAllowed, undeclared.status)
+					roSameAnswer(t, put, "/mixed", undeclared, "/mixed")
+				}
+				undeclared := do(t, srv, http.MethodDelete, "/mixed", "X-User-ID", user)
+				require.Equal(t, http.StatusMethodNotAllowed, undeclared.status)
+				assert.Equal(t, tt.wantAllowMixed, undeclared.header.Get("Allow"))
+			}
+			on := do(t, srv, http.MethodGet, "/hidden", "X-User-ID", "alice")
+			assert.Equal(t, http.StatusOK, on.status, "flag on: %s", on.body)
+			assert.Equal(t, "secret", on.body)
+		})
+	}
+}
+
+// TestRoadmapPredicate: callers the Roadmap predicate rejects get, for a
+// route that is off, exactly the answer of an undeclared path or method (the
+// 405 Allow lists only public methods), whatever the off answer; everyone
+// else gets the 501 with its detail. Routes that are on, removed or
+// deprecated answer alike for both.
+func TestRoadmapPredicate(t *testing.T) {
+	client := roFlagd(t, t.Name(), roFlagFile(t, roFlags(
+		roFlag("things", "off", `{"if": [{"==": [{"var": "targetingKey"}, "alice"]}, "on", "off"]}`))))
+	routes := []router.Route{
+		{Method: http.MethodGet, Pattern: "/planned", Stage: router.Planned, Flag: "things", Name: "Thing", Available: "v3", Handler: roHandler("thing")},
+		{Method: http.MethodGet, Pattern: "/mixed", Stage: router.Live, Handler: roHandler("mixed")},
+		{Method: http.MethodPut, Pattern: "/mixed", Stage: router.Beta, Flag: "things", Handler: roHandler("put"),
+			Example: &router.Example{Body: []byte(`{"example": true}`)}},
+		{Method: http.MethodGet, Pattern: "/gone", Stage: router.Removed, Name: "Gone"},
+	}
+	staffOnly := func(r *http.Request) bool { return r.Header.Get("Viewer") == "staff" }
+	srv := serveRT(t, routes, router.Config{Flags: client, Context: flags.FromHeader("X-User-ID"), Roadmap: staffOnly})
+	forbidding := serveRT(t, routes, router.Config{Flags: client, Context: flags.FromHeader("X-User-ID"), Roadmap: staffOnly, Off: router.OffForbidden})
+
+	t.Run("staff sees the 501 with its detail", func(t *testing.T) {
+		got := do(t, srv, http.MethodGet, "/planned", "Viewer", "staff")
+		require.Equal(t, http.StatusNotImplemented, got.status)
+		p := problem(t, got)
+		assert.Equal(t, "Thing is not yet available. Check back in a future release.", p["detail"])
+		assert.Equal(t, "v3", p["available"])
+		assert.Equal(t, "planned", p["stage"])
+	})
+	t.Run("outsider gets the 404 of an undeclared path", func(t *testing.T) {
+		for _, s := range []*httptest.Server{srv, forbidding} {
+			got := do(t, s, http.MethodGet, "/planned")
+			absent := do(t, s, http.MethodGet, "/missing")
+			require.Equal(t, http.StatusNotFound, absent.status)
+			roSameAnswer(t, got, "/planned", absent, "/missing")
+			assert.NotContains(t, got.body, "Thing")
+		}
+	})
+	t.Run("outsider gets the 405 of an undeclared method", func(t *testing.T) {
+		got := do(t, srv, http.MethodPut, "/mixed")
+		undeclared := do(t, srv, http.MethodPatch, "/mixed")
+		require.Equal(t, http.StatusMethodNotAllowed, undeclared.status)
+		assert.Equal(t, "GET, HEAD", undeclared.header.Get("Allow"))
+		roSameAnswer(t, got, "/mixed", undeclared, "/mixed")
+	})
+	t.Run("outsider asking for a preview gets the 405", func(t *testing.T) {
+		got := do(t, srv, http.MethodPut, "/mixed", router.PreviewHeader, "example")
+		assert.Equal(t, http.StatusMethodNotAllowed, got.status)
+		assert.Empty(t, got.header.Get(router.ExampleHeader))
+	})
+	t.Run("staff sees every method in Allow", func(t *testing.T) {
+		got := do(t, srv, http.MethodPatch, "/mixed", "Viewer", "staff")
+		require.Equal(t, http.StatusMethodNotAllowed, got.status)
+		assert.Equal(t, "GET, HEAD, PUT", got.header.Get("Allow"))
+	})
+	t.Run("staff gets the configured off answer", func(t *testing.T) {
+		got := do(t, forbidding, http.MethodGet, "/planned", "Viewer", "staff")
+		assert.Equal(t, http.StatusForbidden, got.status)
+	})
+	t.Run("outsider whose flag is on is served", func(t *testing.T) {
+		got := do(t, srv, http.MethodGet, "/planned", "X-User-ID", "alice")
+		assert.Equal(t, http.StatusOK, got.status)
+		assert.Equal(t, "thing", got.body)
+	})
+	t.Run("outsider gets 410 for a removed route", func(t *testing.T) {
+		got := do(t, srv, http.MethodGet, "/gone")
+		assert.Equal(t, http.StatusGone, got.status)
+	})
+}
