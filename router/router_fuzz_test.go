@@ -36,13 +36,13 @@ func (f fuzzFlags) BooleanValueDetails(_ context.Context, flag string, _ bool, _
 // fuzzAnswers are the only statuses a router may answer with, besides the
 // handlers' own (fuzzOK).
 var fuzzAnswers = map[int]bool{
-	fuzzOK:                         true,
-	http.StatusBadRequest:          true, // bad opt-in header
-	http.StatusForbidden:           true, // OffForbidden
-	http.StatusNotFound:            true,
-	http.StatusMethodNotAllowed:    true,
-	http.StatusGone:                true,
-	http.StatusNotImplemented:      true,
+	fuzzOK:                      true,
+	http.StatusBadRequest:       true, // bad opt-in header
+	http.StatusForbidden:        true, // OffForbidden
+	http.StatusNotFound:         true,
+	http.StatusMethodNotAllowed: true,
+	http.StatusGone:             true,
+	http.StatusNotImplemented:   true,
 }
 
 const fuzzOK = http.StatusNoContent
