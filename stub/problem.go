@@ -75,35 +75,7 @@ func New(p Problem) *Responder {
 	}
 	// The members are rendered in a fixed, documented order, with "instance"
 	// spliced in per request between prefix and suffix.
-	head := struct {
-		Type   string `json:"type"`
-		Title  string `json:"title"`
-		Status int    `json:"status"`
-		Detail string `json:"detail,omitempty"`
-	}{p.Type, p.Title, p.Status, p.Detail}
-	tail := struct {
-		Stage     string `json:"stage,omitempty"`
-		Route     string `json:"route,omitempty"`
-		Available string `json:"available,omitempty"`
-		Docs      string `json:"docs,omitempty"`
-	}{p.Stage, p.Route, p.Available, p.Docs}
-	hb, err := json.Marshal(head)
-	if err != nil { // cannot happen: strings and an int
-		panic("stub: " + err.Error())
-	}
-	tb, err := json.Marshal(tail)
-	if err != nil {
-		panic("stub: " + err.Error())
-	}
-	prefix := append(hb[:len(hb)-1:len(hb)-1], `,"instance":"`...)
-	suffix := []byte(`"`)
-	if len(tb) > 2 { // more than "{}"
-		suffix = append(suffix, ',')
-		suffix = append(suffix, tb[1:]...)
-	} else {
-		suffix = append(suffix, '}')
-	}
-	suffix = append(suffix, '\n')
+	prefix, suffix := appendProblem(p)
 	return &Responder{status: p.Status, problem: p, prefix: prefix, suffix: suffix}
 }
 

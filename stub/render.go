@@ -1,0 +1,100 @@
+package stub
+
+import (
+	"strconv"
+	"unicode/utf8"
+)
+
+// appendProblem appends the members of p, rendered as encoding/json renders
+// them (same order, same escaping, empty optional members omitted), to
+// prefix and suffix: `{...,"instance":"` and `",...}` + "\n". It replaces two
+// json.Marshal calls, because a large route table builds one Responder per
+// planned route.
+func appendProblem(p Problem) (prefix, suffix []byte) {
+	b := make([]byte, 0, 64+len(p.Type)+len(p.Title)+len(p.Detail))
+	b = append(b, `{"type":`...)
+	b = appendString(b, p.Type)
+	b = append(b, `,"title":`...)
+	b = appendString(b, p.Title)
+	b = append(b, `,"status":`...)
+	b = strconv.AppendInt(b, int64(p.Status), 10)
+	b = appendMember(b, "detail", p.Detail)
+	prefix = append(b, `,"instance":"`...)
+
+	s := make([]byte, 0, 48+len(p.Stage)+len(p.Route)+len(p.Available)+len(p.Docs))
+	s = append(s, '"')
+	s = appendMember(s, "stage", p.Stage)
+	s = appendMember(s, "route", p.Route)
+	s = appendMember(s, "available", p.Available)
+	s = appendMember(s, "docs", p.Docs)
+	suffix = append(s, "}\n"...)
+	return prefix, suffix
+}
+
+// appendMember appends `,"name":"value"` unless value is empty (omitempty).
+func appendMember(b []byte, name, value string) []byte {
+	if value == "" {
+		return b
+	}
+	b = append(b, ',', '"')
+	b = append(b, name...)
+	b = append(b, '"', ':')
+	return appendString(b, value)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString appends s as a JSON string exactly as encoding/json.Marshal
+// writes it: HTML-safe (<, > and & escaped), U+2028 and U+2029 escaped,
+// invalid UTF-8 replaced by U+FFFD.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
