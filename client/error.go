@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -126,7 +127,7 @@ func Check(res *http.Response) error {
 		res.Body = struct {
 			io.Reader
 			io.Closer
-		}{io.MultiReader(bytesReader(body), res.Body), res.Body}
+		}{io.MultiReader(bytes.NewReader(body), res.Body), res.Body}
 		return nil
 	}
 	_ = res.Body.Close()

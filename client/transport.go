@@ -1,8 +1,6 @@
 package client
 
 import (
-	"bytes"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,9 +11,10 @@ import (
 // Deprecation, RFC 8594 Sunset and the Link header's deprecation and
 // successor-version links.
 type Notice struct {
-	// Method and URL are those of the request.
+	// Method is the request's method.
 	Method string
-	URL    string
+	// URL is the request's URL.
+	URL string
 	// Deprecation is when the route was deprecated; zero if the header was
 	// missing or malformed.
 	Deprecation time.Time
@@ -161,7 +160,5 @@ func links(values []string) (docs, successor string) {
 	}
 	return docs, successor
 }
-
-func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
 
 var _ http.RoundTripper = (*Transport)(nil)

@@ -60,10 +60,12 @@ type Lifecycle struct {
 	Available string `json:"available,omitempty"`
 	// Detail is the message of the route's 501 or 410 answer, if declared.
 	Detail string `json:"detail,omitempty"`
-	// LiveFrom, Deprecation and Sunset are RFC 3339 timestamps.
-	LiveFrom    string `json:"liveFrom,omitempty"`
+	// LiveFrom is the route's general-availability time, RFC 3339.
+	LiveFrom string `json:"liveFrom,omitempty"`
+	// Deprecation is when the route was deprecated, RFC 3339.
 	Deprecation string `json:"deprecation,omitempty"`
-	Sunset      string `json:"sunset,omitempty"`
+	// Sunset is when a deprecated route stops being served, RFC 3339.
+	Sunset string `json:"sunset,omitempty"`
 	// Successor is the link to the replacement of a deprecated or removed
 	// route.
 	Successor string `json:"successor,omitempty"`

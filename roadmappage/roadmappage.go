@@ -49,27 +49,32 @@ func New(rt *router.Router, opts Options) *Handler {
 
 // Route is one route of the roadmap, as served by [Handler.JSON].
 type Route struct {
-	// Method and Pattern identify the route, e.g. "PATCH" "/api/users/{id}".
-	Method  string `json:"method"`
+	// Method is the route's HTTP method, e.g. "PATCH".
+	Method string `json:"method"`
+	// Pattern is the route's chi pattern, e.g. "/api/users/{id}".
 	Pattern string `json:"pattern"`
 	// Name is the route's human name, if declared.
 	Name string `json:"name,omitempty"`
 	// OperationID names the operation in OpenAPI documents, if declared.
 	OperationID string `json:"operationId,omitempty"`
-	// Stage is the stage in force now; DeclaredStage the declared one.
-	Stage         string `json:"stage"`
+	// Stage is the stage in force now (after LiveFrom or Sunset).
+	Stage string `json:"stage"`
+	// DeclaredStage is the stage the route was declared with.
 	DeclaredStage string `json:"declaredStage"`
 	// Flag is the flag key of a Planned or Beta route.
 	Flag string `json:"flag,omitempty"`
 	// Available is the target release or date.
 	Available string `json:"available,omitempty"`
-	// Docs links the route's documentation; Successor its replacement.
-	Docs      string `json:"docs,omitempty"`
+	// Docs links the route's documentation.
+	Docs string `json:"docs,omitempty"`
+	// Successor links the route that replaces this one.
 	Successor string `json:"successor,omitempty"`
-	// LiveFrom, Deprecation and Sunset are the route's dates.
-	LiveFrom    *time.Time `json:"liveFrom,omitempty"`
+	// LiveFrom is when a Planned or Beta route becomes Live, if declared.
+	LiveFrom *time.Time `json:"liveFrom,omitempty"`
+	// Deprecation is when a Deprecated route was deprecated.
 	Deprecation *time.Time `json:"deprecation,omitempty"`
-	Sunset      *time.Time `json:"sunset,omitempty"`
+	// Sunset is when a Deprecated route stops being served, if declared.
+	Sunset *time.Time `json:"sunset,omitempty"`
 	// Serving reports whether the route's handler answers the caller now.
 	Serving bool `json:"serving"`
 	// State sums up the effective state for the caller: "available",
@@ -85,11 +90,15 @@ type Document struct {
 	Routes []Route `json:"routes"`
 }
 
-// States of a route for the caller.
+// States of a route for the caller, in [Route].State.
 const (
-	StateAvailable   = "available"
+	// StateAvailable: the route's handler answers the caller.
+	StateAvailable = "available"
+	// StateUnavailable: the route is not available to the caller yet
+	// (Planned, or Beta with its flag off for the caller).
 	StateUnavailable = "unavailable"
-	StateGone        = "gone"
+	// StateGone: the route is removed, or its sunset has passed.
+	StateGone = "gone"
 )
 
 // Roadmap returns the roadmap as the caller of r sees it, flags evaluated
