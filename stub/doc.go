@@ -1,0 +1,44 @@
+// Package stub renders the answers of routes that are not served: RFC 9457
+// problem details ("application/problem+json") for 501 Not Implemented,
+// 410 Gone, 404, 405 and the like.
+//
+// A [Responder] is built once, with [New], when the route table is built:
+// the whole body is rendered then, and serving a request only copies the
+// request path in as the "instance" member. Serving allocates nothing and
+// never echoes internal errors.
+//
+// Besides the standard members (type, title, status, detail, instance) a
+// body carries the roadmap extension members of [Problem]: "stage" (the
+// route's lifecycle stage), "route" ("METHOD /pattern"), and, where
+// declared, "available" (the target release or date) and "docs". Every
+// answer is sent with "Cache-Control: no-store": a 501 is heuristically
+// cacheable (RFC 9111 §4.2.2), and a flag flip must be seen on the next
+// request.
+//
+// Package router builds its Responders itself; use this package directly
+// for answers of your own in the same format.
+//
+// # Example
+//
+// A planned route's answer:
+//
+//	notYet := stub.New(stub.Problem{
+//		Status:    http.StatusNotImplemented,
+//		Detail:    "Report export is not yet available. Check back in a future release.",
+//		Stage:     "planned",
+//		Route:     "PUT /api/reports/export",
+//		Available: "v2.0",
+//	})
+//	r.Put("/api/reports/export", notYet.ServeHTTP)
+//
+// A request for PUT /api/reports/export then gets:
+//
+//	HTTP/1.1 501 Not Implemented
+//	Cache-Control: no-store
+//	Content-Type: application/problem+json
+//
+//	{"type":"about:blank","title":"Not Implemented","status":501,
+//	 "detail":"Report export is not yet available. Check back in a future release.",
+//	 "instance":"/api/reports/export","stage":"planned",
+//	 "route":"PUT /api/reports/export","available":"v2.0"}
+package stub
