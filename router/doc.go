@@ -1,0 +1,98 @@
+// Package router serves an HTTP API together with its roadmap: every route
+// is declared with a lifecycle [Stage], and routes that are not available yet
+// answer a standard "501 Not Implemented" problem until an OpenFeature flag
+// switches them on, without a restart.
+//
+// A route is plain data, one method on one chi pattern: a [Route] literal
+// with a Method, a Pattern, a Stage, a Flag and a Handler, plus a human Name,
+// a target release (Available), a Docs link and, for deprecated routes,
+// Deprecation, Sunset and Successor. [New] validates the whole table once and
+// reports every problem at once (see the Err variables); nothing is validated
+// per request and nothing panics while serving.
+//
+// # Stages
+//
+//   - [Planned] (the zero value): 501 with an RFC 9457 body. A planned route
+//     that declares a Handler and a Flag is served where the flag evaluates
+//     true for the request: that is the flip.
+//   - [Beta]: served where the flag evaluates true, else the planned answer.
+//   - [Live]: always served; the flag is never consulted.
+//   - [Deprecated]: served, with the Deprecation (RFC 9745), Sunset
+//     (RFC 8594) and Link (rel="deprecation", rel="successor-version")
+//     headers; 410 once the Sunset has passed.
+//   - [Removed]: 410 Gone.
+//
+// Every answer a flag can change carries "Cache-Control: no-store".
+//
+// # Methods
+//
+// Each method on a path has its own stage. A path declared for some methods
+// answers 405 with an Allow header listing them to the others; HEAD is served
+// by the GET route; a path that is not declared gets 404; a method the server
+// does not recognise at all gets 501 (RFC 9110 §15.6.2), which chi alone
+// answers with 405. [Router] handles this for the requests it routes; use
+// [KnownMethods] on a parent chi router so that every path does the same.
+//
+// # Flags
+//
+// Flags are read through the [flags.Evaluator] passed in Config.Flags,
+// typically an *openfeature.Client bound to the application's provider. The
+// router never sets OpenFeature's global provider. Every evaluation problem
+// (provider not ready, flag missing, wrong type, provider error, timeout,
+// cancelled request) fails closed: the route stays planned, the problem is
+// logged with log/slog, and the client never sees a 500. The evaluation
+// context comes from Config.Context (for example [flags.FromHeader]) plus the
+// route attributes [AttrRoute], [AttrMethod], [AttrPattern], [AttrStage] and
+// [AttrOptIn], so flag rules can target by route.
+//
+// # Concurrency
+//
+// A [Router] is safe for concurrent use. Its table is frozen by New; only
+// flag decisions and the clock change what it answers.
+//
+// # Example
+//
+// Declare the routes, build the router with a flag client, mount it:
+//
+//	rt, err := router.New([]router.Route{
+//		{Method: http.MethodGet, Pattern: "/api/feature", Stage: router.Live, Handler: getFeature},
+//		{Method: http.MethodPut, Pattern: "/api/feature", Stage: router.Planned,
+//			Flag: "feature-write", Handler: putFeature},
+//		{Method: http.MethodPut, Pattern: "/api/reports/export", Stage: router.Planned,
+//			Flag: "reports-export", Name: "Report export", Available: "v2.0", Handler: exportReport},
+//	}, router.Config{
+//		Flags:   openfeature.NewClient("my-app"),
+//		Context: flags.FromHeader("X-User-ID"),
+//	})
+//	if err != nil {
+//		return err // every problem in the table, joined
+//	}
+//	defer rt.Close()
+//
+//	app := chi.NewRouter()
+//	app.Use(router.KnownMethods)
+//	app.Use(middleware.Logger) // the application's middleware applies
+//	app.NotFound(rt.NotFound)
+//	app.Mount("/", rt)
+//
+// Until "reports-export" is on, PUT /api/reports/export answers:
+//
+//	HTTP/1.1 501 Not Implemented
+//	Cache-Control: no-store
+//	Content-Type: application/problem+json
+//
+//	{"type":"about:blank","title":"Not Implemented","status":501,
+//	 "detail":"Report export is not yet available. Check back in a future release.",
+//	 "instance":"/api/reports/export","stage":"planned",
+//	 "route":"PUT /api/reports/export","available":"v2.0"}
+//
+// # Example (validation)
+//
+// Problems come back as [*RouteError] values joined with errors.Join; test
+// for them with errors.Is:
+//
+//	_, err := router.New(routes, cfg)
+//	if errors.Is(err, router.ErrDuplicate) { ... }
+//	var re *router.RouteError
+//	if errors.As(err, &re) { log.Printf("route %d (%s): %v", re.Index, re.Route, err) }
+package router
