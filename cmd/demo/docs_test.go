@@ -66,7 +66,7 @@ func startDemoForDocs(t *testing.T, flags string) string {
 	return ""
 }
 
-func get(t *testing.T, url string, header http.Header) (*http.Response, []byte) {
+func getForDocs(t *testing.T, url string, header http.Header) (*http.Response, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, url, nil)
 	require.NoError(t, err)
@@ -93,7 +93,7 @@ func TestDemoOpenAPI(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, body := get(t, base+"/openapi.json", http.Header{"X-User-Id": {tt.user}})
+			res, body := getForDocs(t, base+"/openapi.json", http.Header{"X-User-Id": {tt.user}})
 			require.Equal(t, http.StatusOK, res.StatusCode)
 			loader := openapi3.NewLoader()
 			doc, err := loader.LoadFromData(body)
@@ -128,7 +128,7 @@ func TestDemoRoadmapJSON(t *testing.T) {
 	base := startDemoForDocs(t, docsTestFlags)
 	for _, user := range []string{"", "ada"} {
 		t.Run("user "+user, func(t *testing.T) {
-			res, body := get(t, base+"/roadmap.json", http.Header{"X-User-Id": {user}})
+			res, body := getForDocs(t, base+"/roadmap.json", http.Header{"X-User-Id": {user}})
 			require.Equal(t, http.StatusOK, res.StatusCode)
 			assert.Equal(t, "application/json", res.Header.Get("Content-Type"))
 			var doc roadmappage.Document
