@@ -46,6 +46,23 @@ func routes() []router.Route {
 			Docs: "https://example.com/docs/migrate-v0", Successor: "/api/users/{id}",
 		},
 		{Method: http.MethodGet, Pattern: "/api/v0/reports", Stage: router.Removed, Name: "Reports (v0)", OperationID: "listReportsV0"},
+		// Rollout examples (docs/rollout.md). A beta that needs the opt-in
+		// "Roadmap-Beta: users-activity" and is restricted to named users by
+		// its flag; others get 403 rather than 501.
+		{
+			Method: http.MethodGet, Pattern: "/api/users/{id}/activity", Stage: router.Beta,
+			Flag: "users-activity", Name: "User activity feed", Available: "v1.6",
+			Handler: http.HandlerFunc(userActivity), OperationID: "getUserActivity",
+			Off: router.OffForbidden,
+		},
+		// A planned route kept secret: 404, as if undeclared, to everyone its
+		// flag is off for.
+		{
+			Method: http.MethodGet, Pattern: "/api/insights", Stage: router.Planned,
+			Flag: "insights", Name: "Insights",
+			Handler: http.HandlerFunc(insights), OperationID: "getInsights",
+			Off: router.OffNotFound,
+		},
 	}
 }
 

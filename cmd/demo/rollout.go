@@ -1,0 +1,33 @@
+package main
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+)
+
+// guestPrefix marks the user ids of guests (trial accounts, say) in the
+// demo: they may not see the roadmap.
+const guestPrefix = "guest-"
+
+// roadmapViewer is the demo's Config.Roadmap predicate: everyone may see the
+// roadmap (the 501 answers with their details) except guests, whose
+// X-User-ID starts with "guest-". Guests get 404 for planned and off beta
+// routes, exactly as for paths that do not exist.
+//
+// X-User-ID is set by the client here, so anyone can claim any id or none:
+// a real service decides from an identity its authentication middleware
+// verified (see flags.FromContextValue), never from a header the client
+// chooses. docs/rollout.md shows how.
+func roadmapViewer(r *http.Request) bool {
+	return !strings.HasPrefix(r.Header.Get("X-User-ID"), guestPrefix)
+}
+
+func userActivity(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"id": chi.URLParam(r, "id"), "activity": []string{"signed in", "updated profile"}})
+}
+
+func insights(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"active_users": 42, "trend": "up"})
+}
