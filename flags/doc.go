@@ -1,0 +1,56 @@
+// Package flags adapts OpenFeature for package router: it evaluates boolean
+// flags fail-closed, caches decisions that cannot depend on the request, and
+// derives evaluation contexts from requests.
+//
+// The library never sets OpenFeature's global provider. Callers pass an
+// [Evaluator], the one-method interface that *openfeature.Client already
+// satisfies, bound to whatever provider they use (flagd, GO Feature Flag,
+// OFREP, an in-memory provider in tests). Nothing here imports a provider.
+//
+// # Fail closed
+//
+// A [Gate] turns every evaluation problem into "off": provider not ready,
+// flag missing, wrong type, provider error or panic, an evaluation slower
+// than [Options.Timeout] ([DefaultTimeout] by default), a cancelled request.
+// The problem is logged with log/slog once per flag and error code, and
+// reported in [Decision.ErrorCode]; it is never returned as an error, and
+// the Gate never panics.
+//
+// # Cache
+//
+// A decision whose reason is STATIC (the flag has no targeting) does not
+// depend on the request, so the Gate caches it, and the common case costs
+// one atomic load and a map lookup. The cache is dropped whenever the
+// provider reports PROVIDER_CONFIGURATION_CHANGED, READY, ERROR or STALE,
+// and a decision that was being computed while such an event arrived is
+// never stored (a generation check), so a cached decision never outlives a
+// configuration change. OpenFeature delivers events asynchronously: a flip
+// is seen by the first request after the provider's event has been
+// handled. Targeted decisions (TARGETING_MATCH, SPLIT, DEFAULT, ...) are
+// evaluated for every request. Evaluators that do not report events are
+// never cached.
+//
+// # Evaluation context
+//
+// A [ContextFunc] derives the evaluation context from a request:
+// [FromHeader], [FromCookie] and [FromContextValue] take the targeting key
+// from a header, a cookie or an authenticated identity; [Anonymous] is the
+// default. It runs only when a flag must actually be evaluated.
+//
+// # Example
+//
+//	client := openfeature.NewClient("my-app") // bound to the app's provider
+//	gate := flags.NewGate(client, flags.Options{Logger: logger})
+//	defer gate.Close()
+//
+//	d := gate.Evaluate(r.Context(), "reports-export", flags.FromHeader("X-User-ID")(r))
+//	if d.On {
+//		// serve
+//	}
+//	if d.Failed() {
+//		// already logged; d.ErrorCode says why, e.g. FLAG_NOT_FOUND or TIMEOUT
+//	}
+//
+// Package router builds its Gate from Config.Flags and Config.FlagOptions;
+// use [router.Router.Gate] for readiness checks.
+package flags

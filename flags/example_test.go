@@ -1,0 +1,47 @@
+package flags_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/open-feature/go-sdk/openfeature"
+	"github.com/open-feature/go-sdk/openfeature/memprovider"
+
+	"github.com/roadmap-go/roadmap/flags"
+)
+
+// A Gate evaluates boolean flags fail-closed: a flag the provider does not
+// know is off, with the reason in the decision, and never an error.
+func ExampleNewGate() {
+	provider := memprovider.NewInMemoryProvider(map[string]memprovider.InMemoryFlag{
+		"reports-export": {State: memprovider.Enabled, DefaultVariant: "on",
+			Variants: map[string]any{"on": true, "off": false}},
+	})
+	_ = openfeature.SetNamedProviderAndWait("ExampleNewGate", provider)
+
+	// Failures are logged once per flag and code (the time is dropped here
+	// to keep the output stable).
+	logger := slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{
+		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return a
+		},
+	}))
+	gate := flags.NewGate(openfeature.NewClient("ExampleNewGate"), flags.Options{Logger: logger})
+	defer gate.Close()
+
+	ctx := context.Background()
+	on := gate.Evaluate(ctx, "reports-export", openfeature.EvaluationContext{})
+	fmt.Println(on.On, on.Reason, on.Variant)
+
+	missing := gate.Evaluate(ctx, "no-such-flag", openfeature.EvaluationContext{})
+	fmt.Println(missing.On, missing.Failed(), missing.ErrorCode)
+	// Output:
+	// true STATIC on
+	// level=WARN msg="flag evaluation failed; failing closed" flag=no-such-flag code=FLAG_NOT_FOUND
+	// false true FLAG_NOT_FOUND
+}
