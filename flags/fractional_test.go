@@ -10,7 +10,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
@@ -21,23 +20,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/roadmap-go/roadmap/flags"
+	"github.com/roadmap-go/roadmap/internal/rollouttest"
 )
-
-// fracKeys returns n distinct pseudo-random targeting keys, the same on
-// every run.
-func fracKeys(n int) []string {
-	rng := rand.New(rand.NewPCG(7, 2026))
-	keys := make([]string, 0, n)
-	seen := make(map[string]bool, n)
-	for len(keys) < n {
-		k := fmt.Sprintf("u-%016x", rng.Uint64())
-		if !seen[k] {
-			seen[k] = true
-			keys = append(keys, k)
-		}
-	}
-	return keys
-}
 
 // fracClient starts a flagd in-process provider on a temporary file holding
 // flag key with the given targeting rule, under its own domain.
@@ -147,26 +131,16 @@ func TestFractionalBucketingOrder(t *testing.T) {
 			wantMonotonic: true, wantAfterShare: 25,
 		},
 	}
-	keys := fracKeys(3000) // 20,000 evaluations per row would take a minute under -race
+	keys := rollouttest.Keys(3000, 7) // 20,000 evaluations per row would take a minute under -race
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := fracOn(t, fracClient(t, t.Name()+"/before", tt.beforeKey, tt.before), tt.beforeKey, keys)
 			after := fracOn(t, fracClient(t, t.Name()+"/after", tt.afterKey, tt.after), tt.afterKey, keys)
-			var on10, on25, lost int
-			for i := range keys {
-				if before[i] {
-					on10++
-					if !after[i] {
-						lost++
-					}
-				}
-				if after[i] {
-					on25++
-				}
-			}
-			t.Logf("on before: %d, on after: %d, on before and off after: %d of %d", on10, on25, lost, len(keys))
-			assert.InDelta(t, 10, 100*float64(on10)/float64(len(keys)), 1.5, "share before")
-			assert.InDelta(t, tt.wantAfterShare, 100*float64(on25)/float64(len(keys)), 1.5, "share after")
+			lost := rollouttest.Lost(before, after)
+			on10 := int(rollouttest.Share(before) * float64(len(keys)) / 100)
+			t.Logf("on before: %.2f%%, on after: %.2f%%, on before and off after: %d of %d on", rollouttest.Share(before), rollouttest.Share(after), lost, on10)
+			assert.InDelta(t, 10, rollouttest.Share(before), 1.5, "share before")
+			assert.InDelta(t, tt.wantAfterShare, rollouttest.Share(after), 1.5, "share after")
 			if tt.wantMonotonic {
 				assert.Zero(t, lost, "got %d users switched off by raising the percentage, want 0", lost)
 			} else {

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -27,6 +26,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/roadmap-go/roadmap/flags"
+	"github.com/roadmap-go/roadmap/internal/rollouttest"
 	"github.com/roadmap-go/roadmap/router"
 )
 
@@ -37,24 +37,6 @@ const (
 	roKeyCount  = 10000
 	roTolerance = 1.5
 )
-
-// roKeys returns n distinct pseudo-random targeting keys, the same on every
-// run, shaped like the opaque ids a real user table has.
-func roKeys(n int) []string {
-	rng := rand.New(rand.NewPCG(2026, 3))
-	keys := make([]string, n)
-	seen := make(map[string]bool, n)
-	for i := 0; i < n; {
-		k := fmt.Sprintf("u-%016x", rng.Uint64())
-		if seen[k] {
-			continue
-		}
-		seen[k] = true
-		keys[i] = k
-		i++
-	}
-	return keys
-}
 
 // roFlagFile writes a flagd flag file with the given flags (a JSON object of
 // flag key to definition) into a new temporary directory.
@@ -141,60 +123,10 @@ func roPercent(pct int) string {
 }
 
 // roOnKeys sends PATCH /api/users/1 once per key, as X-User-ID, and returns
-// which keys were served (200). Any other answer than 200 or 501 fails the
-// test. Requests run on a few connections at once.
+// which keys were served.
 func roOnKeys(t *testing.T, srv *httptest.Server, keys []string) []bool {
 	t.Helper()
-	on := make([]bool, len(keys))
-	const workers = 4
-	var wg sync.WaitGroup
-	errs := make(chan error, workers)
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(keys); i += workers {
-				req, err := http.NewRequest(http.MethodPatch, srv.URL+"/api/users/1", nil)
-				if err != nil {
-					errs <- err
-					return
-				}
-				req.Header.Set("X-User-ID", keys[i])
-				res, err := srv.Client().Do(req)
-				if err != nil {
-					errs <- err
-					return
-				}
-				_, _ = io.Copy(io.Discard, res.Body)
-				res.Body.Close()
-				switch res.StatusCode {
-				case http.StatusOK:
-					on[i] = true
-				case http.StatusNotImplemented:
-				default:
-					errs <- fmt.Errorf("key %s: status %d, want 200 or 501", keys[i], res.StatusCode)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		require.NoError(t, err)
-	}
-	return on
-}
-
-// roShare returns the percentage of true values.
-func roShare(on []bool) float64 {
-	n := 0
-	for _, v := range on {
-		if v {
-			n++
-		}
-	}
-	return 100 * float64(n) / float64(len(on))
+	return rollouttest.Served(t, srv.Client(), http.MethodPatch, srv.URL+"/api/users/1", "X-User-ID", keys)
 }
 
 // roFractionalServer serves roPatchRoute with flags from the flagd provider
@@ -211,24 +143,19 @@ func TestFractionalMonotonic(t *testing.T) {
 	path := roFlagFile(t, `{`+roVersionFlag("10")+`,`+roPercent(10)+`}`)
 	client := roFlagd(t, t.Name(), path)
 	srv := roFractionalServer(t, client)
-	keys := roKeys(roKeyCount)
+	keys := rollouttest.Keys(roKeyCount, 2026)
 
 	at10 := roOnKeys(t, srv, keys)
-	share10 := roShare(at10)
+	share10 := rollouttest.Share(at10)
 	assert.InDelta(t, 10, share10, roTolerance, "got %.2f%% on at 10%%", share10)
 
 	roWriteFlags(t, path, `{`+roVersionFlag("25")+`,`+roPercent(25)+`}`)
 	roWaitVersion(t, client, "25")
 	at25 := roOnKeys(t, srv, keys)
-	share25 := roShare(at25)
+	share25 := rollouttest.Share(at25)
 	assert.InDelta(t, 25, share25, roTolerance, "got %.2f%% on at 25%%", share25)
 
-	lost := 0
-	for i := range keys {
-		if at10[i] && !at25[i] {
-			lost++
-		}
-	}
+	lost := rollouttest.Lost(at10, at25)
 	assert.Zero(t, lost, "got %d users on at 10%% and off at 25%%, want 0", lost)
 	t.Logf("on at 10%%: %.2f%%, at 25%%: %.2f%%", share10, share25)
 }
@@ -238,12 +165,12 @@ func TestFractionalMonotonic(t *testing.T) {
 // the same file, a new router).
 func TestFractionalSticky(t *testing.T) {
 	path := roFlagFile(t, `{`+roPercent(25)+`}`)
-	keys := roKeys(roKeyCount)
+	keys := rollouttest.Keys(roKeyCount, 2026)
 
 	client := roFlagd(t, t.Name(), path)
 	srv := roFractionalServer(t, client)
 	first := roOnKeys(t, srv, keys)
-	share := roShare(first)
+	share := rollouttest.Share(first)
 	assert.InDelta(t, 25, share, roTolerance, "got %.2f%% on, want 25%% ± %.1f", share, roTolerance)
 	again := roOnKeys(t, srv, keys)
 

@@ -2,90 +2,28 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"os"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/roadmap-go/roadmap/internal/rollouttest"
 )
 
 // demoKeyCount generated users are enough to measure a share within ± 3
 // points at the demo's steps.
 const demoKeyCount = 2000
 
-// demoKeys returns n distinct pseudo-random user ids, the same on every run.
-func demoKeys(n int) []string {
-	rng := rand.New(rand.NewPCG(5, 2026))
-	keys := make([]string, 0, n)
-	seen := make(map[string]bool, n)
-	for len(keys) < n {
-		k := fmt.Sprintf("user-%012x", rng.Uint64()>>16)
-		if !seen[k] {
-			seen[k] = true
-			keys = append(keys, k)
-		}
-	}
-	return keys
-}
-
 // demoPatched sends PATCH /api/users/1 as each user and returns who was
-// served (200); any answer but 200 or 501 fails the test.
+// served.
 func demoPatched(t *testing.T, base string, keys []string) []bool {
 	t.Helper()
-	on := make([]bool, len(keys))
-	const workers = 4
-	errs := make(chan error, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			for i := w; i < len(keys); i += workers {
-				req, err := http.NewRequest(http.MethodPatch, base+"/api/users/1", strings.NewReader(`{"name":"Ada"}`))
-				if err != nil {
-					errs <- err
-					return
-				}
-				req.Header.Set("X-User-ID", keys[i])
-				res, err := http.DefaultClient.Do(req)
-				if err != nil {
-					errs <- err
-					return
-				}
-				_, _ = io.Copy(io.Discard, res.Body)
-				res.Body.Close()
-				switch res.StatusCode {
-				case http.StatusOK:
-					on[i] = true
-				case http.StatusNotImplemented:
-				default:
-					errs <- fmt.Errorf("user %s: status %d, want 200 or 501", keys[i], res.StatusCode)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		require.NoError(t, err)
-	}
-	return on
-}
-
-func demoShare(on []bool) float64 {
-	n := 0
-	for _, v := range on {
-		if v {
-			n++
-		}
-	}
-	return 100 * float64(n) / float64(len(on))
+	return rollouttest.Served(t, http.DefaultClient, http.MethodPatch, base+"/api/users/1", "X-User-ID", keys)
 }
 
 type demoAnswer struct {
@@ -116,7 +54,7 @@ func TestDemoRollout(t *testing.T) {
 	base := startDemoForDocs(t, string(defaultFlags))
 
 	t.Run("users-patch: 50% of identified users", func(t *testing.T) {
-		share := demoShare(demoPatched(t, base, demoKeys(demoKeyCount)))
+		share := rollouttest.Share(demoPatched(t, base, rollouttest.Keys(demoKeyCount, 5)))
 		assert.InDelta(t, 50, share, 3, "got %.2f%% served, want 50%% ± 3", share)
 	})
 	t.Run("users-patch: named users, anonymous", func(t *testing.T) {
@@ -234,7 +172,7 @@ func TestDemoRolloutSteps(t *testing.T) {
 	assert.Equal(t, step50, shipped.Flags["users-patch"], "cmd/demo/flags.json ships the 50% step")
 
 	wantShare := map[string]float64{"named": 0, "10": 10, "50": 50, "100": 100}
-	keys := demoKeys(demoKeyCount)
+	keys := rollouttest.Keys(demoKeyCount, 5)
 	var prev []bool
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {
@@ -244,13 +182,11 @@ func TestDemoRolloutSteps(t *testing.T) {
 			}
 			assert.Equal(t, http.StatusNotImplemented, demoDo(t, http.MethodPatch, base+"/api/users/1").status, "anonymous")
 			on := demoPatched(t, base, keys)
-			share := demoShare(on)
+			share := rollouttest.Share(on)
 			assert.InDelta(t, wantShare[s.name], share, 3, "got %.2f%% served", share)
 			lost := 0
-			for i := range prev {
-				if prev[i] && !on[i] {
-					lost++
-				}
+			if prev != nil {
+				lost = rollouttest.Lost(prev, on)
 			}
 			assert.Zero(t, lost, "got %d users switched off since the previous step, want 0", lost)
 			prev = on
