@@ -28,6 +28,7 @@ func newServer(d deps) (http.Handler, func(), error) {
 		Flags:   d.Flags,
 		Context: flags.FromHeader("X-User-ID"),
 		Logger:  d.Logger,
+		Roadmap: roadmapViewer, // rollout.go
 	})
 	if err != nil {
 		return nil, nil, err
