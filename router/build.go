@@ -20,16 +20,23 @@ func (rt *Router) build(cfg Config) []error {
 	rt.mux = chi.NewRouter()
 	rt.mux.NotFound(rt.notFound.ServeHTTP)
 	rt.mux.MethodNotAllowed(rt.notFound.ServeHTTP) // unreachable: every pattern takes all methods
-	byPattern := map[string]*pathHandler{}
+	byPattern := make(map[string]*pathHandler, len(rt.routes))
+	// One allocation for all entries and one for the path handlers (at most
+	// one per route): a large table builds in a few milliseconds.
+	entries := make([]entry, len(rt.routes))
+	paths := make([]pathHandler, 0, len(rt.routes))
+	rt.entries = make([]*entry, 0, len(rt.routes))
 	for i := range rt.routes {
 		r := &rt.routes[i]
 		p := byPattern[r.Pattern]
 		if p == nil {
-			p = &pathHandler{rt: rt, pattern: r.Pattern}
+			paths = append(paths, pathHandler{rt: rt, pattern: r.Pattern})
+			p = &paths[len(paths)-1]
 			byPattern[r.Pattern] = p
 			rt.paths = append(rt.paths, p)
 		}
-		e := rt.newEntry(r, p, cfg)
+		e := &entries[i]
+		rt.initEntry(e, r, p, cfg)
 		rt.entries = append(rt.entries, e)
 		p.byMethod[methodIndex(r.Method)] = e
 	}
@@ -52,8 +59,9 @@ func register(mux *chi.Mux, p *pathHandler) (err error) {
 	return nil
 }
 
-func (rt *Router) newEntry(r *Route, p *pathHandler, cfg Config) *entry {
-	e := &entry{
+// initEntry fills e, for route r on path p.
+func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, cfg Config) {
+	*e = entry{
 		rt:       rt,
 		path:     p,
 		route:    r,
@@ -79,34 +87,35 @@ func (rt *Router) newEntry(r *Route, p *pathHandler, cfg Config) *entry {
 		e.attrs = []attr{{AttrRoute, r.Name}, {AttrMethod, r.Method}, {AttrPattern, r.Pattern}, {AttrStage, r.Stage.String()}}
 	}
 
-	routeID := r.Method + " " + r.Pattern
-	detail := r.Detail
-	if detail == "" {
-		if r.Name != "" {
-			detail = r.Name + " is not yet available. Check back in a future release."
-		} else {
-			detail = r.Method + " is not yet implemented for this endpoint"
+	// Only Planned and Beta routes answer 501, only Removed and Deprecated
+	// ones (after Sunset) 410: the others need no problem body.
+	if r.Stage == Planned || r.Stage == Beta {
+		detail := r.Detail
+		if detail == "" {
+			if r.Name != "" {
+				detail = r.Name + " is not yet available. Check back in a future release."
+			} else {
+				detail = r.Method + " is not yet implemented for this endpoint"
+			}
 		}
-	}
-	if r.Stage == Planned || r.Stage == Beta { // only they answer 501
 		e.stub = stub.New(stub.Problem{Status: http.StatusNotImplemented, Detail: detail,
-			Stage: r.Stage.String(), Route: routeID, Available: r.Available, Docs: r.Docs})
+			Stage: r.Stage.String(), Route: r.id(), Available: r.Available, Docs: r.Docs})
 	}
 
-	goneDetail := r.Detail
-	if goneDetail == "" || r.Stage != Removed {
-		if r.Name != "" {
-			goneDetail = r.Name + " has been removed."
-		} else {
-			goneDetail = r.Method + " is no longer available for this endpoint"
-		}
-		if r.Successor != "" {
-			goneDetail += " Use " + r.Successor + " instead."
-		}
-	}
 	if r.Stage == Removed || r.Stage == Deprecated {
+		goneDetail := r.Detail
+		if goneDetail == "" || r.Stage != Removed {
+			if r.Name != "" {
+				goneDetail = r.Name + " has been removed."
+			} else {
+				goneDetail = r.Method + " is no longer available for this endpoint"
+			}
+			if r.Successor != "" {
+				goneDetail += " Use " + r.Successor + " instead."
+			}
+		}
 		e.gone = stub.New(stub.Problem{Status: http.StatusGone, Detail: goneDetail,
-			Stage: Removed.String(), Route: routeID, Docs: r.Docs})
+			Stage: Removed.String(), Route: r.id(), Docs: r.Docs})
 	}
 
 	// Deprecation headers, rendered once.
@@ -144,7 +153,6 @@ func (rt *Router) newEntry(r *Route, p *pathHandler, cfg Config) *entry {
 	if r.Example != nil && !e.hides {
 		e.off = newPreview(r.Example, e.off)
 	}
-	return e
 }
 
 // finish computes the path's HEAD fallback and Allow header values.

@@ -18,8 +18,62 @@ func chiPatternError(pattern string) (err error) {
 			err = fmt.Errorf("%v", v)
 		}
 	}()
-	chi.NewRouter().Handle(pattern, http.NotFoundHandler())
+	if simplePattern(pattern) {
+		return nil
+	}
+	// One method suffices: chi parses the pattern the same way for all.
+	chi.NewRouter().Method(http.MethodGet, pattern, http.NotFoundHandler())
 	return nil
+}
+
+// simplePattern reports whether pattern certainly parses: no wildcard, no
+// regular expression, every parameter a distinct non-empty name of letters,
+// digits and underscores between matched braces. chi panics only on
+// wildcards, regular expressions, unmatched braces and duplicate names (a
+// missing leading '/' is checked before), so such a pattern needs no trial
+// registration.
+func simplePattern(pattern string) bool {
+	var names [8]string
+	n := 0
+	for i := 0; i < len(pattern); i++ {
+		switch pattern[i] {
+		case '*', '}':
+			return false
+		case '{':
+			j := i + 1
+			for j < len(pattern) && (isWordByte(pattern[j])) {
+				j++
+			}
+			if j == i+1 || j == len(pattern) || pattern[j] != '}' || n == len(names) {
+				return false
+			}
+			name := pattern[i+1 : j]
+			for _, seen := range names[:n] {
+				if seen == name {
+					return false
+				}
+			}
+			names[n] = name
+			n++
+			i = j
+		}
+	}
+	return true
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// checkPattern returns chiPatternError(pattern), computed once per pattern
+// and remembered in memo: a table declares most patterns once per method.
+func checkPattern(memo map[string]error, pattern string) error {
+	err, ok := memo[pattern]
+	if !ok {
+		err = chiPatternError(pattern)
+		memo[pattern] = err
+	}
+	return err
 }
 
 // patternShape returns pattern with every parameter name removed, keeping
@@ -28,7 +82,11 @@ func chiPatternError(pattern string) (err error) {
 // second registration would replace the first: New rejects two spellings of
 // one shape.
 func patternShape(pattern string) string {
+	if strings.IndexByte(pattern, '{') < 0 {
+		return pattern
+	}
 	var b strings.Builder
+	b.Grow(len(pattern))
 	depth := 0
 	inName := false
 	for i := 0; i < len(pattern); i++ {

@@ -163,18 +163,21 @@ func New(routes []Route, cfg Config) (*Router, error) {
 	needFlags := false
 	seen := make(map[string]int, len(rt.routes))
 	shapes := make(map[string]int, len(rt.routes)) // patternShape -> first route
+	patternErrs := map[string]error{}              // chi's verdict per pattern, see checkPattern
 	for i := range rt.routes {
 		r := &rt.routes[i]
-		for _, err := range validate(r) {
+		for _, err := range validate(r, patternErrs) {
 			errs = append(errs, &RouteError{Index: i, Route: r.id(), err: err})
 		}
-		if j, dup := seen[r.id()]; dup {
-			errs = append(errs, &RouteError{Index: i, Route: r.id(), err: fmt.Errorf("%w: also declared by route %d", ErrDuplicate, j)})
+		id := r.id()
+		if j, dup := seen[id]; dup {
+			errs = append(errs, &RouteError{Index: i, Route: id, err: fmt.Errorf("%w: also declared by route %d", ErrDuplicate, j)})
 		} else {
-			seen[r.id()] = i
+			seen[id] = i
 		}
-		if j, ok := shapes[patternShape(r.Pattern)]; !ok {
-			shapes[patternShape(r.Pattern)] = i
+		shape := patternShape(r.Pattern)
+		if j, ok := shapes[shape]; !ok {
+			shapes[shape] = i
 		} else if p := rt.routes[j].Pattern; p != r.Pattern {
 			errs = append(errs, &RouteError{Index: i, Route: r.id(), err: fmt.Errorf("%w: %q and %q (route %d) name their parameters differently; chi routes both to one path, so spell them the same", ErrPattern, r.Pattern, p, j)})
 		}
@@ -210,7 +213,7 @@ func New(routes []Route, cfg Config) (*Router, error) {
 }
 
 // validate returns every problem with one declaration.
-func validate(r *Route) []error {
+func validate(r *Route, patternErrs map[string]error) []error {
 	var errs []error
 	bad := func(sentinel error, format string, a ...any) {
 		errs = append(errs, fmt.Errorf("%w: "+format, append([]any{sentinel}, a...)...))
@@ -227,7 +230,7 @@ func validate(r *Route) []error {
 		bad(ErrPattern, "%q must start with /", r.Pattern)
 	} else if i := strings.IndexFunc(r.Pattern, func(c rune) bool { return c <= ' ' || c == 0x7f }); i >= 0 {
 		bad(ErrPattern, "%q contains white space or a control character", r.Pattern)
-	} else if err := chiPatternError(r.Pattern); err != nil {
+	} else if err := checkPattern(patternErrs, r.Pattern); err != nil {
 		bad(ErrPattern, "%v", err)
 	}
 	if !r.Stage.valid() {
