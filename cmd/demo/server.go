@@ -36,12 +36,7 @@ func newServer(d deps) (http.Handler, func(), error) {
 	r := chi.NewRouter()
 	r.Use(router.KnownMethods)
 	r.Use(middleware.Recoverer)
-	r.Use(func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-			req.Body = http.MaxBytesReader(w, req.Body, maxBodyBytes)
-			next.ServeHTTP(w, req)
-		})
-	})
+	r.Use(limitBody) // 413 over maxBodyBytes (httpserver.go)
 	r.NotFound(rt.NotFound)
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
