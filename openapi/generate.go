@@ -79,12 +79,17 @@ type Lifecycle struct {
 
 // Document returns an OpenAPI 3.1 document of rt's declared routes, in their
 // declared stages. It evaluates no flags and is the same for every caller.
+// Planned and Beta routes that answer like undeclared paths while off
+// (OffNotFound) are left out: they are secret until they are served.
 func Document(rt *router.Router, opts Options) *openapi3.T {
 	routes := rt.Routes()
 	views := make([]view, 0, len(routes))
 	for _, r := range routes {
 		if opts.HidePlanned && r.Stage == router.Planned {
 			continue
+		}
+		if (r.Stage == router.Planned || r.Stage == router.Beta) && rt.HidesWhenOff(r.Method, r.Pattern) {
+			continue // secret until its flag is on: only DocumentFor shows it, to those it serves
 		}
 		views = append(views, view{route: r, stage: r.Stage})
 	}
@@ -96,7 +101,8 @@ func Document(rt *router.Router, opts Options) *openapi3.T {
 // through [router.Router.Status], each operation's x-lifecycle telling
 // whether it is served to the caller. A caller who may not see the roadmap
 // (Config.Roadmap) gets no Planned or Beta route that is not served to it,
-// so that the document reveals no more than the API does.
+// so that the document reveals no more than the API does; nor does anyone
+// get an OffNotFound route that is not served to them.
 func DocumentFor(rt *router.Router, r *http.Request, opts Options) *openapi3.T {
 	canSee := rt.RoadmapVisible(r)
 	status := rt.Status(r)
@@ -105,7 +111,8 @@ func DocumentFor(rt *router.Router, r *http.Request, opts Options) *openapi3.T {
 	for i, s := range status {
 		routes[i] = s.Route
 		early := s.Stage == router.Planned || s.Stage == router.Beta
-		if early && !s.Serving && (!canSee || opts.HidePlanned && s.Stage == router.Planned) {
+		hidden := !canSee || rt.HidesWhenOff(s.Route.Method, s.Route.Pattern)
+		if early && !s.Serving && (hidden || opts.HidePlanned && s.Stage == router.Planned) {
 			continue
 		}
 		views = append(views, view{route: s.Route, stage: s.Stage, serving: &s.Serving})

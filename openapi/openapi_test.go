@@ -44,6 +44,7 @@ func testRoutes() []router.Route {
 		{Method: http.MethodGet, Pattern: "/v0/users/{id}", Stage: router.Deprecated, Handler: h, OperationID: "getUserV0",
 			Deprecation: deprecatedAt, Sunset: sunsetAt, Docs: "https://example.com/migrate", Successor: "/users/{id}"},
 		{Method: http.MethodGet, Pattern: "/v0/reports", Stage: router.Removed, OperationID: "listReportsV0"},
+		{Method: http.MethodGet, Pattern: "/secret", Stage: router.Planned, Flag: "reports", Handler: h, Off: router.OffNotFound, OperationID: "getSecret"},
 	}
 }
 
@@ -161,6 +162,8 @@ func TestDocument(t *testing.T) {
 	assert.Equal(t, "^[0-9]{4}$", year.Schema.Value.Pattern)
 	assert.Equal(t, "2030-01-01T00:00:00Z", lifecycleOf(t, doc.Paths.Find("/v0/users/{id}").Get).Sunset)
 
+	assert.Nil(t, doc.Paths.Find("/secret"), "a route that hides while off is not documented")
+
 	hidden, _ := load(t, openapi.Document(rt, openapi.Options{HidePlanned: true}))
 	assert.Nil(t, hidden.Paths.Find("/reports/{year}"), "planned-only path hidden")
 	assert.Nil(t, hidden.Paths.Find("/users/{id}").Delete)
@@ -236,10 +239,11 @@ func TestDocumentFor(t *testing.T) {
 		wantServing bool
 		wantDelete  bool
 		wantReports bool
+		wantSecret  bool
 	}{
 		{name: "staff, flag off", header: http.Header{"X-Staff": {"1"}}, wantPatch: true, wantDelete: true, wantReports: true},
 		{name: "staff, hide planned", header: http.Header{"X-Staff": {"1"}}, opts: openapi.Options{HidePlanned: true}, wantPatch: true},
-		{name: "vip, flag on", header: http.Header{"X-User-Id": {"vip"}}, wantPatch: true, wantServing: true, wantReports: true},
+		{name: "vip, flag on", header: http.Header{"X-User-Id": {"vip"}}, wantPatch: true, wantServing: true, wantReports: true, wantSecret: true},
 		{name: "public", header: http.Header{}},
 	}
 	for _, tt := range tests {
@@ -252,6 +256,7 @@ func TestDocumentFor(t *testing.T) {
 			assert.Equal(t, tt.wantPatch, users.Patch != nil, "PATCH documented")
 			assert.Equal(t, tt.wantDelete, users.Delete != nil, "DELETE documented")
 			assert.Equal(t, tt.wantReports, doc.Paths.Find("/reports/{year}") != nil, "reports documented")
+			assert.Equal(t, tt.wantSecret, doc.Paths.Find("/secret") != nil, "secret route documented only to whom it serves")
 			if users.Patch != nil {
 				l := lifecycleOf(t, users.Patch)
 				require.NotNil(t, l.Serving)

@@ -86,7 +86,8 @@ type Route struct {
 type Document struct {
 	// Title is the roadmap's title.
 	Title string `json:"title"`
-	// Routes lists every declared route, in declaration order.
+	// Routes lists the declared routes, in declaration order, less the
+	// secret ones (OffNotFound) that are off for the caller.
 	Routes []Route `json:"routes"`
 }
 
@@ -102,12 +103,18 @@ const (
 )
 
 // Roadmap returns the roadmap as the caller of r sees it, flags evaluated
-// for r by [router.Router.Status]. It does not check Options.Allow.
+// for r by [router.Router.Status]. Planned and Beta routes that answer like
+// undeclared paths while off (OffNotFound) are listed only to callers they
+// are served to. It does not check Options.Allow.
 func (h *Handler) Roadmap(r *http.Request) Document {
 	status := h.rt.Status(r)
-	doc := Document{Title: h.title, Routes: make([]Route, len(status))}
-	for i, s := range status {
+	doc := Document{Title: h.title, Routes: make([]Route, 0, len(status))}
+	for _, s := range status {
 		rr := s.Route
+		early := s.Stage == router.Planned || s.Stage == router.Beta
+		if early && !s.Serving && h.rt.HidesWhenOff(rr.Method, rr.Pattern) {
+			continue // secret until served to the caller (OffNotFound)
+		}
 		out := Route{
 			Method: rr.Method, Pattern: rr.Pattern, Name: rr.Name, OperationID: rr.OperationID,
 			Stage: s.Stage.String(), DeclaredStage: rr.Stage.String(),
@@ -123,7 +130,7 @@ func (h *Handler) Roadmap(r *http.Request) Document {
 		default:
 			out.State = StateUnavailable
 		}
-		doc.Routes[i] = out
+		doc.Routes = append(doc.Routes, out)
 	}
 	return doc
 }

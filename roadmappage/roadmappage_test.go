@@ -50,6 +50,7 @@ func newServer(t *testing.T, opts roadmappage.Options, roadmap func(*http.Reques
 		{Method: http.MethodPatch, Pattern: "/users/{id}", Stage: router.Beta, Flag: "beta", Handler: h, Name: `Patch <script>alert(1)</script>`, Available: "v1.5"},
 		{Method: http.MethodDelete, Pattern: "/users/{id}", Stage: router.Planned, Available: "2027-09", Docs: "https://example.com/delete"},
 		{Method: http.MethodGet, Pattern: "/v0/users", Stage: router.Deprecated, Handler: h, Deprecation: deprAt, Sunset: sunsetAt, Successor: "/users"},
+		{Method: http.MethodGet, Pattern: "/secret", Stage: router.Planned, Flag: "beta", Handler: h, Off: router.OffNotFound},
 	}, router.Config{Flags: vipFlags(t), Context: flags.FromHeader("X-User-ID"), Roadmap: roadmap, Now: func() time.Time { return testNow }})
 	require.NoError(t, err)
 	t.Cleanup(rt.Close)
@@ -80,12 +81,13 @@ func fetch(t *testing.T, method, url string, hdr http.Header) (*http.Response, s
 func TestJSON(t *testing.T) {
 	srv := newServer(t, roadmappage.Options{}, nil)
 	tests := []struct {
-		name      string
-		user      string
-		wantPatch string
+		name       string
+		user       string
+		wantPatch  string
+		wantSecret bool
 	}{
 		{name: "anonymous", wantPatch: roadmappage.StateUnavailable},
-		{name: "vip", user: "vip", wantPatch: roadmappage.StateAvailable},
+		{name: "vip", user: "vip", wantPatch: roadmappage.StateAvailable, wantSecret: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -96,15 +98,18 @@ func TestJSON(t *testing.T) {
 			var doc roadmappage.Document
 			require.NoError(t, json.Unmarshal([]byte(body), &doc))
 			assert.Equal(t, "API roadmap", doc.Title)
-			require.Len(t, doc.Routes, 4)
 			states := map[string]string{}
 			for _, r := range doc.Routes {
 				states[r.Method+" "+r.Pattern] = r.State
 			}
-			assert.Equal(t, map[string]string{
+			want := map[string]string{
 				"GET /users": roadmappage.StateAvailable, "PATCH /users/{id}": tt.wantPatch,
 				"DELETE /users/{id}": roadmappage.StateUnavailable, "GET /v0/users": roadmappage.StateGone,
-			}, states)
+			}
+			if tt.wantSecret {
+				want["GET /secret"] = roadmappage.StateAvailable
+			}
+			assert.Equal(t, want, states, "a route that hides while off is listed only to whom it serves")
 			del := doc.Routes[2]
 			assert.Equal(t, "planned", del.Stage)
 			assert.Equal(t, "2027-09", del.Available)

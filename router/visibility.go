@@ -7,3 +7,17 @@ import "net/http"
 // (the roadmap page, OpenAPI documents) use it to answer callers it rejects
 // exactly like [Router.NotFound].
 func (rt *Router) RoadmapVisible(r *http.Request) bool { return rt.canSee(r) }
+
+// HidesWhenOff reports whether the declared route method pattern answers
+// like an undeclared path while it is off (its Off, or Config.Off, is
+// OffNotFound). Introspection endpoints leave such a route out for callers it
+// is not served to, so that they do not reveal what the route hides. It
+// reports false for a route that is not declared.
+func (rt *Router) HidesWhenOff(method, pattern string) bool {
+	for _, e := range rt.entries {
+		if e.route.Method == method && e.route.Pattern == pattern {
+			return e.hides
+		}
+	}
+	return false
+}

@@ -21,17 +21,36 @@ import (
 	"github.com/roadmap-go/roadmap/router"
 )
 
-// docsTestFlags switches users-patch on for the user "ada" only, and
-// everything else off, so that tests know what each caller gets.
+// docsTestFlags switches the beta and secret routes on for the user "ada"
+// only (users-activity also needs her opt-in), and everything else off, so
+// that tests know what each caller gets.
 const docsTestFlags = `{
   "$schema": "https://flagd.dev/schema/v0/flags.json",
   "flags": {
     "reports-export": {"state": "ENABLED", "variants": {"on": true, "off": false}, "defaultVariant": "off"},
     "feature-write": {"state": "ENABLED", "variants": {"on": true, "off": false}, "defaultVariant": "off"},
     "users-patch": {"state": "ENABLED", "variants": {"on": true, "off": false}, "defaultVariant": "off",
+      "targeting": {"if": [{"==": [{"var": "targetingKey"}, "ada"]}, "on", "off"]}},
+    "users-activity": {"state": "ENABLED", "variants": {"on": true, "off": false}, "defaultVariant": "off",
+      "targeting": {"if": [{"and": [{"in": ["users-activity", {"var": "roadmapOptIn"}]}, {"==": [{"var": "targetingKey"}, "ada"]}]}, "on", "off"]}},
+    "insights": {"state": "ENABLED", "variants": {"on": true, "off": false}, "defaultVariant": "off",
       "targeting": {"if": [{"==": [{"var": "targetingKey"}, "ada"]}, "on", "off"]}}
   }
 }`
+
+// docsVisibleRoutes returns "METHOD /pattern" of the demo routes a caller
+// sees in the roadmap and the OpenAPI document: all of them, less the
+// secret ones (OffNotFound) unless their flag is on for the caller.
+func docsVisibleRoutes(secretOn bool) []string {
+	var ids []string
+	for _, r := range routes() {
+		if r.Off == router.OffNotFound && !secretOn {
+			continue
+		}
+		ids = append(ids, r.Method+" "+r.Pattern)
+	}
+	return ids
+}
 
 // startDemoForDocs runs the demo (run, as main does) on a free 127.0.0.1
 // port with flags as its flag file, and returns its base URL. The demo stops
@@ -86,10 +105,14 @@ func TestDemoOpenAPI(t *testing.T) {
 	tests := []struct {
 		name        string
 		user        string
+		wantRoutes  []string
+		wantPatch   bool
 		wantServing bool
 	}{
-		{name: "anonymous", wantServing: false},
-		{name: "ada, beta on", user: "ada", wantServing: true},
+		{name: "anonymous", wantRoutes: docsVisibleRoutes(false), wantPatch: true},
+		{name: "ada: beta and secret on", user: "ada", wantRoutes: docsVisibleRoutes(true), wantPatch: true, wantServing: true},
+		{name: "guest: may not see the roadmap", user: "guest-1", wantRoutes: []string{
+			"GET /api/feature", "POST /api/feature", "GET /api/users/{id}", "PUT /api/users/{id}", "GET /api/v0/users/{id}", "GET /api/v0/reports"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -100,13 +123,19 @@ func TestDemoOpenAPI(t *testing.T) {
 			require.NoError(t, err)
 			require.NoError(t, doc.Validate(loader.Context))
 			assert.Equal(t, "3.1.0", doc.OpenAPI)
-			n := 0
-			for _, item := range doc.Paths.Map() {
-				n += len(item.Operations())
+			var got []string
+			for path, item := range doc.Paths.Map() {
+				for method := range item.Operations() {
+					got = append(got, method+" "+path)
+				}
 			}
-			assert.Equal(t, len(routes()), n, "every demo route documented")
+			assert.ElementsMatch(t, tt.wantRoutes, got)
+			assert.True(t, doc.Paths.Find("/api/v0/users/{id}").Get.Deprecated)
 			patch := doc.Paths.Find("/api/users/{id}").Patch
-			require.NotNil(t, patch)
+			require.Equal(t, tt.wantPatch, patch != nil)
+			if patch == nil {
+				return
+			}
 			assert.Equal(t, "patchUser", patch.OperationID)
 			lc, err := json.Marshal(patch.Extensions["x-lifecycle"])
 			require.NoError(t, err)
@@ -119,13 +148,16 @@ func TestDemoOpenAPI(t *testing.T) {
 			assert.Equal(t, "users-patch", l.Flag)
 			assert.Equal(t, "v1.5", l.Available)
 			assert.Equal(t, tt.wantServing, l.Serving)
-			assert.True(t, doc.Paths.Find("/api/v0/users/{id}").Get.Deprecated)
 		})
 	}
 }
 
 func TestDemoRoadmapJSON(t *testing.T) {
 	base := startDemoForDocs(t, docsTestFlags)
+	declared := map[string]router.Route{}
+	for _, r := range routes() {
+		declared[r.Method+" "+r.Pattern] = r
+	}
 	for _, user := range []string{"", "ada"} {
 		t.Run("user "+user, func(t *testing.T) {
 			res, body := getForDocs(t, base+"/roadmap.json", http.Header{"X-User-Id": {user}})
@@ -133,24 +165,34 @@ func TestDemoRoadmapJSON(t *testing.T) {
 			assert.Equal(t, "application/json", res.Header.Get("Content-Type"))
 			var doc roadmappage.Document
 			require.NoError(t, json.Unmarshal(body, &doc))
-			require.Len(t, doc.Routes, len(routes()))
-			for i, r := range routes() {
-				got := doc.Routes[i]
-				assert.Equal(t, r.Method+" "+r.Pattern, got.Method+" "+got.Pattern)
-				assert.Equal(t, r.Stage.String(), got.Stage)
-				assert.Equal(t, r.Flag, got.Flag)
-				assert.Equal(t, r.Available, got.Available)
-				assert.Equal(t, r.Docs, got.Docs)
+			var got []string
+			for _, route := range doc.Routes {
+				id := route.Method + " " + route.Pattern
+				got = append(got, id)
+				r := declared[id]
+				assert.Equal(t, r.Stage.String(), route.Stage, id)
+				assert.Equal(t, r.Flag, route.Flag, id)
+				assert.Equal(t, r.Available, route.Available, id)
+				assert.Equal(t, r.Docs, route.Docs, id)
 				if r.Method == http.MethodPatch {
-					assert.Equal(t, user == "ada", got.Serving, "beta PATCH served to ada only")
+					assert.Equal(t, user == "ada", route.Serving, "beta PATCH served to ada only")
 				}
 				if r.Stage == router.Deprecated {
-					require.NotNil(t, got.Sunset)
-					assert.True(t, r.Sunset.Equal(*got.Sunset))
+					require.NotNil(t, route.Sunset)
+					assert.True(t, r.Sunset.Equal(*route.Sunset))
 				}
 			}
+			assert.Equal(t, docsVisibleRoutes(user == "ada"), got, "declaration order; the secret route only for ada")
 		})
 	}
+	t.Run("guest gets the 404 of an undeclared path", func(t *testing.T) {
+		_, notFound := getForDocs(t, base+"/nowhere", nil)
+		for _, path := range []string{"/roadmap.json", "/roadmap"} {
+			res, body := getForDocs(t, base+path, http.Header{"X-User-Id": {"guest-1"}})
+			assert.Equal(t, http.StatusNotFound, res.StatusCode)
+			assert.Equal(t, strings.Replace(string(notFound), "/nowhere", path, 1), string(body))
+		}
+	})
 }
 
 // TestDemoPreview checks preview stubs over real HTTP: the planned report
@@ -218,6 +260,8 @@ func TestDemoClient(t *testing.T) {
 		{name: "planned: typed error", method: http.MethodPut, path: "/api/reports/export", wantErr: client.ErrNotImplemented, wantStage: "planned", wantAvailable: "v2.0"},
 		{name: "removed: gone", method: http.MethodGet, path: "/api/v0/reports", wantErr: client.ErrGone, wantStage: "removed"},
 		{name: "live", method: http.MethodGet, path: "/api/users/7", wantStatus: 200},
+		{name: "beta answering 403 is not a lifecycle answer", method: http.MethodGet, path: "/api/users/7/activity", wantStatus: 403},
+		{name: "secret planned route answers 404", method: http.MethodGet, path: "/api/insights", wantStatus: 404},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
