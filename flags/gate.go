@@ -121,6 +121,25 @@ type Gate struct {
 	failures sync.Map // flag -> openfeature.ErrorCode last logged
 	closed   atomic.Bool
 	lk       *lastKnown // nil unless Options.KeepLastKnown > 0
+
+	// Timed evaluations run on worker goroutines that wait for the next one
+	// for workerIdle, so that under load a request hands its evaluation to
+	// a worker whose stack has already grown, instead of starting a
+	// goroutine that grows its stack on every evaluation. Workers are
+	// started on demand and stop when idle or when the Gate is closed.
+	jobs chan *evalJob // unbuffered: a send succeeds only to an idle worker
+	stop chan struct{} // closed by Close
+}
+
+// workerIdle is how long an evaluation worker waits for the next job.
+const workerIdle = 100 * time.Millisecond
+
+// evalJob is one timed evaluation handed to a worker.
+type evalJob struct {
+	ctx  context.Context
+	flag string
+	ec   openfeature.EvaluationContext
+	done chan evalResult // buffered: the worker never blocks on a requester that timed out
 }
 
 type cacheSnapshot struct {
@@ -140,7 +159,8 @@ func NewGate(ev Evaluator, opts Options) *Gate {
 	if ev == nil {
 		panic("flags: NewGate with nil Evaluator")
 	}
-	g := &Gate{ev: ev, timeout: opts.Timeout, log: opts.Logger, obs: opts.Observer}
+	g := &Gate{ev: ev, timeout: opts.Timeout, log: opts.Logger, obs: opts.Observer,
+		jobs: make(chan *evalJob), stop: make(chan struct{})}
 	if g.timeout == 0 {
 		g.timeout = DefaultTimeout
 	}
@@ -165,7 +185,11 @@ func NewGate(ev Evaluator, opts Options) *Gate {
 // Close unsubscribes the Gate from provider events and turns its cache off.
 // The Gate still evaluates flags afterwards. Close is idempotent.
 func (g *Gate) Close() {
-	if g.closed.Swap(true) || g.events == nil {
+	if g.closed.Swap(true) {
+		return
+	}
+	close(g.stop)
+	if g.events == nil {
 		return
 	}
 	for _, t := range invalidatingEvents {
@@ -274,10 +298,14 @@ func (g *Gate) resolve(ctx context.Context, flag string, ec openfeature.Evaluati
 		r = g.call(ctx, flag, ec)
 	} else {
 		tctx, cancel := context.WithTimeout(ctx, g.timeout)
-		ch := make(chan evalResult, 1)
-		go func() { ch <- g.call(tctx, flag, ec) }()
+		j := &evalJob{ctx: tctx, flag: flag, ec: ec, done: make(chan evalResult, 1)}
 		select {
-		case r = <-ch:
+		case g.jobs <- j: // an idle worker took it
+		default:
+			go g.work(j)
+		}
+		select {
+		case r = <-j.done:
 			cancel()
 		case <-tctx.Done():
 			cancel()
@@ -296,6 +324,24 @@ func (g *Gate) resolve(ctx context.Context, flag string, ec openfeature.Evaluati
 		return Decision{Reason: openfeature.ErrorReason, ErrorCode: openfeature.GeneralCode}
 	}
 	return Decision{On: r.d.Value, Reason: r.d.Reason, Variant: r.d.Variant}
+}
+
+// work runs j, then the jobs handed to it, until it has been idle for
+// workerIdle or the Gate is closed.
+func (g *Gate) work(j *evalJob) {
+	idle := time.NewTimer(workerIdle)
+	defer idle.Stop()
+	for {
+		j.done <- g.call(j.ctx, j.flag, j.ec)
+		idle.Reset(workerIdle)
+		select {
+		case j = <-g.jobs:
+		case <-idle.C:
+			return
+		case <-g.stop:
+			return
+		}
+	}
 }
 
 // call runs the evaluator, turning a panic into a failed result.
