@@ -35,7 +35,9 @@ func startDemo(t *testing.T, wrap func(http.Handler) http.Handler) (addr string,
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, newHTTPServer(h, slog.New(slog.DiscardHandler)), ln, slog.New(slog.DiscardHandler), ready) }()
+	go func() {
+		done <- serve(ctx, newHTTPServer(h, slog.New(slog.DiscardHandler)), ln, slog.New(slog.DiscardHandler), ready)
+	}()
 	addr = <-ready
 	var stopped bool
 	stop = func() error {
