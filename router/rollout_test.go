@@ -133,7 +133,10 @@ func roOnKeys(t *testing.T, srv *httptest.Server, keys []string) []bool {
 // bound to domain, keyed by X-User-ID.
 func roFractionalServer(t *testing.T, client *openfeature.Client) *httptest.Server {
 	t.Helper()
-	return serveRT(t, roPatchRoute(), router.Config{Flags: client, Context: flags.FromHeader("X-User-ID")})
+	// No evaluation timeout: on a loaded machine a slow evaluation would fail
+	// closed (off), and these tests measure bucketing, not the timeout.
+	return serveRT(t, roPatchRoute(), router.Config{Flags: client, Context: flags.FromHeader("X-User-ID"),
+		FlagOptions: flags.Options{Timeout: -1}})
 }
 
 // TestFractionalMonotonic: 10% then 25% of 10,000 generated users, each

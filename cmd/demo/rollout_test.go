@@ -186,6 +186,8 @@ func TestDemoRolloutSteps(t *testing.T) {
 			assert.InDelta(t, wantShare[s.name], share, 3, "got %.2f%% served", share)
 			lost := 0
 			if prev != nil {
+				idx := rollouttest.LostKeys(prev, on)
+				rollouttest.Recheck(t, http.DefaultClient, http.MethodPatch, base+"/api/users/1", "X-User-ID", keys, on, idx, 3)
 				lost = rollouttest.Lost(prev, on)
 			}
 			assert.Zero(t, lost, "got %d users switched off since the previous step, want 0", lost)

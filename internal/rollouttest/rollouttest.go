@@ -103,12 +103,30 @@ func Share(on []bool) float64 {
 
 // Lost counts the keys that are on in before and off in after: zero when a
 // change of the rollout was monotonic. The slices must be of equal length.
-func Lost(before, after []bool) int {
-	n := 0
+func Lost(before, after []bool) int { return len(LostKeys(before, after)) }
+
+// LostKeys returns the indexes of the keys that are on in before and off in
+// after.
+func LostKeys(before, after []bool) []int {
+	var idx []int
 	for i := range before {
 		if before[i] && !after[i] {
-			n++
+			idx = append(idx, i)
 		}
 	}
-	return n
+	return idx
+}
+
+// Recheck asks again, up to tries times, for each key in idx that on says is
+// off, and marks it on if it is served once. A gate that fails closed
+// answers off, never on, when an evaluation times out on a loaded machine;
+// Recheck keeps such a blip from passing for a bucketing change, so use it
+// before blaming the rollout for keys that look off.
+func Recheck(t testing.TB, client *http.Client, method, url, header string, keys []string, on []bool, idx []int, tries int) {
+	t.Helper()
+	for _, i := range idx {
+		for try := 0; try < tries && !on[i]; try++ {
+			on[i] = Served(t, client, method, url, header, keys[i:i+1])[0]
+		}
+	}
 }
