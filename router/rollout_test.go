@@ -882,3 +882,36 @@ func TestRoadmapPredicate(t *testing.T) {
 		assert.Equal(t, http.StatusGone, got.status)
 	})
 }
+
+// TestStatusSeesOptIn: Router.Status, which introspection endpoints use,
+// evaluates with the client's opt-ins like ServeHTTP does, and ignores
+// unknown names instead of failing.
+func TestStatusSeesOptIn(t *testing.T) {
+	client := roFlagd(t, t.Name(), roFlagFile(t, roFlags(roFlag("beta-x", "off", roOptInRule("beta-x")))))
+	rt, err := router.New([]router.Route{
+		{Method: http.MethodGet, Pattern: "/x", Stage: router.Beta, Flag: "beta-x", Handler: roHandler("x")},
+	}, router.Config{Flags: client})
+	require.NoError(t, err)
+	t.Cleanup(rt.Close)
+	tests := []struct {
+		name  string
+		optIn string
+		want  bool
+	}{
+		{name: "not opted in", want: false},
+		{name: "opted in", optIn: "beta-x", want: true},
+		{name: "opted in, with an unknown name", optIn: "typo, beta-x", want: true},
+		{name: "unknown name only", optIn: "typo", want: false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodGet, "/x", nil)
+			if tt.optIn != "" {
+				r.Header.Set(router.DefaultOptInHeader, tt.optIn)
+			}
+			st := rt.Status(r)
+			require.Len(t, st, 1)
+			assert.Equal(t, tt.want, st[0].Serving, "got %v, want %v", st[0].Serving, tt.want)
+		})
+	}
+}

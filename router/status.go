@@ -2,6 +2,7 @@ package router
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/roadmap-go/roadmap/flags"
 )
@@ -26,6 +27,7 @@ type RouteStatus struct {
 // page, OpenAPI with flag state) use it.
 func (rt *Router) Status(r *http.Request) []RouteStatus {
 	now := rt.now()
+	optIns := rt.optInsOf(r)
 	out := make([]RouteStatus, len(rt.entries))
 	for i, e := range rt.entries {
 		s := RouteStatus{Route: *e.route, Stage: e.effectiveStage(now)}
@@ -34,11 +36,29 @@ func (rt *Router) Status(r *http.Request) []RouteStatus {
 			s.Serving = true
 		case Planned, Beta:
 			if e.gated {
-				s.Decision, _, _ = e.decide(r, nil)
+				s.Decision, _, _ = e.decide(r, optIns)
 				s.Serving = s.Decision.On
 			}
 		}
 		out[i] = s
 	}
 	return out
+}
+
+// optInsOf returns the beta names the client of r opts into, as flag rules
+// see them, leaving out unknown ones: Status reports, it never answers 400.
+func (rt *Router) optInsOf(r *http.Request) []string {
+	if rt.optIn == "" {
+		return nil
+	}
+	var names []string
+	for _, v := range r.Header[rt.optIn] {
+		for part := range strings.SplitSeq(v, ",") {
+			n := strings.TrimSpace(part)
+			if _, ok := rt.betaNames[n]; ok && len(names) < maxOptIns {
+				names = append(names, n)
+			}
+		}
+	}
+	return names
 }
