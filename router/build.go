@@ -85,6 +85,11 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, cfg Config) {
 	e.direct = r.Stage == Live && !e.scheduled && rt.obs == nil
 	if e.gated {
 		e.attrs = []attr{{AttrRoute, r.Name}, {AttrMethod, r.Method}, {AttrPattern, r.Pattern}, {AttrStage, r.Stage.String()}}
+		e.attrMap = make(map[string]any, len(e.attrs)+1)
+		for _, a := range e.attrs {
+			e.attrMap[a.key] = a.val
+		}
+		e.attrMap[AttrOptIn] = rt.noOptIns
 	}
 
 	// Only Planned and Beta routes answer 501, only Removed and Deprecated

@@ -40,6 +40,10 @@ type entry struct {
 
 	ctxFn flags.ContextFunc
 	attrs []attr // the standard attributes, values boxed once by New
+	// attrMap holds attrs and an empty opt-in list: the whole attribute set
+	// of a request whose ContextFunc adds no attributes and that opted into
+	// nothing. NewEvaluationContext copies it; nothing writes to it.
+	attrMap map[string]any
 
 	// direct: Live for good (no LiveFrom, no Sunset) and no Observer, so
 	// serving is calling the handler and nothing else.
@@ -203,6 +207,9 @@ func (e *entry) decide(r *http.Request, optIns []string) (flags.Decision, openfe
 func (e *entry) evalContext(r *http.Request, optIns []string) openfeature.EvaluationContext {
 	base := e.ctxFn(r)
 	attrs := base.Attributes()
+	if len(attrs) == 0 && len(optIns) == 0 {
+		return openfeature.NewEvaluationContext(base.TargetingKey(), e.attrMap)
+	}
 	for _, a := range e.attrs {
 		attrs[a.key] = a.val
 	}
