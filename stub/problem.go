@@ -87,7 +87,7 @@ func (s *Responder) Problem() Problem { return s.problem }
 func (s *Responder) Status() int { return s.status }
 
 // ServeHTTP writes the problem with Content-Type application/problem+json,
-// Cache-Control no-store and the request path as "instance". Header values
+// Cache-Control no-store and the request path (escaped) as "instance". Header values
 // already set by earlier middleware (for example Allow or Deprecation) are
 // kept.
 func (s *Responder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -100,7 +100,10 @@ func (s *Responder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, _ = w.Write(s.prefix)
-	writeJSONString(w, r.URL.Path)
+	// The escaped path: "instance" is a URI reference (RFC 9457 §3.1.5),
+	// which a decoded path with a space or "%2F" in it is not. Escaping a
+	// path with nothing to escape allocates nothing.
+	writeJSONString(w, r.URL.EscapedPath())
 	_, _ = w.Write(s.suffix)
 }
 

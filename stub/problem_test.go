@@ -57,7 +57,7 @@ func TestResponderBody(t *testing.T) {
 			require.NoError(t, json.Unmarshal(s.Body(tt.path), &got), "body: %s", s.Body(tt.path))
 			assert.Equal(t, tt.want, got)
 
-			// ServeHTTP writes exactly Body.
+			// ServeHTTP writes exactly Body of the escaped path.
 			req := httptest.NewRequest(http.MethodGet, "/", nil)
 			req.URL.Path = tt.path
 			w := httptest.NewRecorder()
@@ -65,8 +65,34 @@ func TestResponderBody(t *testing.T) {
 			res := w.Result()
 			b, _ := io.ReadAll(res.Body)
 			assert.Equal(t, tt.problem.Status, res.StatusCode)
-			assert.Equal(t, string(s.Body(tt.path)), string(b))
+			assert.Equal(t, string(s.Body(req.URL.EscapedPath())), string(b))
 			assert.Equal(t, tt.problem.Status, s.Status())
+		})
+	}
+}
+
+// TestResponderInstanceIsURIReference checks that "instance" is the path as
+// a URI reference, escaped as the client sent it, not the decoded path.
+func TestResponderInstanceIsURIReference(t *testing.T) {
+	s := stub.New(stub.Problem{Status: 404})
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	tests := []struct {
+		name, path, want string
+	}{
+		{name: "plain", path: "/api/users/7", want: "/api/users/7"},
+		{name: "space", path: "/a%20b", want: "/a%20b"},
+		{name: "encoded slash kept", path: "/files/a%2Fb", want: "/files/a%2Fb"},
+		{name: "non-ASCII", path: "/caf%C3%A9", want: "/caf%C3%A9"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := srv.Client().Get(srv.URL + tt.path)
+			require.NoError(t, err)
+			defer res.Body.Close()
+			var got map[string]any
+			require.NoError(t, json.NewDecoder(res.Body).Decode(&got))
+			assert.Equal(t, tt.want, got["instance"])
 		})
 	}
 }
