@@ -7,6 +7,8 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"github.com/roadmap-go/roadmap/flags"
+	"github.com/roadmap-go/roadmap/router"
 	"github.com/roadmap-go/roadmap/stub"
 )
 
@@ -43,17 +45,48 @@ func Prerendered(s *stub.Responder, path string) http.HandlerFunc {
 // roadmap router. The planned route answers the demo's 501 body, pre-rendered.
 func PlainChi() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.Recoverer)
-	r.Use(func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-			req.Body = http.MaxBytesReader(w, req.Body, 1<<20)
-			next.ServeHTTP(w, req)
-		})
-	})
+	r.Use(middleware.Recoverer, limitBody)
 	r.Get("/api/users/{id}", userAnswer("name", "Ada"))
 	r.Patch("/api/users/{id}", userAnswer("result", "patched"))
 	r.Put("/api/reports/export", Prerendered(stub.New(ReportExportStub), "/api/reports/export"))
 	return r
+}
+
+// LoadRoutes declares the routes of PlainChi as the demo declares them: GET
+// /api/users/{id} live, PATCH /api/users/{id} beta behind flag users-patch,
+// PUT /api/reports/export planned behind flag reports-export.
+func LoadRoutes() []router.Route {
+	return []router.Route{
+		{Method: http.MethodGet, Pattern: "/api/users/{id}", Stage: router.Live, Name: "Get user", Handler: userAnswer("name", "Ada")},
+		{Method: http.MethodPatch, Pattern: "/api/users/{id}", Stage: router.Beta, Flag: "users-patch", Name: "Partial user update",
+			Available: "v1.5", Handler: userAnswer("result", "patched")},
+		{Method: http.MethodPut, Pattern: "/api/reports/export", Stage: router.Planned, Flag: "reports-export", Name: "Report export",
+			Available: "v2.0", Handler: userAnswer("job", "export-1")},
+	}
+}
+
+// Roadmap returns the same server as PlainChi with the routes served by the
+// roadmap router (LoadRoutes), mounted as the demo mounts it, with flags
+// evaluated by ev and the targeting key read from X-User-ID. Call the
+// returned function to release the router.
+func Roadmap(ev flags.Evaluator) (http.Handler, func(), error) {
+	rt, err := router.New(LoadRoutes(), router.Config{Flags: ev, Context: flags.FromHeader("X-User-ID")})
+	if err != nil {
+		return nil, nil, err
+	}
+	r := chi.NewRouter()
+	r.Use(router.KnownMethods, middleware.Recoverer, limitBody)
+	r.NotFound(rt.NotFound)
+	r.Mount("/", rt)
+	return r, rt.Close, nil
+}
+
+// limitBody bounds request bodies to 1 MiB, as the demo does.
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		req.Body = http.MaxBytesReader(w, req.Body, 1<<20)
+		next.ServeHTTP(w, req)
+	})
 }
 
 // userAnswer encodes {"id": <id>, key: value} per request, as the demo's user

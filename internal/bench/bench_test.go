@@ -227,11 +227,14 @@ func BenchmarkServe(b *testing.B) {
 }
 
 // BenchmarkFlag compares a route gated by a flag with a chi handler that
-// calls the provider directly on every request (impl=direct), for the
+// calls the provider directly on every request (impl=direct with the
+// targeting key only, impl=direct-attrs with the same evaluation context as
+// the router builds: key plus route attributes), for the
 // in-memory and the flagd in-process providers, a flag without rules
 // (provider=*/flag=static: the router answers from its cache, and
 // impl=roadmap-nocache shows the uncached cost) and a fractional rollout
-// (flag=fractional: evaluated per request by both).
+// (flag=fractional: evaluated per request by both). impl=roadmap-inline sets
+// FlagOptions.Timeout to -1: no per-evaluation bound, no hand-off to a worker.
 func BenchmarkFlag(b *testing.B) {
 	providers := []struct {
 		name   string
@@ -255,14 +258,34 @@ func BenchmarkFlag(b *testing.B) {
 					}
 					w.WriteHeader(http.StatusNotImplemented)
 				}
+				// directAttrs evaluates with the same evaluation context as the
+				// router: the targeting key plus the route attributes.
+				attrs := map[string]any{router.AttrRoute: "", router.AttrMethod: http.MethodPatch, router.AttrPattern: userPattern,
+					router.AttrStage: router.Beta.String(), router.AttrOptIn: []any{}}
+				directAttrs := func(w http.ResponseWriter, r *http.Request) {
+					ec := openfeature.NewEvaluationContext(r.Header.Get("X-User-ID"), attrs)
+					if on, _ := client.BooleanValue(r.Context(), flag.key, false, ec); on {
+						userHandler(w, r)
+						return
+					}
+					w.WriteHeader(http.StatusNotImplemented)
+				}
 				route := router.Route{Method: http.MethodPatch, Pattern: userPattern, Stage: router.Beta, Flag: flag.key,
 					Handler: http.HandlerFunc(userHandler)}
 				cfg := router.Config{Flags: client, Context: flags.FromHeader("X-User-ID")}
 				b.Run("flag="+flag.name+"/impl=direct", func(b *testing.B) {
 					serve(b, chiRouter(http.MethodPatch, userPattern, direct), req, http.StatusOK)
 				})
+				b.Run("flag="+flag.name+"/impl=direct-attrs", func(b *testing.B) {
+					serve(b, chiRouter(http.MethodPatch, userPattern, directAttrs), req, http.StatusOK)
+				})
 				b.Run("flag="+flag.name+"/impl=roadmap", func(b *testing.B) {
 					serve(b, newRouter(b, []router.Route{route}, cfg), req, http.StatusOK)
+				})
+				b.Run("flag="+flag.name+"/impl=roadmap-inline", func(b *testing.B) {
+					in := cfg
+					in.FlagOptions.Timeout = -1
+					serve(b, newRouter(b, []router.Route{route}, in), req, http.StatusOK)
 				})
 				if flag.key == flagOn {
 					b.Run("flag="+flag.name+"/impl=roadmap-nocache", func(b *testing.B) {

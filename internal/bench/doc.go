@@ -17,7 +17,7 @@
 //
 //	go test -run '^$' -bench . -benchtime=100x ./internal/bench
 //
-// Serve the plain chi baseline of the load test:
+// Serve the plain chi side of the load test:
 //
-//	go run ./internal/bench/cmd/plainchi -addr 127.0.0.1:8081
+//	go run ./internal/bench/cmd/loadserver -mode plain -addr 127.0.0.1:8081
 package bench
