@@ -226,6 +226,20 @@ func BenchmarkServe(b *testing.B) {
 	}
 }
 
+// directCall is the hand-written alternative to a gated route: a handler
+// that evaluates flag with the client on every request, with the targeting
+// key from X-User-ID and attrs, and serves userHandler when it is on.
+func directCall(client *openfeature.Client, flag string, attrs map[string]any) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ec := openfeature.NewEvaluationContext(r.Header.Get("X-User-ID"), attrs)
+		if on, _ := client.BooleanValue(r.Context(), flag, false, ec); on {
+			userHandler(w, r)
+			return
+		}
+		w.WriteHeader(http.StatusNotImplemented)
+	}
+}
+
 // BenchmarkFlag compares a route gated by a flag with a chi handler that
 // calls the provider directly on every request (impl=direct with the
 // targeting key only, impl=direct-attrs with the same evaluation context as
@@ -250,26 +264,11 @@ func BenchmarkFlag(b *testing.B) {
 			for _, flag := range []struct{ name, key string }{{"static", flagOn}, {"fractional", flagFractional}} {
 				req := httptest.NewRequest(http.MethodPatch, "/api/users/42", nil)
 				req.Header.Set("X-User-ID", user)
-				direct := func(w http.ResponseWriter, r *http.Request) {
-					ec := openfeature.NewEvaluationContext(r.Header.Get("X-User-ID"), nil)
-					if on, _ := client.BooleanValue(r.Context(), flag.key, false, ec); on {
-						userHandler(w, r)
-						return
-					}
-					w.WriteHeader(http.StatusNotImplemented)
-				}
+				direct := directCall(client, flag.key, nil)
 				// directAttrs evaluates with the same evaluation context as the
 				// router: the targeting key plus the route attributes.
-				attrs := map[string]any{router.AttrRoute: "", router.AttrMethod: http.MethodPatch, router.AttrPattern: userPattern,
-					router.AttrStage: router.Beta.String(), router.AttrOptIn: []any{}}
-				directAttrs := func(w http.ResponseWriter, r *http.Request) {
-					ec := openfeature.NewEvaluationContext(r.Header.Get("X-User-ID"), attrs)
-					if on, _ := client.BooleanValue(r.Context(), flag.key, false, ec); on {
-						userHandler(w, r)
-						return
-					}
-					w.WriteHeader(http.StatusNotImplemented)
-				}
+				directAttrs := directCall(client, flag.key, map[string]any{router.AttrRoute: "", router.AttrMethod: http.MethodPatch,
+					router.AttrPattern: userPattern, router.AttrStage: router.Beta.String(), router.AttrOptIn: []any{}})
 				route := router.Route{Method: http.MethodPatch, Pattern: userPattern, Stage: router.Beta, Flag: flag.key,
 					Handler: http.HandlerFunc(userHandler)}
 				cfg := router.Config{Flags: client, Context: flags.FromHeader("X-User-ID")}
