@@ -5,7 +5,6 @@ import (
 	"net/http/httptest"
 	"testing"
 
-
 	"github.com/roadmap-go/roadmap/flags"
 	"github.com/roadmap-go/roadmap/internal/relayproxytest"
 	"github.com/roadmap-go/roadmap/ofrepflags"
