@@ -1,12 +1,9 @@
 package flags_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"log/slog"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,27 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/roadmap-go/roadmap/flags"
+	"github.com/roadmap-go/roadmap/internal/logtest"
 )
-
-// gtLog is a slog handler target safe for concurrent writes.
-type gtLog struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *gtLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *gtLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func (l *gtLog) logger() *slog.Logger { return slog.New(slog.NewTextHandler(l, nil)) }
 
 // gtMem registers an in-memory provider under the test's own domain.
 func gtMem(t *testing.T, fl map[string]memprovider.InMemoryFlag) (*openfeature.Client, *memprovider.InMemoryProvider) {
@@ -159,7 +137,7 @@ func TestGateFailsClosed(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var logs gtLog
+			var logs logtest.Buffer
 			timeout := tt.timeout
 			if timeout == 0 {
 				timeout = -1
@@ -169,7 +147,7 @@ func TestGateFailsClosed(t *testing.T) {
 			if tt.ctx != nil {
 				ctx = tt.ctx(t)
 			}
-			g := flags.NewGate(ev, flags.Options{Timeout: timeout, Logger: logs.logger()})
+			g := flags.NewGate(ev, flags.Options{Timeout: timeout, Logger: logs.Logger()})
 			t.Cleanup(g.Close)
 			for i := 0; i < 3; i++ {
 				var d flags.Decision
@@ -205,8 +183,8 @@ func TestGateLogsRecovery(t *testing.T) {
 		d.Value, d.Reason = true, openfeature.TargetingMatchReason
 		return d, nil
 	})
-	var logs gtLog
-	g := flags.NewGate(ev, flags.Options{Timeout: -1, Logger: logs.logger()})
+	var logs logtest.Buffer
+	g := flags.NewGate(ev, flags.Options{Timeout: -1, Logger: logs.Logger()})
 	ctx := context.Background()
 	assert.False(t, g.Evaluate(ctx, "f", openfeature.EvaluationContext{}).On)
 	fail.Store(false)

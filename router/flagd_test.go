@@ -2,7 +2,6 @@ package router_test
 
 import (
 	"fmt"
-	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -17,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/roadmap-go/roadmap/flags"
+	"github.com/roadmap-go/roadmap/internal/logtest"
 	"github.com/roadmap-go/roadmap/router"
 )
 
@@ -117,9 +117,9 @@ func TestFlagdFlagRemovedFailsClosed(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "flags.json")
 	fdWrite(t, path, fdFlags(map[string]bool{"f": true, "other": true}))
 	client := fdClient(t, path)
-	var logs syncBuffer
+	var logs logtest.Buffer
 	routes := []router.Route{{Method: http.MethodPut, Pattern: "/x", Flag: "f", Handler: served("x")}}
-	_, srv := serve(t, routes, router.Config{Flags: client, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	_, srv := serve(t, routes, router.Config{Flags: client, Logger: logs.Logger()})
 	require.Equal(t, http.StatusOK, do(t, srv, http.MethodPut, "/x").status)
 
 	fdWrite(t, path, fdFlags(map[string]bool{"other": true}))

@@ -1,13 +1,11 @@
 package router_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -23,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/roadmap-go/roadmap/flags"
+	"github.com/roadmap-go/roadmap/internal/logtest"
 	"github.com/roadmap-go/roadmap/router"
 )
 
@@ -70,24 +69,8 @@ func (c *countingEvaluator) BooleanValueDetails(ctx context.Context, flag string
 	return c.ev.BooleanValueDetails(ctx, flag, def, ec, opts...)
 }
 
-// syncBuffer is a bytes.Buffer safe for the concurrent writes of a slog
-// handler used by server goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer collects log output written from server goroutines.
+type syncBuffer = logtest.Buffer
 
 // served is a handler that names itself in the body.
 func served(name string) http.Handler {
@@ -618,12 +601,12 @@ func TestFailClosed(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var logs syncBuffer
+			var logs logtest.Buffer
 			rt, err := router.New([]router.Route{
 				{Method: http.MethodPut, Pattern: "/export", Flag: "export", Name: "Report export", Handler: served("export")},
 			}, router.Config{
 				Flags:  tt.flags(t),
-				Logger: slog.New(slog.NewTextHandler(&logs, nil)),
+				Logger: logs.Logger(),
 			})
 			require.NoError(t, err)
 			t.Cleanup(rt.Close)
