@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/roadmap-go/roadmap/flagfile"
+	"github.com/roadmap-go/roadmap/internal/logtest"
 )
 
 // flagsJSON is a flagd file with one boolean flag "beta" whose default
@@ -31,34 +31,17 @@ func flagsJSON(variant string) []byte {
 `, variant))
 }
 
-// logRecorder is a slog.Handler that keeps every message, safe for
-// concurrent use.
-type logRecorder struct {
-	mu   *sync.Mutex
-	msgs *[]string
-}
-
-func newLogRecorder() logRecorder { return logRecorder{mu: &sync.Mutex{}, msgs: &[]string{}} }
-
-func (l logRecorder) Enabled(context.Context, slog.Level) bool { return true }
-func (l logRecorder) Handle(_ context.Context, r slog.Record) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	*l.msgs = append(*l.msgs, r.Message)
-	return nil
-}
-func (l logRecorder) WithAttrs([]slog.Attr) slog.Handler { return l }
-func (l logRecorder) WithGroup(string) slog.Handler      { return l }
-
-// count returns how many messages start with prefix.
-func (l logRecorder) count(prefix string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+// countLines returns how many lines of the log contain every one of parts.
+func countLines(logs *logtest.Buffer, parts ...string) int {
 	n := 0
-	for _, m := range *l.msgs {
-		if strings.HasPrefix(m, prefix) {
-			n++
+next:
+	for _, line := range strings.Split(logs.String(), "\n") {
+		for _, p := range parts {
+			if !strings.Contains(line, p) {
+				continue next
+			}
 		}
+		n++
 	}
 	return n
 }
@@ -67,18 +50,18 @@ type fixture struct {
 	path   string
 	src    *flagfile.Source
 	client *openfeature.Client
-	logs   logRecorder
+	logs   *logtest.Buffer
 }
 
 // newFixture writes content to a flag file in a fresh directory, opens a
 // Source on it and registers its provider under the test's own domain.
 func newFixture(t *testing.T, content []byte, opts flagfile.Options) *fixture {
 	t.Helper()
-	f := &fixture{path: filepath.Join(t.TempDir(), "flags.json"), logs: newLogRecorder()}
+	f := &fixture{path: filepath.Join(t.TempDir(), "flags.json"), logs: &logtest.Buffer{}}
 	if content != nil {
 		require.NoError(t, os.WriteFile(f.path, content, 0o644))
 	}
-	opts.Logger = slog.New(f.logs)
+	opts.Logger = f.logs.Logger()
 	if opts.Debounce == 0 {
 		opts.Debounce = 20 * time.Millisecond
 	}
@@ -171,7 +154,7 @@ func TestSourceKeepsLastGoodFlags(t *testing.T) {
 			f.waitBeta(t, "on")
 
 			tt.bad(t, f.path)
-			require.Eventually(t, func() bool { return f.logs.count(tt.wantLog) == 1 }, 10*time.Second, 5*time.Millisecond,
+			require.Eventually(t, func() bool { return countLines(f.logs, tt.wantLog) == 1 }, 10*time.Second, 5*time.Millisecond,
 				"the problem was never logged")
 			assert.ErrorIs(t, f.src.Problem(), tt.wantErr)
 			assert.Equal(t, "on", f.beta(t), "the last good flags must stay in force")
@@ -179,14 +162,14 @@ func TestSourceKeepsLastGoodFlags(t *testing.T) {
 
 			// Seeing the same bad version again logs nothing new.
 			assert.ErrorIs(t, f.src.Reload(), tt.wantErr)
-			assert.Equal(t, 1, f.logs.count(tt.wantLog), "got %d log lines, want 1", f.logs.count(tt.wantLog))
+			assert.Equal(t, 1, countLines(f.logs, tt.wantLog), "got %d log lines, want 1", countLines(f.logs, tt.wantLog))
 			assert.Equal(t, "on", f.beta(t))
 
 			// The next valid edit applies.
 			atomicWrite(t, f.path, flagsJSON("off"))
 			f.waitBeta(t, "off")
 			assert.NoError(t, f.src.Problem())
-			assert.Equal(t, 1, f.logs.count(tt.wantLog))
+			assert.Equal(t, 1, countLines(f.logs, tt.wantLog))
 		})
 	}
 }
@@ -197,9 +180,9 @@ func TestSourceAtomicRename(t *testing.T) {
 	for i, v := range []string{"on", "off", "on", "off", "on"} {
 		atomicWrite(t, f.path, flagsJSON(v))
 		f.waitBeta(t, v)
-		assert.Equal(t, i+1, f.logs.count(appliedMsg))
+		assert.Equal(t, i+1, countLines(f.logs, appliedMsg))
 	}
-	assert.Zero(t, f.logs.count(rejectedMsg))
+	assert.Zero(t, countLines(f.logs, rejectedMsg))
 }
 
 // TestSourceSurvivesDeletion covers what flagd's own file watcher does not:
@@ -218,13 +201,13 @@ func TestSourceSurvivesDeletion(t *testing.T) {
 		require.NoError(t, os.WriteFile(f.path, flagsJSON("on"), 0o644))
 		f.waitBeta(t, "on")
 	}
-	assert.Equal(t, 3, f.logs.count(missingMsg))
+	assert.Equal(t, 3, countLines(f.logs, missingMsg))
 }
 
 func TestSourceMissingAtStart(t *testing.T) {
 	t.Parallel()
 	t.Run("error by default", func(t *testing.T) {
-		_, err := flagfile.Open(filepath.Join(t.TempDir(), "nope.json"), flagfile.Options{Logger: slog.New(newLogRecorder())})
+		_, err := flagfile.Open(filepath.Join(t.TempDir(), "nope.json"), flagfile.Options{Logger: slog.New(slog.DiscardHandler)})
 		require.Error(t, err)
 		assert.ErrorIs(t, err, flagfile.ErrMissing)
 		assert.ErrorIs(t, err, fs.ErrNotExist)
@@ -232,7 +215,7 @@ func TestSourceMissingAtStart(t *testing.T) {
 	})
 	t.Run("AllowMissing waits for the file", func(t *testing.T) {
 		f := newFixture(t, nil, flagfile.Options{AllowMissing: true})
-		assert.Equal(t, 1, f.logs.count(missingMsg))
+		assert.Equal(t, 1, countLines(f.logs, missingMsg))
 		assert.Equal(t, "error", f.beta(t), "no flags yet: evaluations fail (and gates fail closed)")
 		assert.ErrorIs(t, f.src.Problem(), flagfile.ErrMissing)
 
@@ -252,8 +235,8 @@ func TestSourceReloadWithoutProvider(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "flags.json")
 	require.NoError(t, os.WriteFile(path, flagsJSON("off"), 0o644))
-	logs := newLogRecorder()
-	src, err := flagfile.Open(path, flagfile.Options{Logger: slog.New(logs)})
+	logs := &logtest.Buffer{}
+	src, err := flagfile.Open(path, flagfile.Options{Logger: logs.Logger()})
 	require.NoError(t, err)
 	assert.Equal(t, path, src.Path())
 
@@ -264,8 +247,8 @@ func TestSourceReloadWithoutProvider(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, flagsJSON("on"), 0o644))
 	assert.NoError(t, src.Reload())
 	assert.Equal(t, string(flagsJSON("on")), string(src.Flags()))
-	assert.Equal(t, 1, logs.count(rejectedMsg))
-	assert.Equal(t, 1, logs.count(appliedMsg))
+	assert.Equal(t, 1, countLines(logs, rejectedMsg))
+	assert.Equal(t, 1, countLines(logs, appliedMsg))
 }
 
 func TestValidate(t *testing.T) {

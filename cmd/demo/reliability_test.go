@@ -21,45 +21,20 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/roadmap-go/roadmap/flags"
+	"github.com/roadmap-go/roadmap/internal/logtest"
 	"github.com/roadmap-go/roadmap/routertest"
 )
 
-// relLogs is a slog.Handler that keeps each record as "message k=v ...",
-// safe for concurrent use.
-type relLogs struct {
-	mu    *sync.Mutex
-	lines *[]string
-	attrs []slog.Attr
-}
+// relLogs is the demo's log, captured; count returns how many lines
+// contain every one of parts.
+type relLogs struct{ *logtest.Buffer }
 
-func newRelLogs() relLogs { return relLogs{mu: &sync.Mutex{}, lines: &[]string{}} }
+func newRelLogs() relLogs { return relLogs{&logtest.Buffer{}} }
 
-func (l relLogs) Enabled(context.Context, slog.Level) bool { return true }
-func (l relLogs) Handle(_ context.Context, r slog.Record) error {
-	var b strings.Builder
-	b.WriteString(r.Message)
-	for _, a := range l.attrs {
-		fmt.Fprintf(&b, " %s=%v", a.Key, a.Value)
-	}
-	r.Attrs(func(a slog.Attr) bool { fmt.Fprintf(&b, " %s=%v", a.Key, a.Value); return true })
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	*l.lines = append(*l.lines, b.String())
-	return nil
-}
-func (l relLogs) WithAttrs(as []slog.Attr) slog.Handler {
-	l.attrs = append(append([]slog.Attr(nil), l.attrs...), as...)
-	return l
-}
-func (l relLogs) WithGroup(string) slog.Handler { return l }
-
-// count returns how many lines contain every one of parts.
 func (l relLogs) count(parts ...string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	n := 0
 next:
-	for _, line := range *l.lines {
+	for _, line := range strings.Split(l.String(), "\n") {
 		for _, p := range parts {
 			if !strings.Contains(line, p) {
 				continue next
@@ -68,12 +43,6 @@ next:
 		n++
 	}
 	return n
-}
-
-func (l relLogs) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return strings.Join(*l.lines, "\n")
 }
 
 // relFlagFile is the demo's flag file with reports-export and feature-write
@@ -101,11 +70,11 @@ func relFileDemo(t *testing.T, initial []byte) (srv *httptest.Server, path strin
 	logs = newRelLogs()
 	path = filepath.Join(t.TempDir(), "flags.json")
 	require.NoError(t, os.WriteFile(path, initial, 0o644))
-	p, err := fileProvider(path, slog.New(logs))
+	p, err := fileProvider(path, logs.Logger())
 	require.NoError(t, err)
 	require.NoError(t, openfeature.SetNamedProviderAndWait(t.Name(), p))
 	t.Cleanup(func() { _ = openfeature.SetNamedProviderAndWait(t.Name(), openfeature.NoopProvider{}) })
-	h, cleanup, err := newServer(deps{Flags: openfeature.NewClient(t.Name()), Logger: slog.New(logs)})
+	h, cleanup, err := newServer(deps{Flags: openfeature.NewClient(t.Name()), Logger: logs.Logger()})
 	require.NoError(t, err)
 	t.Cleanup(cleanup)
 	srv = httptest.NewServer(h)
@@ -360,7 +329,7 @@ func TestDemoProviderFaults(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			logs := newRelLogs()
-			h, cleanup, err := newServer(deps{Flags: tt.ev(t), Logger: slog.New(logs)})
+			h, cleanup, err := newServer(deps{Flags: tt.ev(t), Logger: logs.Logger()})
 			require.NoError(t, err)
 			t.Cleanup(cleanup)
 			srv := httptest.NewServer(h)
@@ -407,7 +376,7 @@ func TestDemoClientGoneMidEvaluation(t *testing.T) {
 		return d, ctx.Err()
 	})
 	logs := newRelLogs()
-	h, cleanup, err := newServer(deps{Flags: ev, Logger: slog.New(logs)})
+	h, cleanup, err := newServer(deps{Flags: ev, Logger: logs.Logger()})
 	require.NoError(t, err)
 	t.Cleanup(cleanup)
 	var handlerRan atomic.Bool
