@@ -37,11 +37,14 @@ fi
 
 raw=$out/bench.txt
 : >"$raw"
+: >"$out/bench.log"
 for i in $(seq "$rounds"); do
 	echo "round $i/$rounds" >&2
-	# The flagd provider logs JSON lines to stdout; keep benchmark lines only.
+	# The flagd provider logs JSON lines; keep benchmark lines only, the rest
+	# goes to bench.log.
 	(cd internal/bench && "${run[@]}" -test.run '^$' -test.bench "$bench" -test.benchtime "$benchtime" \
-		-test.cpu "$cpu" -test.count 1) | grep -E '^(Benchmark|goos|goarch|pkg|cpu)' >>"$raw"
+		-test.cpu "$cpu" -test.count 1) 2>>"$out/bench.log" | tee -a "$out/bench.log" |
+		grep -E '^(Benchmark|goos|goarch|pkg|cpu)' >>"$raw"
 done
 
 "$benchstat" -col /impl "$raw" | tee "$out/benchstat.txt"
