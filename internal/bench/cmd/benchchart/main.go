@@ -126,8 +126,8 @@ var (
 )
 
 // draw2 draws one group of two horizontal bars per row, each group scaled
-// to its own baseline (the baseline bar is always the same length), labelled
-// with the medians in ns/op and the ratio.
+// so that its longer bar has full length, labelled with the medians in ns/op
+// and the ratio.
 func draw2(samples map[string][]float64) (image.Image, error) {
 	const (
 		width, left, barMax = 900, 250, 420
@@ -152,8 +152,8 @@ func draw2(samples map[string][]float64) (image.Image, error) {
 	height := top + len(bars)*(2*barH+gap) + 40
 	img := image.NewRGBA(image.Rect(0, 0, width, height))
 	draw.Draw(img, img.Bounds(), &image.Uniform{white}, image.Point{}, draw.Src)
-	text(img, 10, 20, black, "ns/op by path (median), baseline = 1.0 bar length; blue: plain chi or direct provider call, orange: roadmap")
-	text(img, 10, 36, black, "measured on a shared 2-core machine: compare the ratios, not the absolute figures")
+	text(img, 10, 20, black, "ns/op by path (median of the rounds); blue: plain chi or direct provider call, orange: roadmap router")
+	text(img, 10, 36, black, "bars scaled per row; measured on a shared 2-core machine: compare the ratios, not the absolute figures")
 	y := top
 	for _, b := range bars {
 		scale := float64(barMax) / max(b.base, b.ours) // the longer bar fills barMax
