@@ -1,12 +1,11 @@
 package audit_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"sync"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,31 +15,18 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/roadmap-go/roadmap/audit"
+	"github.com/roadmap-go/roadmap/internal/logtest"
 	"github.com/roadmap-go/roadmap/router"
 )
-
-// logBuffer collects JSON log records; safe for concurrent use.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
 
 type record struct {
 	Msg, Route, Name, Flag, Old, New, Cause string
 	At                                      time.Time
 }
 
-func (b *logBuffer) records(t *testing.T) []record {
-	b.mu.Lock()
-	defer b.mu.Unlock()
+func records(t *testing.T, b *logtest.Buffer) []record {
 	var out []record
-	dec := json.NewDecoder(bytes.NewReader(b.buf.Bytes()))
+	dec := json.NewDecoder(strings.NewReader(b.String()))
 	for dec.More() {
 		var r record
 		require.NoError(t, dec.Decode(&r))
@@ -82,7 +68,7 @@ func TestTrailLogsEachChangeOnce(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(rt.Close)
 
-	logs := &logBuffer{}
+	logs := &logtest.Buffer{}
 	at := time.Date(2026, 11, 27, 4, 0, 0, 0, time.UTC)
 	trail := audit.New(rt, client, audit.Options{
 		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{ReplaceAttr: lowerKeys})),
@@ -90,14 +76,14 @@ func TestTrailLogsEachChangeOnce(t *testing.T) {
 	})
 	t.Cleanup(trail.Close)
 
-	initial := logs.records(t)
+	initial := records(t, logs)
 	require.Len(t, initial, 2, "the initial state of each flagged route, live routes excluded")
 	assert.Equal(t, record{Msg: "route state changed", Route: "PUT /export", Name: "Export", Flag: "export", Old: "", New: audit.StateOff, Cause: "initial", At: at}, initial[0])
 
 	// Flip export on, make patch targeted: one record each, whatever the
 	// number of requests and events.
 	p.UpdateFlags(map[string]memprovider.InMemoryFlag{"export": flag(true), "patch": targeted()})
-	require.Eventually(t, func() bool { return len(logs.records(t)) >= 4 }, 10*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool { return len(records(t, logs)) >= 4 }, 10*time.Second, 5*time.Millisecond)
 	srv := httptest.NewServer(rt)
 	t.Cleanup(srv.Close)
 	for range 20 {
@@ -110,10 +96,10 @@ func TestTrailLogsEachChangeOnce(t *testing.T) {
 	p.UpdateFlags(map[string]memprovider.InMemoryFlag{"export": flag(true), "patch": targeted()})
 	// Then a real change, which must come after everything above.
 	p.UpdateFlags(map[string]memprovider.InMemoryFlag{"export": flag(false), "patch": targeted()})
-	require.Eventually(t, func() bool { return len(logs.records(t)) >= 5 }, 10*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool { return len(records(t, logs)) >= 5 }, 10*time.Second, 5*time.Millisecond)
 	require.Eventually(t, func() bool { return trail.States()["PUT /export"] == audit.StateOff }, 10*time.Second, 5*time.Millisecond)
 
-	got := logs.records(t)[2:]
+	got := records(t, logs)[2:]
 	want := map[string][]string{ // route -> old>new transitions
 		"PUT /export":  {"off>on", "on>off"},
 		"PATCH /patch": {"off>targeted"},

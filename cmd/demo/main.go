@@ -5,6 +5,13 @@
 // Usage:
 //
 //	go run ./cmd/demo [-addr 127.0.0.1:8080] [-flags flags.json]
+//	go run ./cmd/demo -ofrep http://127.0.0.1:1031 [-ofrep-token KEY] [-keep-last-known 10000]
+//
+// With -ofrep the flags come from a remote OFREP flag service (GO Feature
+// Flag's relay proxy, flagd, ...), so that many replicas flip together; the
+// token may also come from $ROADMAP_OFREP_TOKEN. The demo serves /healthz
+// (liveness), /readyz (flag provider readiness, with the reason) and
+// /metrics (Prometheus); -trace-stdout prints OpenTelemetry traces.
 //
 // Without -flags the demo writes its embedded flag file to a temporary
 // directory and logs its path; edit that file (or pass your own with -flags)
@@ -46,13 +53,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	fs.SetOutput(stdout)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	flagsPath := fs.String("flags", "", "flagd-format flag file (default: the embedded demo flags, written to a temp file)")
+	pflags := addProviderFlags(fs) // -ofrep, -ofrep-token, -flag-timeout, -keep-last-known, -trace-stdout (provider.go)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := pflags.check(*flagsPath); err != nil {
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(stdout, nil))
 
 	path := *flagsPath
-	if path == "" {
+	if pflags.remote() {
+		logger.Info("no flag file: flags come from the OFREP service")
+	} else if path == "" {
 		dir, err := os.MkdirTemp("", "roadmap-demo-")
 		if err != nil {
 			return err
@@ -65,20 +78,23 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	} else if _, err := os.Stat(path); err != nil {
 		return fmt.Errorf("-flags %s: %w", path, err)
 	}
-	logger.Info("reading flags", "path", path)
-
-	provider, err := fileProvider(path, logger)
+	provider, err := pflags.provider(path, getenv, logger)
 	if err != nil {
 		return err
 	}
 	domain := "roadmap-demo"
-	if err := openfeature.SetNamedProviderAndWait(domain, provider); err != nil {
+	if err := openfeature.SetNamedProviderAndWait(domain, provider); err != nil && !pflags.startDegraded(err, logger) {
 		return fmt.Errorf("flag provider for %s: %w", path, err)
 	}
 	defer openfeature.Shutdown()
 	client := openfeature.NewClient(domain)
 
-	handler, cleanup, err := newServer(deps{Flags: client, Logger: logger})
+	opsDeps, stopTracing, err := pflags.opsDeps(os.Stderr)
+	if err != nil {
+		return err
+	}
+	defer stopTracing()
+	handler, cleanup, err := newServer(deps{Flags: client, Logger: logger, Ops: opsDeps})
 	if err != nil {
 		return err
 	}

@@ -15,25 +15,35 @@ import (
 type deps struct {
 	Flags  flags.Evaluator
 	Logger *slog.Logger
+	Ops    opsDeps // flag timeout and last-known policy, tracing (ops.go)
 }
 
 // maxBodyBytes bounds request bodies.
 const maxBodyBytes = 1 << 20
 
 // newServer builds the demo's handler: the roadmap router mounted in a chi
-// router with ordinary middleware, plus /healthz. The returned cleanup
+// router with ordinary middleware, plus /healthz, and /metrics and /readyz
+// (ops.go). The returned cleanup
 // releases the router's provider subscription.
 func newServer(d deps) (http.Handler, func(), error) {
-	rt, err := router.New(routes(), router.Config{
+	o, err := newOps(d)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg := router.Config{
 		Flags:   d.Flags,
 		Context: flags.FromHeader("X-User-ID"),
 		Logger:  d.Logger,
 		Roadmap: roadmapViewer, // rollout.go
-	})
+	}
+	o.configure(&cfg, d)
+	rt, err := router.New(routes(), cfg)
 	if err != nil {
+		o.close()
 		return nil, nil, err
 	}
 	r := chi.NewRouter()
+	r.Use(o.traceRequests)
 	r.Use(router.KnownMethods)
 	r.Use(middleware.Recoverer)
 	r.Use(limitBody) // 413 over maxBodyBytes (httpserver.go)
@@ -44,8 +54,10 @@ func newServer(d deps) (http.Handler, func(), error) {
 	})
 	if err := mountDocs(r, rt); err != nil {
 		rt.Close()
+		o.close()
 		return nil, nil, err
 	}
+	o.mount(r, rt)
 	r.Mount("/", rt)
-	return r, rt.Close, nil
+	return r, func() { o.close(); rt.Close() }, nil
 }

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+
+	"github.com/go-chi/chi/v5"
+	otelhooks "github.com/open-feature/go-sdk-contrib/hooks/open-telemetry/pkg"
+	"github.com/open-feature/go-sdk/openfeature"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/roadmap-go/roadmap/audit"
+	"github.com/roadmap-go/roadmap/flags"
+	"github.com/roadmap-go/roadmap/metrics"
+	"github.com/roadmap-go/roadmap/router"
+)
+
+// opsDeps are the demo's operational settings: how flags are evaluated,
+// where traces go. The zero value means the flags package defaults (200 ms
+// timeout, fail closed) and OpenTelemetry's global tracer provider.
+type opsDeps struct {
+	// FlagOptions are passed to the router (Timeout, KeepLastKnown); the
+	// Observer is set by the demo.
+	FlagOptions flags.Options
+	// Tracer provides the request spans. Nil means otel.GetTracerProvider().
+	Tracer trace.TracerProvider
+}
+
+// ops is the demo's operational surface for one server: Prometheus metrics
+// (/metrics), readiness (/readyz), request spans with the flag evaluations
+// on them, and the audit trail of flag flips.
+type ops struct {
+	log     *slog.Logger
+	flags   flags.Evaluator
+	reg     *prometheus.Registry
+	metrics *metrics.Metrics
+	tracer  trace.Tracer
+	prop    propagation.TextMapPropagator
+	trail   *audit.Trail
+
+	client    *openfeature.Client // nil when Flags is not a client
+	lastError atomic.Pointer[string]
+	onError   func(openfeature.EventDetails)
+	onReady   func(openfeature.EventDetails)
+}
+
+// newOps prepares the operational pieces of a server; configure and mount
+// wire them in. Each server has its own metrics registry.
+func newOps(d deps) (*ops, error) {
+	o := &ops{log: d.Logger, flags: d.Flags, reg: prometheus.NewRegistry(), prop: propagation.TraceContext{}}
+	o.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	var state func() openfeature.State
+	if c, ok := d.Flags.(*openfeature.Client); ok {
+		o.client = c
+		state = c.State
+		// Each flag evaluation becomes a "feature_flag.evaluation" event on
+		// the span in the evaluation's context: the request's span.
+		c.AddHooks(otelhooks.NewTracesHook())
+		o.onError = func(e openfeature.EventDetails) { msg := e.Message; o.lastError.Store(&msg) }
+		o.onReady = func(openfeature.EventDetails) { o.lastError.Store(nil) }
+		c.AddHandler(openfeature.ProviderError, &o.onError)
+		c.AddHandler(openfeature.ProviderReady, &o.onReady)
+	}
+	m, err := metrics.New(o.reg, metrics.Options{State: state})
+	if err != nil {
+		return nil, err
+	}
+	o.metrics = m
+	tp := d.Ops.Tracer
+	if tp == nil {
+		tp = otel.GetTracerProvider()
+	}
+	o.tracer = tp.Tracer("github.com/roadmap-go/roadmap/cmd/demo")
+	return o, nil
+}
+
+// configure adds the metrics observers and the flag options to cfg.
+func (o *ops) configure(cfg *router.Config, d deps) {
+	cfg.Observer = o.metrics
+	opts := d.Ops.FlagOptions
+	opts.Observer = o.metrics
+	cfg.FlagOptions = opts
+}
+
+// mount serves /metrics and /readyz on r and starts the audit trail of rt.
+func (o *ops) mount(r chi.Router, rt *router.Router) {
+	r.Handle("/metrics", promhttp.HandlerFor(o.reg, promhttp.HandlerOpts{}))
+	r.Get("/readyz", func(w http.ResponseWriter, _ *http.Request) { o.ready(w, rt) })
+	if o.flags != nil {
+		o.trail = audit.New(rt, o.flags, audit.Options{Logger: o.log})
+	}
+}
+
+// ready answers 200 when the flag provider is ready, else 503 with the
+// reason. Routes keep working either way: gated routes fail closed (or
+// answer their last known decision) and live routes need no flags.
+func (o *ops) ready(w http.ResponseWriter, rt *router.Router) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	g := rt.Gate()
+	if g == nil {
+		_, _ = fmt.Fprintln(w, "ready (no flags)")
+		return
+	}
+	ok, reason := g.Ready()
+	if ok {
+		_, _ = fmt.Fprintln(w, "ready")
+		return
+	}
+	if msg := o.lastError.Load(); msg != nil && *msg != "" {
+		reason += ": " + *msg
+	}
+	w.WriteHeader(http.StatusServiceUnavailable)
+	_, _ = fmt.Fprintf(w, "not ready: %s\n", reason)
+}
+
+// traceRequests starts a server span per request (continuing a W3C
+// traceparent from the caller), so that flag evaluations land on it.
+func (o *ops) traceRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := o.prop.Extract(r.Context(), propagation.HeaderCarrier(r.Header))
+		ctx, span := o.tracer.Start(ctx, "HTTP "+r.Method, trace.WithSpanKind(trace.SpanKindServer),
+			trace.WithAttributes(attribute.String("http.request.method", r.Method), attribute.String("url.path", r.URL.Path)))
+		defer span.End()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// close stops the audit trail and the event handlers.
+func (o *ops) close() {
+	if o.trail != nil {
+		o.trail.Close()
+	}
+	if o.client != nil {
+		o.client.RemoveHandler(openfeature.ProviderError, &o.onError)
+		o.client.RemoveHandler(openfeature.ProviderReady, &o.onReady)
+	}
+}

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/open-feature/go-sdk/openfeature"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/exporters/stdout/stdouttrace"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+
+	"github.com/roadmap-go/roadmap/flags"
+	"github.com/roadmap-go/roadmap/ofrepflags"
+)
+
+// envOFREPToken is the environment variable with the OFREP service's API
+// key, used when -ofrep-token is not given (keeps it out of ps output).
+const envOFREPToken = "ROADMAP_OFREP_TOKEN"
+
+// providerFlags are the command-line settings that choose and tune the flag
+// provider: the embedded or given flag file (default), or a remote OFREP
+// flag service.
+type providerFlags struct {
+	ofrepURL      *string
+	ofrepToken    *string
+	flagTimeout   *time.Duration
+	keepLastKnown *int
+	traceStdout   *bool
+}
+
+func addProviderFlags(fs *flag.FlagSet) *providerFlags {
+	return &providerFlags{
+		ofrepURL:      fs.String("ofrep", "", "base URL of an OFREP flag service (GO Feature Flag relay proxy, flagd, ...) instead of the flag file"),
+		ofrepToken:    fs.String("ofrep-token", "", "API key of the OFREP service, sent as a bearer token (default: $"+envOFREPToken+")"),
+		flagTimeout:   fs.Duration("flag-timeout", flags.DefaultTimeout, "bound on one flag evaluation; on timeout the route fails closed"),
+		keepLastKnown: fs.Int("keep-last-known", 0, "if > 0, remember up to this many decisions (flag and user) and answer them while the flag service is down, instead of failing closed"),
+		traceStdout:   fs.Bool("trace-stdout", false, "export OpenTelemetry traces (requests with their flag evaluations) to standard error"),
+	}
+}
+
+// remote reports whether flags come from an OFREP service.
+func (pf *providerFlags) remote() bool { return *pf.ofrepURL != "" }
+
+// check rejects contradictory settings.
+func (pf *providerFlags) check(flagsPath string) error {
+	if pf.remote() && flagsPath != "" {
+		return errors.New("-flags and -ofrep are exclusive: flags come from one source")
+	}
+	return nil
+}
+
+// provider returns the flag provider: OFREP when -ofrep is set, else the
+// flag file at path.
+func (pf *providerFlags) provider(path string, getenv func(string) string, logger *slog.Logger) (openfeature.FeatureProvider, error) {
+	if !pf.remote() {
+		logger.Info("reading flags", "path", path)
+		return fileProvider(path, logger)
+	}
+	token := *pf.ofrepToken
+	if token == "" {
+		token = getenv(envOFREPToken)
+	}
+	logger.Info("flags from OFREP service", "url", *pf.ofrepURL, "token", token != "")
+	return ofrepflags.New(*pf.ofrepURL, ofrepflags.Options{Token: token, Logger: logger}), nil
+}
+
+// startDegraded reports whether the demo may serve although the provider
+// failed to initialise: a remote flag service that is down at start-up is an
+// outage like any other (gated routes fail closed, /readyz says why, the
+// provider becomes ready when the service answers); anything else is fatal.
+func (pf *providerFlags) startDegraded(err error, logger *slog.Logger) bool {
+	if !errors.Is(err, ofrepflags.ErrUnavailable) {
+		return false
+	}
+	logger.Warn("flag service unavailable at start-up; gated routes fail closed until it answers", "err", err)
+	return true
+}
+
+// opsDeps returns the operational settings chosen on the command line. The
+// returned shutdown flushes the trace exporter, if any.
+func (pf *providerFlags) opsDeps(stderr io.Writer) (opsDeps, func(), error) {
+	d := opsDeps{FlagOptions: flags.Options{Timeout: *pf.flagTimeout, KeepLastKnown: *pf.keepLastKnown}}
+	if !*pf.traceStdout {
+		return d, func() {}, nil
+	}
+	exp, err := stdouttrace.New(stdouttrace.WithWriter(stderr))
+	if err != nil {
+		return d, nil, fmt.Errorf("trace exporter: %w", err)
+	}
+	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp))
+	otel.SetTracerProvider(tp) // the demo may set globals; libraries never do
+	d.Tracer = tp
+	return d, func() { _ = tp.Shutdown(context.Background()) }, nil
+}
