@@ -30,6 +30,21 @@
 // evaluated for every request. Evaluators that do not report events are
 // never cached.
 //
+// A provider that never emits events behind an *openfeature.Client (the
+// client can subscribe, so the Gate caches) would keep a cached decision
+// forever: use [Options.NoCache] with such providers, or a provider that
+// emits PROVIDER_CONFIGURATION_CHANGED (package ofrepflags does, for remote
+// OFREP services).
+//
+// # Keep last known value
+//
+// With [Options.KeepLastKnown] set, the Gate also remembers the last
+// successful decision per flag and targeting key (bounded, least recently
+// used first out) and, when the flag service is unavailable (GENERAL,
+// PROVIDER_NOT_READY, PROVIDER_FATAL, PARSE_ERROR, TIMEOUT), answers it with
+// [Decision.LastKnown] set instead of failing closed. Answers from the
+// service (flag not found, wrong type) still fail closed.
+//
 // # Evaluation context
 //
 // A [ContextFunc] derives the evaluation context from a request:
