@@ -168,9 +168,11 @@ func TestProviderSendsToken(t *testing.T) {
 		opts       ofrepflags.Options
 		wantHeader string
 		wantValue  string
+		wantErr    bool // the service rejects the key
 	}{
 		{name: "bearer", opts: ofrepflags.Options{Token: "s3cret"}, wantHeader: "Authorization", wantValue: "Bearer s3cret"},
 		{name: "api key header", opts: ofrepflags.Options{Token: "s3cret", TokenHeader: "X-API-Key"}, wantHeader: "X-API-Key", wantValue: "s3cret"},
+		{name: "wrong token", opts: ofrepflags.Options{Token: "guess"}, wantHeader: "Authorization", wantValue: "Bearer s3cret", wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -189,10 +191,17 @@ func TestProviderSendsToken(t *testing.T) {
 			t.Cleanup(srv.Close)
 			tt.opts.Logger, tt.opts.PollInterval = quiet(), -1
 			client, err := register(t, ofrepflags.New(srv.URL, tt.opts))
+			gate := flags.NewGate(client, flags.Options{Logger: quiet()})
+			t.Cleanup(gate.Close)
+			d := gate.Evaluate(context.Background(), "f", openfeature.EvaluationContext{})
+			if tt.wantErr {
+				assert.ErrorIs(t, err, ofrepflags.ErrUnavailable, "a rejected key makes the service unavailable")
+				assert.False(t, d.On, "fails closed")
+				assert.Equal(t, openfeature.GeneralCode, d.ErrorCode)
+				return
+			}
 			require.NoError(t, err, "the probe carries the token")
-			d, err := client.BooleanValueDetails(context.Background(), "f", false, openfeature.EvaluationContext{})
-			require.NoError(t, err, "the evaluation carries the token")
-			assert.True(t, d.Value)
+			assert.True(t, d.On, "the evaluation carries the token: %+v", d)
 		})
 	}
 }
