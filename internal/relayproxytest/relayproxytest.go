@@ -161,7 +161,7 @@ func (p *Proxy) Restart() {
 	defer logf.Close()
 	cmd := exec.Command(p.bin, "--config", p.cfgPath)
 	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = sysProcAttr() // dies with the test binary where the OS allows
 	if err := cmd.Start(); err != nil {
 		p.t.Fatal(err)
 	}
