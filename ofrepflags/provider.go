@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -187,8 +189,10 @@ var ErrUnavailable = errors.New("ofrepflags: flag service unavailable")
 
 // Init probes the service once and starts watching it (unless PollInterval
 // is negative). It returns an error wrapping ErrUnavailable when the probe
-// fails; the watch still runs, and the provider becomes READY when the
-// service answers.
+// fails, naming only the kind of failure (the details, URL included, go to
+// the Logger, not into provider events that readiness endpoints may show);
+// the watch still runs, and the provider becomes READY when the service
+// answers.
 func (p *Provider) Init(openfeature.EvaluationContext) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -205,7 +209,8 @@ func (p *Provider) Init(openfeature.EvaluationContext) error {
 		go p.watch(ctx, p.done)
 	}
 	if err != nil {
-		return fmt.Errorf("%w: %s: %v", ErrUnavailable, p.base, err)
+		p.log.Warn("flag service unavailable", "url", p.base, "err", err)
+		return fmt.Errorf("%w (%s)", ErrUnavailable, failureKind(err))
 	}
 	return nil
 }
@@ -241,7 +246,7 @@ func (p *Provider) watch(ctx context.Context, done chan struct{}) {
 		case err != nil && p.healthy:
 			p.healthy = false
 			p.log.Warn("flag service unavailable", "url", p.base, "err", err)
-			p.emit(ctx, openfeature.ProviderError, "flag service unavailable: "+err.Error())
+			p.emit(ctx, openfeature.ProviderError, "flag service unavailable ("+failureKind(err)+")")
 		case err == nil && !p.healthy:
 			p.healthy = true
 			p.log.Info("flag service available again", "url", p.base)
@@ -265,6 +270,27 @@ func (p *Provider) emit(ctx context.Context, t openfeature.EventType, msg string
 	case p.events <- ev:
 	case <-ctx.Done():
 	}
+}
+
+// failureKind names the kind of a probe failure for event messages, which
+// may reach readiness endpoints: no URL, address or server text.
+func failureKind(err error) string {
+	var st statusError
+	var ne net.Error
+	switch {
+	case errors.As(err, &st):
+		return "HTTP " + strconv.Itoa(int(st))
+	case errors.As(err, &ne) && ne.Timeout():
+		return "timeout"
+	}
+	return "unreachable"
+}
+
+// statusError is a probe answered with an unexpected HTTP status.
+type statusError int
+
+func (e statusError) Error() string {
+	return "bulk evaluation answered " + strconv.Itoa(int(e)) + " " + http.StatusText(int(e))
 }
 
 var probeBody = []byte(`{"context":{"targetingKey":"` + ProbeTargetingKey + `"}}`)
@@ -309,5 +335,5 @@ func (p *Provider) probe(ctx context.Context) (changed bool, err error) {
 		}
 		return true, nil
 	}
-	return false, fmt.Errorf("bulk evaluation answered %s", resp.Status)
+	return false, statusError(resp.StatusCode)
 }

@@ -196,6 +196,8 @@ func TestProviderSendsToken(t *testing.T) {
 			d := gate.Evaluate(context.Background(), "f", openfeature.EvaluationContext{})
 			if tt.wantErr {
 				assert.ErrorIs(t, err, ofrepflags.ErrUnavailable, "a rejected key makes the service unavailable")
+				assert.ErrorContains(t, err, "(HTTP 401)")
+				assert.NotContains(t, err.Error(), srv.URL, "no address in errors that reach provider events")
 				assert.False(t, d.On, "fails closed")
 				assert.Equal(t, openfeature.GeneralCode, d.ErrorCode)
 				return
