@@ -45,6 +45,13 @@
 // route attributes [AttrRoute], [AttrMethod], [AttrPattern], [AttrStage] and
 // [AttrOptIn], so flag rules can target by route.
 //
+// # Observing
+//
+// Config.Observer, if set, is told the route, stage in force and [Outcome]
+// (served, stubbed, hidden, removed) of every request to a declared route;
+// FlagOptions.Observer is told every flag decision. Package metrics
+// implements both for Prometheus. A nil Observer costs one nil check.
+//
 // # Concurrency
 //
 // A [Router] is safe for concurrent use. Its table is frozen by New; only
