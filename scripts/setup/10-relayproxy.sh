@@ -10,6 +10,8 @@
 # checksum database as usual.
 ROADMAP_CACHE="${ROADMAP_CACHE:-$PWD/.cache}"
 mkdir -p "$ROADMAP_CACHE/bin"
+ROADMAP_CACHE=$(cd "$ROADMAP_CACHE" && pwd) # absolute: the build runs in tools/relayproxy
+export ROADMAP_CACHE
 _relayproxy_bin="$ROADMAP_CACHE/bin/relayproxy"
 if [ -x "$_relayproxy_bin" ] && [ "$_relayproxy_bin" -nt tools/relayproxy/go.sum ]; then
 	echo "relay proxy: cached $_relayproxy_bin"
