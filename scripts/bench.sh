@@ -47,6 +47,16 @@ for i in $(seq "$rounds"); do
 		grep -E '^(Benchmark|goos|goarch|pkg|cpu)' >>"$raw"
 done
 
-"$benchstat" -col /impl "$raw" | tee "$out/benchstat.txt"
+# One table per kind of pair, baseline first.
+{
+	echo "## Router against plain chi (Serve, Build10k)"
+	"$benchstat" -filter '.name:(Serve OR Build10k)' -col '/impl@(chi roadmap)' "$raw"
+	echo
+	echo "## Flag evaluation: router against a direct provider call (Flag, OFREP)"
+	"$benchstat" -filter '.name:(Flag OR OFREP)' -col '/impl@(direct-attrs direct roadmap roadmap-inline roadmap-nocache)' "$raw"
+	echo
+	echo "## Flip propagation, flag file edit to served (Flip)"
+	"$benchstat" -filter '.name:Flip' -col '/impl@(provider roadmap)' "$raw"
+} | tee "$out/benchstat.txt"
 go run ./internal/bench/cmd/benchchart -in "$raw" -out "$out/performance.png"
 echo "raw: $raw; table: $out/benchstat.txt; chart: $out/performance.png" >&2
