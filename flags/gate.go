@@ -127,19 +127,55 @@ type Gate struct {
 	// a worker whose stack has already grown, instead of starting a
 	// goroutine that grows its stack on every evaluation. Workers are
 	// started on demand and stop when idle or when the Gate is closed.
-	jobs chan *evalJob // unbuffered: a send succeeds only to an idle worker
-	stop chan struct{} // closed by Close
+	jobs   chan *evalJob // unbuffered: a send succeeds only to an idle worker
+	stop   chan struct{} // closed by Close
+	timers sync.Pool     // *time.Timer, stopped, for the bound of timed evaluations
 }
 
 // workerIdle is how long an evaluation worker waits for the next job.
 const workerIdle = 100 * time.Millisecond
 
-// evalJob is one timed evaluation handed to a worker.
+// evalJob is one timed evaluation handed to a worker. It is also the
+// context the provider evaluates with: the request's context, with the
+// evaluation's deadline, done as soon as the requester stops waiting (the
+// deadline passed, the request's context is done, or the answer came). It
+// costs a channel, where context.WithTimeout costs a runtime timer and a
+// cancellation link per evaluation.
 type evalJob struct {
-	ctx  context.Context
-	flag string
-	ec   openfeature.EvaluationContext
-	done chan evalResult // buffered: the worker never blocks on a requester that timed out
+	context.Context               // the request's
+	deadline        time.Time     // of this evaluation
+	cancel          chan struct{} // closed when the requester stops waiting
+	err             error         // written before cancel is closed
+	flag            string
+	ec              openfeature.EvaluationContext
+	done            chan evalResult // buffered: the worker never blocks on a requester that timed out
+}
+
+// Deadline returns the evaluation's deadline, or the request's if earlier.
+func (j *evalJob) Deadline() (time.Time, bool) {
+	if d, ok := j.Context.Deadline(); ok && d.Before(j.deadline) {
+		return d, true
+	}
+	return j.deadline, true
+}
+
+// Done is closed when the requester stops waiting for the evaluation.
+func (j *evalJob) Done() <-chan struct{} { return j.cancel }
+
+// Err returns nil until Done is closed, then why.
+func (j *evalJob) Err() error {
+	select {
+	case <-j.cancel:
+		return j.err
+	default:
+		return nil
+	}
+}
+
+// stopWaiting ends the evaluation's context with err.
+func (j *evalJob) stopWaiting(err error) {
+	j.err = err
+	close(j.cancel)
 }
 
 type cacheSnapshot struct {
@@ -297,22 +333,34 @@ func (g *Gate) resolve(ctx context.Context, flag string, ec openfeature.Evaluati
 	if g.timeout < 0 {
 		r = g.call(ctx, flag, ec)
 	} else {
-		tctx, cancel := context.WithTimeout(ctx, g.timeout)
-		j := &evalJob{ctx: tctx, flag: flag, ec: ec, done: make(chan evalResult, 1)}
+		j := &evalJob{Context: ctx, deadline: time.Now().Add(g.timeout), cancel: make(chan struct{}),
+			flag: flag, ec: ec, done: make(chan evalResult, 1)}
+		t, _ := g.timers.Get().(*time.Timer)
+		if t == nil {
+			t = time.NewTimer(g.timeout)
+		} else {
+			t.Reset(g.timeout)
+		}
 		select {
 		case g.jobs <- j: // an idle worker took it
 		default:
 			go g.work(j)
 		}
+		var code openfeature.ErrorCode
 		select {
 		case r = <-j.done:
-			cancel()
-		case <-tctx.Done():
-			cancel()
-			if ctx.Err() != nil {
-				return Decision{Reason: openfeature.ErrorReason, ErrorCode: CanceledCode}
-			}
-			return Decision{Reason: openfeature.ErrorReason, ErrorCode: TimeoutCode}
+			j.stopWaiting(context.Canceled)
+		case <-t.C:
+			j.stopWaiting(context.DeadlineExceeded)
+			code = TimeoutCode
+		case <-ctx.Done():
+			j.stopWaiting(ctx.Err())
+			code = CanceledCode
+		}
+		t.Stop() // since Go 1.23 no stale tick can be received after Stop
+		g.timers.Put(t)
+		if code != "" {
+			return Decision{Reason: openfeature.ErrorReason, ErrorCode: code}
 		}
 	}
 	switch {
@@ -332,7 +380,7 @@ func (g *Gate) work(j *evalJob) {
 	idle := time.NewTimer(workerIdle)
 	defer idle.Stop()
 	for {
-		j.done <- g.call(j.ctx, j.flag, j.ec)
+		j.done <- g.call(j, j.flag, j.ec)
 		idle.Reset(workerIdle)
 		select {
 		case j = <-g.jobs:

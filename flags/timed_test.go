@@ -1,0 +1,111 @@
+package flags_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/open-feature/go-sdk/openfeature"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/roadmap-go/roadmap/flags"
+)
+
+// seenCtx is what a provider saw of its context during a timed evaluation.
+type seenCtx struct {
+	deadline    time.Time
+	hasDeadline bool
+	value       any
+	err         error // ctx.Err() once Done was closed
+}
+
+type timedKey struct{}
+
+// TestTimedEvaluationContext checks the context a provider gets from a
+// timed evaluation: the request's values, a deadline no later than the
+// bound, and Done closed with DeadlineExceeded when the bound passes or with
+// the request's error when the request goes away.
+func TestTimedEvaluationContext(t *testing.T) {
+	const bound = 50 * time.Millisecond
+	tests := []struct {
+		name     string
+		ctx      func(t *testing.T) context.Context
+		wantCode openfeature.ErrorCode
+		wantErr  error
+	}{
+		{name: "bound passes", ctx: func(*testing.T) context.Context { return context.Background() },
+			wantCode: flags.TimeoutCode, wantErr: context.DeadlineExceeded},
+		{name: "request cancelled", ctx: func(t *testing.T) context.Context {
+			ctx, cancel := context.WithCancel(context.Background())
+			time.AfterFunc(5*time.Millisecond, cancel)
+			t.Cleanup(cancel)
+			return ctx
+		}, wantCode: flags.CanceledCode, wantErr: context.Canceled},
+		{name: "request deadline earlier than the bound", ctx: func(t *testing.T) context.Context {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Millisecond)
+			t.Cleanup(cancel)
+			return ctx
+		}, wantCode: flags.CanceledCode, wantErr: context.DeadlineExceeded},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			seen := make(chan seenCtx, 1)
+			ev := gtFunc(func(ctx context.Context, _ string) (openfeature.BooleanEvaluationDetails, error) {
+				var s seenCtx
+				s.deadline, s.hasDeadline = ctx.Deadline()
+				s.value = ctx.Value(timedKey{})
+				<-ctx.Done() // a provider that honours its context
+				s.err = ctx.Err()
+				seen <- s
+				return openfeature.BooleanEvaluationDetails{}, ctx.Err()
+			})
+			g := flags.NewGate(ev, flags.Options{Timeout: bound})
+			t.Cleanup(g.Close)
+			ctx := context.WithValue(tt.ctx(t), timedKey{}, "request value")
+			start := time.Now()
+			d := g.Evaluate(ctx, "f", openfeature.EvaluationContext{})
+			assert.False(t, d.On)
+			assert.Equal(t, tt.wantCode, d.ErrorCode, "got %v, want %v", d.ErrorCode, tt.wantCode)
+
+			var s seenCtx
+			select {
+			case s = <-seen:
+			case <-time.After(10 * time.Second):
+				require.FailNow(t, "the provider's context was never done")
+			}
+			assert.Equal(t, "request value", s.value)
+			require.True(t, s.hasDeadline, "a timed evaluation has a deadline")
+			assert.False(t, s.deadline.After(start.Add(bound).Add(time.Second)), "deadline %v is later than the bound", s.deadline.Sub(start))
+			assert.ErrorIs(t, s.err, tt.wantErr)
+		})
+	}
+}
+
+// TestTimedEvaluationAnswers checks that a timed evaluation that answers in
+// time is used, many times over (the worker that ran one evaluation runs the
+// next), and that the provider's context is done once the answer is in.
+func TestTimedEvaluationAnswers(t *testing.T) {
+	done := make(chan (<-chan struct{}), 1)
+	ev := gtFunc(func(ctx context.Context, _ string) (openfeature.BooleanEvaluationDetails, error) {
+		select {
+		case done <- ctx.Done():
+		default:
+		}
+		var d openfeature.BooleanEvaluationDetails
+		d.Value, d.Reason = true, openfeature.TargetingMatchReason
+		return d, nil
+	})
+	g := flags.NewGate(ev, flags.Options{Timeout: time.Minute})
+	t.Cleanup(g.Close)
+	for i := range 100 {
+		d := g.Evaluate(context.Background(), "f", openfeature.EvaluationContext{})
+		require.True(t, d.On, "evaluation %d: got %+v", i, d)
+		require.False(t, d.Failed())
+	}
+	select {
+	case <-<-done:
+	case <-time.After(10 * time.Second):
+		require.FailNow(t, "the context of an answered evaluation is never done")
+	}
+}
