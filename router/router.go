@@ -161,7 +161,7 @@ func New(routes []Route, cfg Config) (*Router, error) {
 	}
 
 	needFlags := false
-	seen := make(map[string]int, len(rt.routes))
+	seen := make(map[[2]string]int, len(rt.routes)) // {method, pattern} -> first route
 	shapes := make(map[string]int, len(rt.routes)) // patternShape -> first route
 	patternErrs := map[string]error{}              // chi's verdict per pattern, see checkPattern
 	for i := range rt.routes {
@@ -169,11 +169,10 @@ func New(routes []Route, cfg Config) (*Router, error) {
 		for _, err := range validate(r, patternErrs) {
 			errs = append(errs, &RouteError{Index: i, Route: r.id(), err: err})
 		}
-		id := r.id()
-		if j, dup := seen[id]; dup {
-			errs = append(errs, &RouteError{Index: i, Route: id, err: fmt.Errorf("%w: also declared by route %d", ErrDuplicate, j)})
+		if j, dup := seen[[2]string{r.Method, r.Pattern}]; dup {
+			errs = append(errs, &RouteError{Index: i, Route: r.id(), err: fmt.Errorf("%w: also declared by route %d", ErrDuplicate, j)})
 		} else {
-			seen[id] = i
+			seen[[2]string{r.Method, r.Pattern}] = i
 		}
 		shape := patternShape(r.Pattern)
 		if j, ok := shapes[shape]; !ok {
