@@ -185,7 +185,9 @@ func (e *entry) offAnswer(w http.ResponseWriter, r *http.Request, stage Stage) {
 		return
 	}
 	e.observe(stage, OutcomeStubbed)
-	w.Header()["Cache-Control"] = noStore
+	if _, ok := e.off.(*stub.Responder); !ok { // a Responder sends no-store itself
+		w.Header()["Cache-Control"] = noStore
+	}
 	e.off.ServeHTTP(w, r)
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -40,15 +41,27 @@ type Problem struct {
 
 // Responder writes one pre-rendered problem+json answer. The body is rendered
 // once by [New]; per request only the request path is copied in as the
-// "instance" member, so serving costs no encoding work.
+// "instance" member, so serving costs no encoding work. The whole body for
+// the first path served is kept, so that a route without parameters, which
+// always answers for the same path, writes it in one piece.
 //
-// A Responder is immutable and safe for concurrent use.
+// A Responder is safe for concurrent use; what it answers never changes.
 type Responder struct {
 	status  int
 	problem Problem
 	prefix  []byte // `{...,"instance":"`
 	suffix  []byte // `",...}` + "\n"
+	first   atomic.Pointer[rendered]
 }
+
+// rendered is the whole body for one request path.
+type rendered struct {
+	path string // r.URL.Path, with r.URL.RawPath empty
+	body []byte
+}
+
+// maxKeptPath bounds the length of the path whose body a Responder keeps.
+const maxKeptPath = 256
 
 // header values are shared, read-only slices so that serving allocates nothing
 // for them.
@@ -98,6 +111,17 @@ func (s *Responder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(s.status)
 	if r.Method == http.MethodHead {
 		return
+	}
+	if r.URL.RawPath == "" {
+		if f := s.first.Load(); f != nil && f.path == r.URL.Path {
+			_, _ = w.Write(f.body)
+			return
+		} else if f == nil && len(r.URL.Path) <= maxKeptPath {
+			f = &rendered{path: r.URL.Path, body: s.Body(r.URL.EscapedPath())}
+			s.first.CompareAndSwap(nil, f)
+			_, _ = w.Write(f.body)
+			return
+		}
 	}
 	_, _ = w.Write(s.prefix)
 	// The escaped path: "instance" is a URI reference (RFC 9457 §3.1.5),
