@@ -2,6 +2,7 @@ package flags_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -258,4 +259,42 @@ func TestCacheTargetedFlagEvaluatedPerRequest(t *testing.T) {
 	}
 	_, cached := g.Cached("s")
 	assert.True(t, cached, "the static flag is cached")
+}
+
+// Many static flags: the cache holds each one's decision, past the size
+// where it changes representation, and drops them all on an event.
+func TestCacheManyFlags(t *testing.T) {
+	const n = 40
+	set := map[string]memprovider.InMemoryFlag{}
+	for i := range n {
+		key := fmt.Sprintf("f%d", i)
+		set[key] = boolFlag(key, i%3 == 0)
+	}
+	p := memprovider.NewInMemoryProvider(set)
+	ev := newSyncClient(t, p)
+	g := flags.NewGate(ev, flags.Options{Timeout: -1})
+	t.Cleanup(g.Close)
+	ctx := context.Background()
+	for round := range 2 {
+		for pass := range 2 { // the second pass answers from the cache
+			for i := range n {
+				key := fmt.Sprintf("f%d", i)
+				d := g.Evaluate(ctx, key, openfeature.EvaluationContext{})
+				assert.Equal(t, i%3 == 0, d.On, "round %d, %s", round, key)
+				assert.Equal(t, pass == 1, d.Cached, "round %d, pass %d, %s: cached", round, pass, key)
+			}
+		}
+		for i := range n {
+			d, ok := g.Cached(fmt.Sprintf("f%d", i))
+			require.True(t, ok, "f%d", i)
+			assert.Equal(t, i%3 == 0, d.On)
+		}
+		if round == 0 {
+			ev.emit(openfeature.ProviderConfigChange)
+			for i := range n {
+				_, ok := g.Cached(fmt.Sprintf("f%d", i))
+				require.False(t, ok, "f%d cached after the event", i)
+			}
+		}
+	}
 }

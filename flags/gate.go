@@ -178,9 +178,57 @@ func (j *evalJob) stopWaiting(err error) {
 	close(j.cancel)
 }
 
+// cacheSnapshot is one generation of the cache: up to smallCache decisions
+// in a slice (a lookup compares a few strings, whose pointers are usually
+// equal, and hashes nothing), more in a map.
 type cacheSnapshot struct {
-	gen uint64
-	m   map[string]Decision
+	gen   uint64
+	small []cachedDecision
+	m     map[string]Decision // nil while small suffices
+}
+
+type cachedDecision struct {
+	flag string
+	d    Decision
+}
+
+const smallCache = 8
+
+func (s *cacheSnapshot) get(flag string) (Decision, bool) {
+	if s.m != nil {
+		d, ok := s.m[flag]
+		return d, ok
+	}
+	for i := range s.small {
+		if s.small[i].flag == flag {
+			return s.small[i].d, true
+		}
+	}
+	return Decision{}, false
+}
+
+// with returns a copy of s with d for flag.
+func (s *cacheSnapshot) with(flag string, d Decision) *cacheSnapshot {
+	n := &cacheSnapshot{gen: s.gen}
+	if s.m == nil && len(s.small) < smallCache {
+		n.small = make([]cachedDecision, 0, len(s.small)+1)
+		for _, c := range s.small {
+			if c.flag != flag {
+				n.small = append(n.small, c)
+			}
+		}
+		n.small = append(n.small, cachedDecision{flag, d})
+		return n
+	}
+	n.m = make(map[string]Decision, len(s.m)+len(s.small)+1)
+	for k, v := range s.m {
+		n.m[k] = v
+	}
+	for _, c := range s.small {
+		n.m[c.flag] = c.d
+	}
+	n.m[flag] = d
+	return n
 }
 
 var invalidatingEvents = [...]openfeature.EventType{
@@ -247,7 +295,7 @@ func (g *Gate) Invalidate() {
 // Cached returns the cached decision for flag, if there is one. It allocates
 // nothing; callers use it to skip building an evaluation context.
 func (g *Gate) Cached(flag string) (Decision, bool) {
-	d, ok := g.cache.Load().m[flag]
+	d, ok := g.cache.Load().get(flag)
 	if ok && g.obs != nil {
 		g.obs.ObserveDecision(flag, d, 0)
 	}
@@ -295,13 +343,8 @@ func (g *Gate) store(gen uint64, flag string, d Decision) {
 	if cur.gen != gen {
 		return
 	}
-	m := make(map[string]Decision, len(cur.m)+1)
-	for k, v := range cur.m {
-		m[k] = v
-	}
 	d.Cached = true
-	m[flag] = d
-	g.cache.Store(&cacheSnapshot{gen: gen, m: m})
+	g.cache.Store(cur.with(flag, d))
 }
 
 // Ready reports whether the evaluator's provider is ready, with the reason
