@@ -159,14 +159,21 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if e.gated {
-		if d, ec, evaluated := e.decide(r, optIns); d.On {
+		// decide, inlined: the cached path copies no evaluation context.
+		d, cached := e.rt.gate.Cached(e.flag)
+		var ec openfeature.EvaluationContext
+		if !cached {
+			ec = e.evalContext(r, optIns)
+			d = e.rt.gate.Evaluate(r.Context(), e.flag, ec)
+		}
+		if d.On {
 			e.observe(stage, OutcomeServed)
 			h := w.Header()
 			h["Cache-Control"] = noStore
 			if e.optInValue != nil && contains(optIns, e.flag) {
 				h[OptInAppliedHeader] = e.optInValue
 			}
-			if evaluated {
+			if !cached {
 				r = r.WithContext(withTransactionContext(r.Context(), ec))
 			}
 			e.handler.ServeHTTP(w, r)
