@@ -149,6 +149,10 @@ type evalJob struct {
 	flag            string
 	ec              openfeature.EvaluationContext
 	done            chan evalResult // buffered: the worker never blocks on a requester that timed out
+
+	mu       sync.Mutex
+	stopped  bool
+	onCancel []func() // registered by AfterFunc, run by stopWaiting
 }
 
 // Deadline returns the evaluation's deadline, or the request's if earlier.
@@ -172,10 +176,47 @@ func (j *evalJob) Err() error {
 	}
 }
 
+// AfterFunc arranges for f to run once the evaluation's context is done and
+// returns a function that unregisters it. The context package looks for
+// this method: a provider that derives a context from its own
+// (context.WithTimeout, say) then costs no goroutine watching Done.
+func (j *evalJob) AfterFunc(f func()) (stop func() bool) {
+	j.mu.Lock()
+	if j.stopped {
+		j.mu.Unlock()
+		go f() // the caller may hold a lock that f takes
+		return func() bool { return false }
+	}
+	i := len(j.onCancel)
+	j.onCancel = append(j.onCancel, f)
+	j.mu.Unlock()
+	return func() bool {
+		j.mu.Lock()
+		defer j.mu.Unlock()
+		if j.stopped || j.onCancel[i] == nil {
+			return false
+		}
+		j.onCancel[i] = nil
+		return true
+	}
+}
+
 // stopWaiting ends the evaluation's context with err.
 func (j *evalJob) stopWaiting(err error) {
 	j.err = err
+	j.mu.Lock()
+	j.stopped = true
+	fs := j.onCancel
+	j.mu.Unlock()
 	close(j.cancel)
+	// The functions come from the context package (propagateCancel, also
+	// behind context.AfterFunc, which starts the caller's function on a
+	// goroutine of its own): short and non-blocking, so they run here.
+	for _, f := range fs {
+		if f != nil {
+			f()
+		}
+	}
 }
 
 // cacheSnapshot is one generation of the cache: up to smallCache decisions
@@ -310,7 +351,10 @@ func (g *Gate) Evaluate(ctx context.Context, flag string, ec openfeature.Evaluat
 		return d
 	}
 	snap := g.cache.Load()
-	start := time.Now()
+	var start time.Time // read only for an Observer: the clock costs
+	if g.obs != nil {
+		start = time.Now()
+	}
 	d := g.resolve(ctx, flag, ec)
 	if d.Failed() && g.lk != nil && keepsLastKnown(d.ErrorCode) {
 		if last, ok := g.lk.recall(flag, ec.TargetingKey()); ok {

@@ -109,3 +109,45 @@ func TestTimedEvaluationAnswers(t *testing.T) {
 		require.FailNow(t, "the context of an answered evaluation is never done")
 	}
 }
+
+// TestTimedEvaluationDerivedContext checks that a context a provider derives
+// from its own (as the flagd provider does with context.WithTimeout) is done
+// when the evaluation's is: on the bound, and when the answer is in.
+func TestTimedEvaluationDerivedContext(t *testing.T) {
+	tests := []struct {
+		name     string
+		block    bool
+		wantCode openfeature.ErrorCode
+	}{
+		{name: "bound passes", block: true, wantCode: flags.TimeoutCode},
+		{name: "answered", block: false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			derived := make(chan context.Context, 1)
+			ev := gtFunc(func(ctx context.Context, _ string) (openfeature.BooleanEvaluationDetails, error) {
+				child, cancel := context.WithTimeout(ctx, time.Hour)
+				_ = cancel // cancelled only through the parent, to observe it
+				derived <- child
+				if tt.block {
+					<-child.Done()
+					return openfeature.BooleanEvaluationDetails{}, child.Err()
+				}
+				var d openfeature.BooleanEvaluationDetails
+				d.Value, d.Reason = true, openfeature.TargetingMatchReason
+				return d, nil
+			})
+			g := flags.NewGate(ev, flags.Options{Timeout: 30 * time.Millisecond})
+			t.Cleanup(g.Close)
+			d := g.Evaluate(context.Background(), "f", openfeature.EvaluationContext{})
+			assert.Equal(t, tt.wantCode, d.ErrorCode)
+			child := <-derived
+			select {
+			case <-child.Done():
+			case <-time.After(10 * time.Second):
+				require.FailNow(t, "the derived context is never done")
+			}
+			assert.Error(t, child.Err())
+		})
+	}
+}
