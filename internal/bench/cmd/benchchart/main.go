@@ -46,6 +46,10 @@ var rows = []row{
 	{"memprovider fractional", "Flag/provider=memprovider/flag=fractional/impl=direct-attrs", "Flag/provider=memprovider/flag=fractional/impl=roadmap"},
 	{"flagd in-process, no rules", "Flag/provider=flagd-inprocess/flag=static/impl=direct", "Flag/provider=flagd-inprocess/flag=static/impl=roadmap"},
 	{"flagd in-process fractional", "Flag/provider=flagd-inprocess/flag=fractional/impl=direct-attrs", "Flag/provider=flagd-inprocess/flag=fractional/impl=roadmap"},
+	{"memprovider fractional, Timeout -1", "Flag/provider=memprovider/flag=fractional/impl=direct-attrs", "Flag/provider=memprovider/flag=fractional/impl=roadmap-inline"},
+	{"flagd fractional, Timeout -1", "Flag/provider=flagd-inprocess/flag=fractional/impl=direct-attrs", "Flag/provider=flagd-inprocess/flag=fractional/impl=roadmap-inline"},
+	{"OFREP (relay proxy), targeted", "OFREP/flag=targeted/impl=direct-attrs", "OFREP/flag=targeted/impl=roadmap"},
+	{"build 10,000 routes", "Build10k/impl=chi", "Build10k/impl=roadmap"},
 }
 
 func main() {
@@ -130,7 +134,7 @@ var (
 // and the ratio.
 func draw2(samples map[string][]float64) (image.Image, error) {
 	const (
-		width, left, barMax = 900, 250, 420
+		width, left, barMax = 940, 290, 420
 		barH, gap, top      = 16, 22, 50
 	)
 	type bar struct {
@@ -159,13 +163,24 @@ func draw2(samples map[string][]float64) (image.Image, error) {
 		scale := float64(barMax) / max(b.base, b.ours) // the longer bar fills barMax
 		text(img, 10, y+barH+4, black, b.label)
 		fill(img, left, y, int(b.base*scale), barH, chiBlue)
-		text(img, left+int(b.base*scale)+6, y+12, black, fmt.Sprintf("%.0f ns", b.base))
+		text(img, left+int(b.base*scale)+6, y+12, black, duration(b.base))
 		fill(img, left, y+barH+2, int(b.ours*scale), barH, ourRed)
-		text(img, left+int(b.ours*scale)+6, y+barH+14, black, fmt.Sprintf("%.0f ns  (%.2fx)", b.ours, b.ours/b.base))
+		text(img, left+int(b.ours*scale)+6, y+barH+14, black, fmt.Sprintf("%s  (%.2fx)", duration(b.ours), b.ours/b.base))
 		y += 2*barH + gap
 	}
 	fill(img, left-1, top-4, 1, y-top, grey)
 	return img, nil
+}
+
+// duration formats ns/op in a readable unit.
+func duration(ns float64) string {
+	switch {
+	case ns >= 1e6:
+		return fmt.Sprintf("%.1f ms", ns/1e6)
+	case ns >= 1e4:
+		return fmt.Sprintf("%.1f us", ns/1e3)
+	}
+	return fmt.Sprintf("%.0f ns", ns)
 }
 
 func fill(img *image.RGBA, x, y, w, h int, c color.Color) {
