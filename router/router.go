@@ -162,8 +162,8 @@ func New(routes []Route, cfg Config) (*Router, error) {
 
 	needFlags := false
 	seen := make(map[[2]string]int, len(rt.routes)) // {method, pattern} -> first route
-	shapes := make(map[string]int, len(rt.routes)) // patternShape -> first route
-	patternErrs := map[string]error{}              // chi's verdict per pattern, see checkPattern
+	shapes := make(map[string]int, len(rt.routes))  // patternShape -> first route
+	patternErrs := map[string]error{}               // chi's verdict per pattern, see checkPattern
 	for i := range rt.routes {
 		r := &rt.routes[i]
 		for _, err := range validate(r, patternErrs) {
