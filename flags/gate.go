@@ -34,6 +34,11 @@ type Options struct {
 	// Timeout bounds each evaluation that is not answered from the cache.
 	// Zero means DefaultTimeout; a negative value disables the bound, so the
 	// evaluation runs on the request's goroutine with no extra cost.
+	//
+	// A bounded evaluation is handed to a worker goroutine, about 1 µs per
+	// evaluation (docs/performance.md): keep the bound for providers that
+	// call a remote service, and consider -1 for in-process providers (flagd
+	// in-process, memprovider), which never block.
 	Timeout time.Duration
 	// Logger receives evaluation failures (once per flag and error code
 	// until the flag recovers) and cache invalidations. Nil means
