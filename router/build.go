@@ -21,15 +21,19 @@ func (rt *Router) build(cfg Config) []error {
 	rt.mux.NotFound(rt.notFound.ServeHTTP)
 	rt.mux.MethodNotAllowed(rt.notFound.ServeHTTP) // unreachable: every pattern takes all methods
 	byPattern := make(map[string]*pathHandler, len(rt.routes))
-	// One allocation for all entries and one for the path handlers (at most
-	// one per route): a large table builds in a few milliseconds.
+	// One allocation for all entries, and path handlers in chunks (their
+	// number is not known in advance; a chunk is never grown, so pointers
+	// into it stay valid): a large table builds in a few milliseconds.
 	entries := make([]entry, len(rt.routes))
-	paths := make([]pathHandler, 0, len(rt.routes))
+	var paths []pathHandler
 	rt.entries = make([]*entry, 0, len(rt.routes))
 	for i := range rt.routes {
 		r := &rt.routes[i]
 		p := byPattern[r.Pattern]
 		if p == nil {
+			if len(paths) == cap(paths) {
+				paths = make([]pathHandler, 0, min(64, len(rt.routes)-i))
+			}
 			paths = append(paths, pathHandler{rt: rt, pattern: r.Pattern})
 			p = &paths[len(paths)-1]
 			byPattern[r.Pattern] = p
