@@ -3,8 +3,6 @@ package router
 import (
 	"fmt"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -13,68 +11,60 @@ import (
 )
 
 // build turns the validated table into entries and path handlers and
-// registers one chi route per pattern. chi's own panics on patterns it cannot
-// parse are turned into errors.
-func (rt *Router) build(cfg Config) []error {
+// registers them on chi (see register). chi's own panics on patterns it
+// cannot parse are turned into errors.
+func (rt *Router) build(cfg Config, tab *table) []error {
 	var errs []error
 	rt.mux = chi.NewRouter()
 	rt.mux.NotFound(rt.notFound.ServeHTTP)
-	rt.mux.MethodNotAllowed(rt.notFound.ServeHTTP) // unreachable: every pattern takes all methods
-	byPattern := make(map[string]*pathHandler, len(rt.routes))
-	// One allocation for all entries, and path handlers in chunks (their
-	// number is not known in advance; a chunk is never grown, so pointers
-	// into it stay valid): a large table builds in a few milliseconds.
-	entries := make([]entry, len(rt.routes))
-	var paths []pathHandler
-	rt.entries = make([]*entry, 0, len(rt.routes))
+	rt.mux.MethodNotAllowed(rt.methodNotAllowed)
+	rt.byPattern = tab.byPattern
+	// One allocation for all entries and one for all path handlers, and
+	// the rest in blocks (see builder): a large table builds in a few
+	// milliseconds.
+	rt.paths = make([]pathHandler, len(tab.patterns))
+	for k := range rt.paths {
+		rt.paths[k] = pathHandler{rt: rt, pattern: tab.patterns[k].pattern}
+	}
+	rt.entries = make([]entry, len(rt.routes))
+	b := newBuilder(tab.stubs, len(rt.paths))
 	for i := range rt.routes {
 		r := &rt.routes[i]
-		p := byPattern[r.Pattern]
-		if p == nil {
-			if len(paths) == cap(paths) {
-				paths = make([]pathHandler, 0, min(64, len(rt.routes)-i))
-			}
-			paths = append(paths, pathHandler{rt: rt, pattern: r.Pattern})
-			p = &paths[len(paths)-1]
-			byPattern[r.Pattern] = p
-			rt.paths = append(rt.paths, p)
-		}
-		e := &entries[i]
-		rt.initEntry(e, r, p, cfg)
-		rt.entries = append(rt.entries, e)
+		k := tab.of[i]
+		p := &rt.paths[k]
+		e := &rt.entries[i]
+		rt.initEntry(e, r, p, k, cfg, b)
 		p.byMethod[methodIndex(r.Method)] = e
 	}
-	for _, p := range rt.paths {
-		p.finish()
-		if err := register(rt.mux, p); err != nil {
-			errs = append(errs, &RouteError{Index: p.firstIndex(), Route: "* " + p.pattern, err: fmt.Errorf("%w: %v", ErrPattern, err)})
+	patterns := make([]string, len(rt.paths))
+	for k := range rt.paths {
+		rt.paths[k].finish(b)
+		patterns[k] = rt.paths[k].pattern
+	}
+	shared := sharedPaths(patterns)
+	for k := range rt.paths {
+		p := &rt.paths[k]
+		if err := register(rt.mux, p, shared[k]); err != nil {
+			first := tab.patterns[k].first
+			errs = append(errs, &RouteError{Index: first, Route: "* " + p.pattern, err: fmt.Errorf("%w: %v", ErrPattern, err)})
 		}
 	}
 	return errs
 }
 
-func register(mux *chi.Mux, p *pathHandler) (err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			err = fmt.Errorf("%v", v)
-		}
-	}()
-	mux.Handle(p.pattern, p)
-	return nil
-}
-
-// initEntry fills e, for route r on path p.
-func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, cfg Config) {
-	*e = entry{
-		rt:       rt,
-		path:     p,
-		route:    r,
-		stage:    r.Stage,
-		handler:  r.Handler,
-		flag:     r.Flag,
-		liveFrom: r.LiveFrom,
-		ctxFn:    r.Context,
-	}
+// initEntry fills e, a zero entry, for route r on path p (rt.paths[k]). Its
+// strings, slices and problem answers come from b's blocks.
+func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, k int32, cfg Config, b *builder) {
+	// Field by field: e is zero, and a composite literal would be built
+	// aside and copied.
+	e.rt = rt
+	e.path = p
+	e.route = r
+	e.stage = r.Stage
+	e.handler = r.Handler
+	e.flag = r.Flag
+	e.liveFrom = r.LiveFrom
+	e.ctxFn = r.Context
 	if e.ctxFn == nil {
 		e.ctxFn = rt.ctxFn
 	}
@@ -84,11 +74,15 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, cfg Config) {
 	}
 	e.scheduled = !e.liveFrom.IsZero() || !e.sunset.IsZero()
 	if r.Stage == Beta {
-		e.optInValue = []string{r.Flag}
+		e.optInValue = b.values(r.Flag)
 	}
 	e.direct = r.Stage == Live && !e.scheduled && rt.obs == nil
 	if e.gated {
-		e.attrs = []attr{{AttrRoute, r.Name}, {AttrMethod, r.Method}, {AttrPattern, r.Pattern}, {AttrStage, r.Stage.String()}}
+		e.attrs = b.attributes(4)
+		e.attrs[0] = attr{AttrRoute, r.Name}
+		e.attrs[1] = attr{AttrMethod, b.methodAny[methodIndex(r.Method)]}
+		e.attrs[2] = attr{AttrPattern, b.patternValue(k, r.Pattern)}
+		e.attrs[3] = attr{AttrStage, b.stageAny[r.Stage]}
 		e.attrMap = make(map[string]any, len(e.attrs)+1)
 		for _, a := range e.attrs {
 			e.attrMap[a.key] = a.val
@@ -102,45 +96,48 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, cfg Config) {
 		detail := r.Detail
 		if detail == "" {
 			if r.Name != "" {
-				detail = r.Name + " is not yet available. Check back in a future release."
+				detail = b.text.concat(r.Name, " is not yet available. Check back in a future release.")
 			} else {
-				detail = r.Method + " is not yet implemented for this endpoint"
+				detail = b.text.concat(r.Method, " is not yet implemented for this endpoint")
 			}
 		}
-		e.stub = stub.New(stub.Problem{Status: http.StatusNotImplemented, Detail: detail,
-			Stage: r.Stage.String(), Route: r.id(), Available: r.Available, Docs: r.Docs})
+		e.stub = b.stubs.New(stub.Problem{Status: http.StatusNotImplemented, Detail: detail,
+			Stage: r.Stage.String(), Route: b.text.concat(r.Method, " ", r.Pattern), Available: r.Available, Docs: r.Docs})
 	}
 
 	if r.Stage == Removed || r.Stage == Deprecated {
 		goneDetail := r.Detail
 		if goneDetail == "" || r.Stage != Removed {
-			if r.Name != "" {
-				goneDetail = r.Name + " has been removed."
-			} else {
-				goneDetail = r.Method + " is no longer available for this endpoint"
+			what, gone := r.Name, " has been removed."
+			if r.Name == "" {
+				what, gone = r.Method, " is no longer available for this endpoint"
 			}
 			if r.Successor != "" {
-				goneDetail += " Use " + r.Successor + " instead."
+				goneDetail = b.text.concat(what, gone, " Use ", r.Successor, " instead.")
+			} else {
+				goneDetail = b.text.concat(what, gone)
 			}
 		}
-		e.gone = stub.New(stub.Problem{Status: http.StatusGone, Detail: goneDetail,
-			Stage: Removed.String(), Route: r.id(), Docs: r.Docs})
+		e.gone = b.stubs.New(stub.Problem{Status: http.StatusGone, Detail: goneDetail,
+			Stage: Removed.String(), Route: b.text.concat(r.Method, " ", r.Pattern), Docs: r.Docs})
 	}
 
 	// Deprecation headers, rendered once.
 	if r.Stage == Deprecated {
-		e.deprecation = []string{"@" + strconv.FormatInt(r.Deprecation.Unix(), 10)}
+		e.deprecation = b.values(b.text.unixValue(r.Deprecation))
 		if !r.Sunset.IsZero() {
-			e.sunsetValue = []string{r.Sunset.UTC().Format(http.TimeFormat)}
+			e.sunsetValue = b.values(b.text.httpDate(r.Sunset))
 		}
 	}
-	if r.Docs != "" && r.Stage == Deprecated {
-		e.links = append(e.links, "<"+r.Docs+`>; rel="deprecation"; type="text/html"`)
+	switch deprecation := r.Docs != "" && r.Stage == Deprecated; {
+	case deprecation && r.Successor != "":
+		e.links = b.values(b.text.concat("<", r.Docs, `>; rel="deprecation"; type="text/html"`),
+			b.text.concat("<", r.Successor, `>; rel="successor-version"`))
+	case deprecation:
+		e.links = b.values(b.text.concat("<", r.Docs, `>; rel="deprecation"; type="text/html"`))
+	case r.Successor != "":
+		e.links = b.values(b.text.concat("<", r.Successor, `>; rel="successor-version"`))
 	}
-	if r.Successor != "" {
-		e.links = append(e.links, "<"+r.Successor+`>; rel="successor-version"`)
-	}
-	e.links = e.links[:len(e.links):len(e.links)]
 
 	// The off answer, most specific setting first.
 	mode := r.Off
@@ -165,7 +162,7 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, cfg Config) {
 }
 
 // finish computes the path's HEAD fallback and Allow header values.
-func (p *pathHandler) finish() {
+func (p *pathHandler) finish(b *builder) {
 	if p.byMethod[mHead] == nil && p.byMethod[mGet] != nil {
 		p.byMethod[mHead] = p.byMethod[mGet]
 	}
@@ -174,16 +171,21 @@ func (p *pathHandler) finish() {
 			p.liveFrom = true
 		}
 	}
-	p.allowAll = p.allowAt(time.Time{}, true)
-	p.allowPublic = p.allowAt(time.Time{}, false)
+	p.allowAll = b.allowValue(p.allowMask(time.Time{}, true))
+	p.allowPublic = b.allowValue(p.allowMask(time.Time{}, false))
 }
 
 // allowAt returns the Allow value for a caller who may (canSee) or may not
-// see the roadmap: the methods that are public at instant now (Live,
-// Deprecated, Removed), plus, for canSee, the Planned and Beta ones that do
-// not hide. A zero now means the declared stages. Nil when there are none.
+// see the roadmap at instant now (see allowMask). Nil when there are none.
 func (p *pathHandler) allowAt(now time.Time, canSee bool) []string {
-	var names []string
+	return allowValue(p.allowMask(now, canSee))
+}
+
+// allowMask returns the methods (bit i for methodNames[i]) that are public
+// at instant now (Live, Deprecated, Removed), plus, for canSee, the Planned
+// and Beta ones that do not hide. A zero now means the declared stages.
+func (p *pathHandler) allowMask(now time.Time, canSee bool) uint16 {
+	var mask uint16
 	for i, e := range p.byMethod {
 		if e == nil {
 			continue
@@ -193,32 +195,8 @@ func (p *pathHandler) allowAt(now time.Time, canSee bool) []string {
 			st = e.effectiveStage(now)
 		}
 		if public := st == Live || st == Deprecated || st == Removed; public || canSee && !e.hides {
-			names = append(names, methodNames[i])
+			mask |= 1 << i
 		}
 	}
-	if len(names) == 0 {
-		return nil
-	}
-	return []string{strings.Join(names, ", ")}
-}
-
-func (p *pathHandler) firstIndex() int {
-	first := len(p.rt.routes)
-	for _, e := range p.byMethod {
-		if e != nil {
-			if i := e.index(); i < first {
-				first = i
-			}
-		}
-	}
-	return first
-}
-
-func (e *entry) index() int {
-	for i := range e.rt.routes {
-		if &e.rt.routes[i] == e.route {
-			return i
-		}
-	}
-	return -1
+	return mask
 }

@@ -65,17 +65,6 @@ func isWordByte(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
-// checkPattern returns chiPatternError(pattern), computed once per pattern
-// and remembered in memo: a table declares most patterns once per method.
-func checkPattern(memo map[string]error, pattern string) error {
-	err, ok := memo[pattern]
-	if !ok {
-		err = chiPatternError(pattern)
-		memo[pattern] = err
-	}
-	return err
-}
-
 // patternShape returns pattern with every parameter name removed, keeping
 // regular expressions: "/users/{id}" and "/users/{uid}" have the same shape
 // "/users/{}". chi routes two patterns of the same shape to one node, so the
@@ -85,8 +74,11 @@ func patternShape(pattern string) string {
 	if strings.IndexByte(pattern, '{') < 0 {
 		return pattern
 	}
-	var b strings.Builder
-	b.Grow(len(pattern))
+	return string(appendShape(make([]byte, 0, len(pattern)), pattern))
+}
+
+// appendShape appends the shape of pattern (see patternShape) to b.
+func appendShape(b []byte, pattern string) []byte {
 	depth := 0
 	inName := false
 	for i := 0; i < len(pattern); i++ {
@@ -95,7 +87,7 @@ func patternShape(pattern string) string {
 		case c == '{':
 			depth++
 			if depth == 1 {
-				b.WriteByte(c)
+				b = append(b, c)
 				inName = true
 				continue
 			}
@@ -108,8 +100,8 @@ func patternShape(pattern string) string {
 			inName = false
 		}
 		if !inName {
-			b.WriteByte(c)
+			b = append(b, c)
 		}
 	}
-	return b.String()
+	return b
 }

@@ -85,8 +85,11 @@ type Config struct {
 type Router struct {
 	mux     *chi.Mux
 	routes  []Route
-	entries []*entry
-	paths   []*pathHandler
+	entries []entry       // one per route, in declaration order
+	paths   []pathHandler // one per distinct pattern
+	// byPattern finds the path handler of a pattern chi found, see
+	// methodNotAllowed.
+	byPattern map[string]int32
 
 	gate      *flags.Gate
 	ownGate   bool
@@ -161,24 +164,21 @@ func New(routes []Route, cfg Config) (*Router, error) {
 	}
 
 	needFlags := false
-	seen := make(map[[2]string]int, len(rt.routes)) // {method, pattern} -> first route
-	shapes := make(map[string]int, len(rt.routes))  // patternShape -> first route
-	patternErrs := map[string]error{}               // chi's verdict per pattern, see checkPattern
+	tab := newTable(rt.routes)
 	for i := range rt.routes {
 		r := &rt.routes[i]
-		for _, err := range validate(r, patternErrs) {
+		p, dup := tab.add(i)
+		for _, err := range validate(r, p.err) {
 			errs = append(errs, &RouteError{Index: i, Route: r.id(), err: err})
 		}
-		if j, dup := seen[[2]string{r.Method, r.Pattern}]; dup {
-			errs = append(errs, &RouteError{Index: i, Route: r.id(), err: fmt.Errorf("%w: also declared by route %d", ErrDuplicate, j)})
-		} else {
-			seen[[2]string{r.Method, r.Pattern}] = i
+		if dup >= 0 {
+			errs = append(errs, &RouteError{Index: i, Route: r.id(), err: fmt.Errorf("%w: also declared by route %d", ErrDuplicate, dup)})
 		}
-		shape := patternShape(r.Pattern)
-		if j, ok := shapes[shape]; !ok {
-			shapes[shape] = i
-		} else if p := rt.routes[j].Pattern; p != r.Pattern {
-			errs = append(errs, &RouteError{Index: i, Route: r.id(), err: fmt.Errorf("%w: %q and %q (route %d) name their parameters differently; chi routes both to one path, so spell them the same", ErrPattern, r.Pattern, p, j)})
+		if j := p.shapeOf; j >= 0 {
+			errs = append(errs, &RouteError{Index: i, Route: r.id(), err: fmt.Errorf("%w: %q and %q (route %d) name their parameters differently; chi routes both to one path, so spell them the same", ErrPattern, r.Pattern, rt.routes[j].Pattern, j)})
+		}
+		if r.Stage != Live {
+			tab.stubs++
 		}
 		if r.Flag != "" && r.Handler != nil && (r.Stage == Planned || r.Stage == Beta) {
 			needFlags = true
@@ -196,7 +196,7 @@ func New(routes []Route, cfg Config) (*Router, error) {
 		return nil, errors.Join(errs...)
 	}
 
-	errs = rt.build(cfg)
+	errs = rt.build(cfg, tab)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -211,8 +211,9 @@ func New(routes []Route, cfg Config) (*Router, error) {
 	return rt, nil
 }
 
-// validate returns every problem with one declaration.
-func validate(r *Route, patternErrs map[string]error) []error {
+// validate returns every problem with one declaration; patternErr is what is
+// wrong with its pattern (see patternProblem), computed once per pattern.
+func validate(r *Route, patternErr error) []error {
 	var errs []error
 	bad := func(sentinel error, format string, a ...any) {
 		errs = append(errs, fmt.Errorf("%w: "+format, append([]any{sentinel}, a...)...))
@@ -225,12 +226,8 @@ func validate(r *Route, patternErrs map[string]error) []error {
 	case methodIndex(r.Method) < 0:
 		bad(ErrMethod, "%q is not a standard HTTP method", r.Method)
 	}
-	if !strings.HasPrefix(r.Pattern, "/") {
-		bad(ErrPattern, "%q must start with /", r.Pattern)
-	} else if i := strings.IndexFunc(r.Pattern, func(c rune) bool { return c <= ' ' || c == 0x7f }); i >= 0 {
-		bad(ErrPattern, "%q contains white space or a control character", r.Pattern)
-	} else if err := checkPattern(patternErrs, r.Pattern); err != nil {
-		bad(ErrPattern, "%v", err)
+	if patternErr != nil {
+		errs = append(errs, patternErr)
 	}
 	if !r.Stage.valid() {
 		bad(ErrStage, "%d", int(r.Stage))

@@ -29,7 +29,8 @@ func (rt *Router) Status(r *http.Request) []RouteStatus {
 	now := rt.now()
 	optIns := rt.optInsOf(r)
 	out := make([]RouteStatus, len(rt.entries))
-	for i, e := range rt.entries {
+	for i := range rt.entries {
+		e := &rt.entries[i]
 		s := RouteStatus{Route: *e.route, Stage: e.effectiveStage(now)}
 		switch s.Stage {
 		case Live, Deprecated:

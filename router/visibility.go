@@ -14,8 +14,8 @@ func (rt *Router) RoadmapVisible(r *http.Request) bool { return rt.canSee(r) }
 // is not served to, so that they do not reveal what the route hides. It
 // reports false for a route that is not declared.
 func (rt *Router) HidesWhenOff(method, pattern string) bool {
-	for _, e := range rt.entries {
-		if e.route.Method == method && e.route.Pattern == pattern {
+	for i := range rt.entries {
+		if e := &rt.entries[i]; e.route.Method == method && e.route.Pattern == pattern {
 			return e.hides
 		}
 	}

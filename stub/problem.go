@@ -77,6 +77,15 @@ var (
 // New renders p once and returns a [Responder] for it. It panics if p.Status
 // is not a 4xx or 5xx code: that is a programming error, found at start-up.
 func New(p Problem) *Responder {
+	p = defaults(p)
+	// The members are rendered in a fixed, documented order, with "instance"
+	// spliced in per request between prefix and suffix.
+	prefix, suffix := appendProblem(p)
+	return &Responder{status: p.Status, problem: p, prefix: prefix, suffix: suffix}
+}
+
+// defaults checks p.Status and fills in Type and Title.
+func defaults(p Problem) Problem {
 	if p.Status < 400 || p.Status > 599 {
 		panic("stub: problem status must be 4xx or 5xx")
 	}
@@ -86,10 +95,7 @@ func New(p Problem) *Responder {
 	if p.Title == "" {
 		p.Title = http.StatusText(p.Status)
 	}
-	// The members are rendered in a fixed, documented order, with "instance"
-	// spliced in per request between prefix and suffix.
-	prefix, suffix := appendProblem(p)
-	return &Responder{status: p.Status, problem: p, prefix: prefix, suffix: suffix}
+	return p
 }
 
 // Problem returns the problem the Responder was built from, with Type and

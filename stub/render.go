@@ -5,13 +5,25 @@ import (
 	"unicode/utf8"
 )
 
-// appendProblem appends the members of p, rendered as encoding/json renders
-// them (same order, same escaping, empty optional members omitted), to
-// prefix and suffix: `{...,"instance":"` and `",...}` + "\n". It replaces two
+// appendProblem renders the members of p, as encoding/json renders them
+// (same order, same escaping, empty optional members omitted), into prefix
+// and suffix: `{...,"instance":"` and `",...}` + "\n". It replaces two
 // json.Marshal calls, because a large route table builds one Responder per
 // planned route.
 func appendProblem(p Problem) (prefix, suffix []byte) {
-	b := make([]byte, 0, 64+len(p.Type)+len(p.Title)+len(p.Detail))
+	prefix = appendPrefix(make([]byte, 0, 64+len(p.Type)+len(p.Title)+len(p.Detail)), p)
+	suffix = appendSuffix(make([]byte, 0, 48+len(p.Stage)+len(p.Route)+len(p.Available)+len(p.Docs)), p)
+	return prefix, suffix
+}
+
+// problemSize is the length of p's prefix and suffix when no member needs
+// escaping.
+func problemSize(p Problem) int {
+	return 112 + len(p.Type) + len(p.Title) + len(p.Detail) + len(p.Stage) + len(p.Route) + len(p.Available) + len(p.Docs)
+}
+
+// appendPrefix appends `{...,"instance":"`: the members before "instance".
+func appendPrefix(b []byte, p Problem) []byte {
 	b = append(b, `{"type":`...)
 	b = appendString(b, p.Type)
 	b = append(b, `,"title":`...)
@@ -19,16 +31,17 @@ func appendProblem(p Problem) (prefix, suffix []byte) {
 	b = append(b, `,"status":`...)
 	b = strconv.AppendInt(b, int64(p.Status), 10)
 	b = appendMember(b, "detail", p.Detail)
-	prefix = append(b, `,"instance":"`...)
+	return append(b, `,"instance":"`...)
+}
 
-	s := make([]byte, 0, 48+len(p.Stage)+len(p.Route)+len(p.Available)+len(p.Docs))
-	s = append(s, '"')
-	s = appendMember(s, "stage", p.Stage)
-	s = appendMember(s, "route", p.Route)
-	s = appendMember(s, "available", p.Available)
-	s = appendMember(s, "docs", p.Docs)
-	suffix = append(s, "}\n"...)
-	return prefix, suffix
+// appendSuffix appends `",...}` + "\n": the members after "instance".
+func appendSuffix(b []byte, p Problem) []byte {
+	b = append(b, '"')
+	b = appendMember(b, "stage", p.Stage)
+	b = appendMember(b, "route", p.Route)
+	b = appendMember(b, "available", p.Available)
+	b = appendMember(b, "docs", p.Docs)
+	return append(b, "}\n"...)
 }
 
 // appendMember appends `,"name":"value"` unless value is empty (omitempty).

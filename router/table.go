@@ -1,0 +1,125 @@
+package router
+
+import (
+	"fmt"
+	"hash/maphash"
+	"strings"
+)
+
+// table indexes the declared routes by pattern while New validates them.
+// Everything that depends only on a route's pattern (chi's verdict, the
+// pattern's shape, the path handler it will be served by) is computed once per
+// distinct pattern, and duplicates are found per pattern and method, so that
+// a table of many routes costs one map lookup per route.
+type table struct {
+	routes    []Route
+	patterns  []patternInfo    // distinct patterns, in order of first declaration
+	byPattern map[string]int32 // pattern -> index in patterns
+	of        []int32          // route index -> index in patterns
+	stubs     int              // routes that need a problem answer (all but Live)
+
+	seed     maphash.Seed
+	shapes   map[uint64]int32 // hash of a pattern's shape -> first route
+	shapeBuf []byte
+	collided map[string]int32  // shape -> first route, for shapes whose hash is taken by another
+	odd      map[[2]string]int // {method, pattern} -> first route, for methods outside the standard set
+}
+
+// patternInfo is what New knows about one distinct pattern.
+type patternInfo struct {
+	pattern string
+	first   int               // the first route that declares it
+	methods [numMethods]int32 // route index + 1 of the route declaring each standard method
+	err     error             // what is wrong with the pattern (ErrPattern), nil if chi accepts it
+	shapeOf int               // -1, or the first route of a differently spelled pattern of the same shape
+}
+
+func newTable(routes []Route) *table {
+	return &table{
+		routes:    routes,
+		patterns:  make([]patternInfo, 0, len(routes)/2+1),
+		byPattern: make(map[string]int32, len(routes)/2+1),
+		of:        make([]int32, len(routes)),
+		seed:      maphash.MakeSeed(),
+	}
+}
+
+// add records route i and returns its pattern's info and the index of an
+// earlier route with the same method and pattern, or -1.
+func (t *table) add(i int) (*patternInfo, int) {
+	r := &t.routes[i]
+	k, ok := t.byPattern[r.Pattern]
+	if !ok {
+		k = int32(len(t.patterns))
+		t.byPattern[r.Pattern] = k
+		t.patterns = append(t.patterns, patternInfo{pattern: r.Pattern, first: i, err: patternProblem(r.Pattern), shapeOf: t.shapeOf(i)})
+	}
+	t.of[i] = k
+	p := &t.patterns[k]
+	if m := methodIndex(r.Method); m >= 0 {
+		if j := p.methods[m]; j != 0 {
+			return p, int(j) - 1
+		}
+		p.methods[m] = int32(i) + 1
+		return p, -1
+	}
+	// Not a standard method (New reports it): duplicates by exact spelling.
+	if t.odd == nil {
+		t.odd = map[[2]string]int{}
+	}
+	key := [2]string{r.Method, r.Pattern}
+	if j, dup := t.odd[key]; dup {
+		return p, j
+	}
+	t.odd[key] = i
+	return p, -1
+}
+
+// shapeOf returns -1 if route i is the first with its pattern's shape (see
+// patternShape), or else the first route with that shape, whose pattern is
+// necessarily spelled differently: i declares a pattern not seen before.
+// Patterns without parameters are their own shape, so only patterns with
+// parameters can share one.
+func (t *table) shapeOf(i int) int {
+	pattern := t.routes[i].Pattern
+	if strings.IndexByte(pattern, '{') < 0 {
+		return -1
+	}
+	if t.shapes == nil {
+		t.shapes = map[uint64]int32{}
+	}
+	t.shapeBuf = appendShape(t.shapeBuf[:0], pattern)
+	h := maphash.Bytes(t.seed, t.shapeBuf)
+	j, ok := t.shapes[h]
+	switch {
+	case !ok:
+		t.shapes[h] = int32(i)
+		return -1
+	case patternShape(t.routes[j].Pattern) == string(t.shapeBuf):
+		return int(j)
+	}
+	// Another shape has this hash: such shapes are looked up by value.
+	if t.collided == nil {
+		t.collided = map[string]int32{}
+	}
+	if j, ok := t.collided[string(t.shapeBuf)]; ok {
+		return int(j)
+	}
+	t.collided[string(t.shapeBuf)] = int32(i)
+	return -1
+}
+
+// patternProblem returns what is wrong with pattern, wrapping ErrPattern, or
+// nil.
+func patternProblem(pattern string) error {
+	switch {
+	case !strings.HasPrefix(pattern, "/"):
+		return fmt.Errorf("%w: %q must start with /", ErrPattern, pattern)
+	case strings.IndexFunc(pattern, func(c rune) bool { return c <= ' ' || c == 0x7f }) >= 0:
+		return fmt.Errorf("%w: %q contains white space or a control character", ErrPattern, pattern)
+	}
+	if err := chiPatternError(pattern); err != nil {
+		return fmt.Errorf("%w: %v", ErrPattern, err)
+	}
+	return nil
+}

@@ -1,0 +1,54 @@
+package stub
+
+// Batch builds many Responders at once, for a table with one answer per
+// route: the Responders are allocated in blocks and their bodies rendered
+// into shared buffers, so that a Responder costs no allocation of its own.
+// Each Responder answers exactly as one built by [New] from the same
+// [Problem].
+//
+// The zero value is ready to use. A Batch is not safe for concurrent use; the
+// Responders it returns are, and stay valid after the Batch is dropped.
+type Batch struct {
+	responders []Responder // unused part of the current block
+	buf        []byte      // current body buffer; rendered bodies are never moved
+}
+
+// Block sizes. A block is never grown: Responders and bodies handed out stay
+// where they are.
+const (
+	batchResponders = 64
+	batchBytes      = 16 << 10
+)
+
+// NewBatch returns a Batch with room for n Responders in its first block, for
+// callers that know how many they will build.
+func NewBatch(n int) *Batch {
+	return &Batch{responders: make([]Responder, max(n, 1))}
+}
+
+// New renders p and returns a [Responder] for it, like [New]. It panics if
+// p.Status is not a 4xx or 5xx code.
+func (b *Batch) New(p Problem) *Responder {
+	p = defaults(p)
+	if len(b.responders) == 0 {
+		b.responders = make([]Responder, batchResponders)
+	}
+	s := &b.responders[0]
+	b.responders = b.responders[1:]
+	if need := problemSize(p); cap(b.buf)-len(b.buf) < need {
+		b.buf = make([]byte, 0, max(batchBytes, need))
+	}
+	start := len(b.buf)
+	b.buf = appendPrefix(b.buf, p)
+	mid := len(b.buf)
+	b.buf = appendSuffix(b.buf, p)
+	end := len(b.buf)
+	// s is zero: set field by field rather than copy a whole Responder.
+	// Full slice expressions: appending to either never writes into the
+	// next body.
+	s.status = p.Status
+	s.problem = p
+	s.prefix = b.buf[start:mid:mid]
+	s.suffix = b.buf[mid:end:end]
+	return s
+}
