@@ -513,7 +513,10 @@ func (g *Gate) logFailure(flag string, d Decision) {
 
 // recovered clears the failure record of flag, logging the recovery once.
 func (g *Gate) recovered(flag string) {
-	if _, ok := g.failures.Load(flag); !ok {
+	prev, ok := g.failures.Load(flag)
+	// A cancelled request (the client went away) is logged once per flag,
+	// not once per disconnect: a success after it is no recovery to report.
+	if !ok || prev.(openfeature.ErrorCode) == CanceledCode {
 		return
 	}
 	if prev, loaded := g.failures.LoadAndDelete(flag); loaded {

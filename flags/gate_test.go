@@ -386,3 +386,21 @@ func TestGateReady(t *testing.T) {
 func TestNewGateNilPanics(t *testing.T) {
 	assert.PanicsWithValue(t, "flags: NewGate with nil Evaluator", func() { flags.NewGate(nil, flags.Options{}) })
 }
+
+// TestGateLogsCancellationsOnce: clients that go away between successful
+// requests are logged once per flag, not twice per disconnect.
+func TestGateLogsCancellationsOnce(t *testing.T) {
+	client, _ := gtMem(t, map[string]memprovider.InMemoryFlag{"f": gtStatic(true)})
+	var logs logtest.Buffer
+	g := flags.NewGate(client, flags.Options{Timeout: -1, NoCache: true, Logger: logs.Logger()})
+	t.Cleanup(g.Close)
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	for i := 0; i < 50; i++ {
+		assert.True(t, g.Evaluate(context.Background(), "f", openfeature.EvaluationContext{}).On)
+		assert.Equal(t, flags.CanceledCode, g.Evaluate(cancelled, "f", openfeature.EvaluationContext{}).ErrorCode)
+	}
+	out := logs.String()
+	assert.Equal(t, 1, strings.Count(out, "code=CONTEXT_CANCELED"), "got:\n%s", out)
+	assert.NotContains(t, out, "recovered", "got:\n%s", out)
+}

@@ -52,9 +52,15 @@ func (l *lastKnown) remember(flag, key string, d Decision) {
 	l.seq++
 	e := lastKnownEntry{d: d, seq: l.seq}
 	l.put(lastKnownKey{flag: flag, key: key}, e)
+	static := lastKnownKey{flag: flag, static: true}
 	if d.Reason == openfeature.StaticReason {
-		l.put(lastKnownKey{flag: flag, static: true}, e)
+		l.put(static, e)
+		return
 	}
+	// The flag depends on the context now: its flag-wide value no longer
+	// stands for keys never seen, which must fail closed in an outage.
+	delete(l.cur, static)
+	delete(l.prev, static)
 }
 
 func (l *lastKnown) put(k lastKnownKey, e lastKnownEntry) {

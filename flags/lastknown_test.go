@@ -166,3 +166,25 @@ func TestKeepLastKnownRecovers(t *testing.T) {
 	assert.False(t, d.On, "got %v, want the remembered off", d.On)
 	assert.True(t, d.LastKnown)
 }
+
+// TestKeepLastKnownForgetsStaticValueWhenTargeted: a flag that was on for
+// everyone (STATIC) and is now targeted must not answer its old flag-wide
+// value, during an outage, to keys never evaluated since.
+func TestKeepLastKnownForgetsStaticValueWhenTargeted(t *testing.T) {
+	ev := &switchableFlags{static: map[string]bool{"f": true}}
+	g := flags.NewGate(ev, flags.Options{Timeout: -1, KeepLastKnown: 100})
+	t.Cleanup(g.Close)
+	ctx := context.Background()
+
+	assert.True(t, g.Evaluate(ctx, "f", userCtx("ada")).On)
+	ev.mu.Lock()
+	ev.static = nil
+	ev.byKey = map[string]map[string]bool{"f": {"grace": true}}
+	ev.mu.Unlock()
+	assert.True(t, g.Evaluate(ctx, "f", userCtx("grace")).On)
+
+	ev.set(openfeature.GeneralCode)
+	d := g.Evaluate(ctx, "f", userCtx("eve"))
+	assert.False(t, d.On, "got %+v, want off for a key never seen since the flag became targeted", d)
+	assert.True(t, g.Evaluate(ctx, "f", userCtx("grace")).On, "grace keeps her own last known value")
+}
