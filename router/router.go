@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -168,7 +167,7 @@ func New(routes []Route, cfg Config) (*Router, error) {
 	for i := range rt.routes {
 		r := &rt.routes[i]
 		p, dup := tab.add(i)
-		for _, err := range validate(r, p.err) {
+		for _, err := range validate(r, p.err, &tab.links) {
 			errs = append(errs, &RouteError{Index: i, Route: r.id(), err: err})
 		}
 		if dup >= 0 {
@@ -212,8 +211,9 @@ func New(routes []Route, cfg Config) (*Router, error) {
 }
 
 // validate returns every problem with one declaration; patternErr is what is
-// wrong with its pattern (see patternProblem), computed once per pattern.
-func validate(r *Route, patternErr error) []error {
+// wrong with its pattern (see patternProblem), computed once per pattern, and
+// links remembers the links found valid so far.
+func validate(r *Route, patternErr error, links *linkSet) []error {
 	var errs []error
 	bad := func(sentinel error, format string, a ...any) {
 		errs = append(errs, fmt.Errorf("%w: "+format, append([]any{sentinel}, a...)...))
@@ -282,7 +282,7 @@ func validate(r *Route, patternErr error) []error {
 		if l.v == "" {
 			continue
 		}
-		if _, err := url.Parse(l.v); err != nil || strings.ContainsAny(l.v, "<>\" \t\r\n") {
+		if !links.valid(l.v) {
 			bad(ErrLink, "%s %q is not a URI reference", l.name, l.v)
 		}
 	}

@@ -3,6 +3,7 @@ package router
 import (
 	"fmt"
 	"hash/maphash"
+	"net/url"
 	"strings"
 )
 
@@ -23,6 +24,29 @@ type table struct {
 	shapeBuf []byte
 	collided map[string]int32  // shape -> first route, for shapes whose hash is taken by another
 	odd      map[[2]string]int // {method, pattern} -> first route, for methods outside the standard set
+	links    linkSet
+}
+
+// linkSet remembers the Docs and Successor links found valid: a table
+// often links one page from many routes.
+type linkSet struct {
+	ok map[string]struct{}
+}
+
+// valid reports whether link is a URI reference that can be sent in a Link
+// header.
+func (s *linkSet) valid(link string) bool {
+	if _, ok := s.ok[link]; ok {
+		return true
+	}
+	if _, err := url.Parse(link); err != nil || strings.ContainsAny(link, "<>\" \t\r\n") {
+		return false
+	}
+	if s.ok == nil {
+		s.ok = map[string]struct{}{}
+	}
+	s.ok[link] = struct{}{}
+	return true
 }
 
 // patternInfo is what New knows about one distinct pattern.
