@@ -11,7 +11,7 @@
 // Flag's relay proxy, flagd, ...), so that many replicas flip together; the
 // token may also come from $ROADMAP_OFREP_TOKEN. The demo serves /healthz
 // (liveness), /readyz (flag provider readiness, with the reason) and
-// /metrics (Prometheus); -trace-stdout prints OpenTelemetry traces.
+// /metrics (Prometheus); -trace-stdout writes OpenTelemetry traces to standard error.
 //
 // Without -flags the demo writes its embedded flag file to a temporary
 // directory and logs its path; edit that file (or pass your own with -flags)

@@ -92,7 +92,17 @@ func (o *ops) configure(cfg *router.Config, d deps) {
 
 // mount serves /metrics and /readyz on r and starts the audit trail of rt.
 func (o *ops) mount(r chi.Router, rt *router.Router) {
-	r.Handle("/metrics", promhttp.HandlerFor(o.reg, promhttp.HandlerOpts{}))
+	// The metrics name every route, hidden ones included, and every flag:
+	// they are for the operator, so callers who may not see the roadmap get
+	// the router's 404. A real deployment serves them on an internal port.
+	metricsHandler := promhttp.HandlerFor(o.reg, promhttp.HandlerOpts{})
+	r.Get("/metrics", func(w http.ResponseWriter, req *http.Request) {
+		if !roadmapViewer(req) {
+			rt.NotFound(w, req)
+			return
+		}
+		metricsHandler.ServeHTTP(w, req)
+	})
 	r.Get("/readyz", func(w http.ResponseWriter, _ *http.Request) { o.ready(w, rt) })
 	if o.flags != nil {
 		o.trail = audit.New(rt, o.flags, audit.Options{Logger: o.log})
