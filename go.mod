@@ -1,6 +1,8 @@
 module github.com/roadmap-go/roadmap
 
-go 1.26.8
+// go 1.26 is what github.com/open-feature/go-sdk v1.20.0 requires; nothing
+// in roadmap itself needs more.
+go 1.26.0
 
 require (
 	github.com/chromedp/chromedp v0.23.0
