@@ -16,10 +16,11 @@ import (
 // routes, and its attribute map. Blocks are never grown, so that what was
 // handed out stays where it is; everything lives as long as the Router.
 type builder struct {
-	text  textArena
-	stubs *stub.Batch
-	strs  []string // unused part of the current block of header values
-	attrs []attr   // unused part of the current block of attributes
+	text   textArena
+	stubs  *stub.Batch
+	strs   []string     // unused part of the current block of header values
+	attrs  []attr       // unused part of the current block of attributes
+	extras []entryExtra // unused part of the current block of entry extras
 
 	allow      [1 << numMethods][]string // Allow value per set of methods, see allowValue
 	methodAny  [numMethods]any           // route attribute values, boxed once
@@ -32,10 +33,13 @@ const (
 	textBlock = 16 << 10
 	strsBlock = 256
 	attrBlock = 64 * 4
+	xBlock    = 64
 )
 
 func newBuilder(stubs, paths int) *builder {
-	b := &builder{stubs: stub.NewBatch(stubs), patternAny: make([]any, paths)}
+	// Routes that are not live are about those that need a problem answer
+	// and an entryExtra: one block each for them.
+	b := &builder{stubs: stub.NewBatch(stubs), patternAny: make([]any, paths), extras: make([]entryExtra, stubs)}
 	for i, m := range methodNames {
 		b.methodAny[i] = m
 	}
@@ -53,8 +57,17 @@ func (b *builder) patternValue(k int32, pattern string) any {
 	return b.patternAny[k]
 }
 
-// values returns a slice of n header values, with no room to append in
-// place.
+// extra returns a zero entryExtra.
+func (b *builder) extra() *entryExtra {
+	if len(b.extras) == 0 {
+		b.extras = make([]entryExtra, xBlock)
+	}
+	x := &b.extras[0]
+	b.extras = b.extras[1:]
+	return x
+}
+
+// values returns v in a slice with no room to append in place.
 func (b *builder) values(v ...string) []string {
 	if len(b.strs) < len(v) {
 		b.strs = make([]string, max(strsBlock, len(v)))

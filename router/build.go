@@ -63,31 +63,37 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, k int32, cfg Con
 	e.stage = r.Stage
 	e.handler = r.Handler
 	e.flag = r.Flag
-	e.liveFrom = r.LiveFrom
 	e.ctxFn = r.Context
 	if e.ctxFn == nil {
 		e.ctxFn = rt.ctxFn
 	}
 	e.gated = (r.Stage == Planned || r.Stage == Beta) && r.Handler != nil && r.Flag != ""
-	if r.Stage == Deprecated {
-		e.sunset = r.Sunset
-	}
-	e.scheduled = !e.liveFrom.IsZero() || !e.sunset.IsZero()
-	if r.Stage == Beta {
-		e.optInValue = b.values(r.Flag)
-	}
+	e.scheduled = !r.LiveFrom.IsZero() || r.Stage == Deprecated && !r.Sunset.IsZero()
 	e.direct = r.Stage == Live && !e.scheduled && rt.obs == nil
-	if e.gated {
-		e.attrs = b.attributes(4)
-		e.attrs[0] = attr{AttrRoute, r.Name}
-		e.attrs[1] = attr{AttrMethod, b.methodAny[methodIndex(r.Method)]}
-		e.attrs[2] = attr{AttrPattern, b.patternValue(k, r.Pattern)}
-		e.attrs[3] = attr{AttrStage, b.stageAny[r.Stage]}
-		e.attrMap = make(map[string]any, len(e.attrs)+1)
-		for _, a := range e.attrs {
-			e.attrMap[a.key] = a.val
+	if e.gated || e.scheduled || r.Stage == Beta || r.Stage == Deprecated || r.Successor != "" {
+		e.x = b.extra()
+	}
+	x := e.x
+	if e.scheduled {
+		x.liveFrom = r.LiveFrom
+		if r.Stage == Deprecated {
+			x.sunset = r.Sunset
 		}
-		e.attrMap[AttrOptIn] = rt.noOptIns
+	}
+	if r.Stage == Beta {
+		x.optInValue = b.values(r.Flag)
+	}
+	if e.gated {
+		x.attrs = b.attributes(4)
+		x.attrs[0] = attr{AttrRoute, r.Name}
+		x.attrs[1] = attr{AttrMethod, b.methodAny[methodIndex(r.Method)]}
+		x.attrs[2] = attr{AttrPattern, b.patternValue(k, r.Pattern)}
+		x.attrs[3] = attr{AttrStage, b.stageAny[r.Stage]}
+		x.attrMap = make(map[string]any, len(x.attrs)+1)
+		for _, a := range x.attrs {
+			x.attrMap[a.key] = a.val
+		}
+		x.attrMap[AttrOptIn] = rt.noOptIns
 	}
 
 	// Only Planned and Beta routes answer 501, only Removed and Deprecated
@@ -124,19 +130,19 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, k int32, cfg Con
 
 	// Deprecation headers, rendered once.
 	if r.Stage == Deprecated {
-		e.deprecation = b.values(b.text.unixValue(r.Deprecation))
+		x.deprecation = b.values(b.text.unixValue(r.Deprecation))
 		if !r.Sunset.IsZero() {
-			e.sunsetValue = b.values(b.text.httpDate(r.Sunset))
+			x.sunsetValue = b.values(b.text.httpDate(r.Sunset))
 		}
 	}
 	switch deprecation := r.Docs != "" && r.Stage == Deprecated; {
 	case deprecation && r.Successor != "":
-		e.links = b.values(b.text.concat("<", r.Docs, `>; rel="deprecation"; type="text/html"`),
+		x.links = b.values(b.text.concat("<", r.Docs, `>; rel="deprecation"; type="text/html"`),
 			b.text.concat("<", r.Successor, `>; rel="successor-version"`))
 	case deprecation:
-		e.links = b.values(b.text.concat("<", r.Docs, `>; rel="deprecation"; type="text/html"`))
+		x.links = b.values(b.text.concat("<", r.Docs, `>; rel="deprecation"; type="text/html"`))
 	case r.Successor != "":
-		e.links = b.values(b.text.concat("<", r.Successor, `>; rel="successor-version"`))
+		x.links = b.values(b.text.concat("<", r.Successor, `>; rel="successor-version"`))
 	}
 
 	// The off answer, most specific setting first.
@@ -167,7 +173,7 @@ func (p *pathHandler) finish(b *builder) {
 		p.byMethod[mHead] = p.byMethod[mGet]
 	}
 	for _, e := range p.byMethod {
-		if e != nil && !e.liveFrom.IsZero() {
+		if e != nil && e.x != nil && !e.x.liveFrom.IsZero() {
 			p.liveFrom = true
 		}
 	}

@@ -14,40 +14,47 @@ import (
 )
 
 // entry is one declared route, ready to serve. Everything it needs per
-// request is computed by New.
+// request is computed by New. What only some routes need is in extra, so
+// that a large table of mostly live routes stays small.
 type entry struct {
 	rt      *Router
 	path    *pathHandler
 	route   *Route
-	stage   Stage
 	handler http.Handler
 	flag    string
-	gated   bool // Planned or Beta with a handler and a flag
 
-	liveFrom  time.Time
-	sunset    time.Time
-	scheduled bool
+	stub *stub.Responder // 501
+	gone *stub.Responder // 410, for Removed and sunset Deprecated routes
+	off  http.Handler    // answer when off, for callers who may see it
 
-	stub  *stub.Responder // 501
-	gone  *stub.Responder // 410, for Removed and sunset Deprecated routes
-	off   http.Handler    // answer when off, for callers who may see it
-	hides bool            // off means absent (OffNotFound)
+	ctxFn flags.ContextFunc
+	x     *entryExtra // nil when every field of it would be zero
+
+	stage     Stage
+	gated     bool // Planned or Beta with a handler and a flag
+	scheduled bool // LiveFrom or Sunset set
+	hides     bool // off means absent (OffNotFound)
+	// direct: Live for good (no LiveFrom, no Sunset) and no Observer, so
+	// serving is calling the handler and nothing else.
+	direct bool
+}
+
+// entryExtra holds the parts of an entry that only scheduled, deprecated,
+// removed, beta and gated routes need.
+type entryExtra struct {
+	liveFrom time.Time
+	sunset   time.Time
 
 	deprecation []string
 	sunsetValue []string
 	links       []string
 	optInValue  []string // OptInAppliedHeader value for Beta routes
 
-	ctxFn flags.ContextFunc
 	attrs []attr // the standard attributes, values boxed once by New
 	// attrMap holds attrs and an empty opt-in list: the whole attribute set
 	// of a request whose ContextFunc adds no attributes and that opted into
 	// nothing. NewEvaluationContext copies it; nothing writes to it.
 	attrMap map[string]any
-
-	// direct: Live for good (no LiveFrom, no Sunset) and no Observer, so
-	// serving is calling the handler and nothing else.
-	direct bool
 }
 
 // attr is one evaluation-context attribute.
@@ -104,11 +111,13 @@ func (rt *Router) canSee(r *http.Request) bool { return rt.visible == nil || rt.
 
 // effectiveStage applies LiveFrom and Sunset at instant now.
 func (e *entry) effectiveStage(now time.Time) Stage {
-	if !e.liveFrom.IsZero() && !now.Before(e.liveFrom) {
-		return Live
-	}
-	if !e.sunset.IsZero() && !now.Before(e.sunset) {
-		return Removed
+	if x := e.x; x != nil {
+		if !x.liveFrom.IsZero() && !now.Before(x.liveFrom) {
+			return Live
+		}
+		if !x.sunset.IsZero() && !now.Before(x.sunset) {
+			return Removed
+		}
 	}
 	return e.stage
 }
@@ -141,19 +150,20 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 	case Deprecated:
 		e.observe(stage, OutcomeServed)
 		h := w.Header()
-		h["Deprecation"] = e.deprecation
-		if e.sunsetValue != nil {
-			h["Sunset"] = e.sunsetValue
+		x := e.x // set: a deprecated route has a Deprecation value
+		h["Deprecation"] = x.deprecation
+		if x.sunsetValue != nil {
+			h["Sunset"] = x.sunsetValue
 		}
-		if e.links != nil {
-			h["Link"] = e.links
+		if x.links != nil {
+			h["Link"] = x.links
 		}
 		e.handler.ServeHTTP(w, r)
 		return
 	case Removed:
 		e.observe(stage, OutcomeRemoved)
-		if e.links != nil {
-			w.Header()["Link"] = e.links
+		if e.x != nil && e.x.links != nil {
+			w.Header()["Link"] = e.x.links
 		}
 		e.gone.ServeHTTP(w, r)
 		return
@@ -170,8 +180,8 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 			e.observe(stage, OutcomeServed)
 			h := w.Header()
 			h["Cache-Control"] = noStore
-			if e.optInValue != nil && contains(optIns, e.flag) {
-				h[OptInAppliedHeader] = e.optInValue
+			if len(optIns) > 0 && e.x.optInValue != nil && contains(optIns, e.flag) { // gated: e.x is set
+				h[OptInAppliedHeader] = e.x.optInValue
 			}
 			if !cached {
 				r = r.WithContext(withTransactionContext(r.Context(), ec))
@@ -217,9 +227,9 @@ func (e *entry) evalContext(r *http.Request, optIns []string) openfeature.Evalua
 	base := e.ctxFn(r)
 	attrs := base.Attributes()
 	if len(attrs) == 0 && len(optIns) == 0 {
-		return openfeature.NewEvaluationContext(base.TargetingKey(), e.attrMap)
+		return openfeature.NewEvaluationContext(base.TargetingKey(), e.x.attrMap)
 	}
-	for _, a := range e.attrs {
+	for _, a := range e.x.attrs {
 		attrs[a.key] = a.val
 	}
 	if len(optIns) == 0 {
