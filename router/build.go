@@ -24,7 +24,7 @@ func (rt *Router) build(cfg Config, tab *table) []error {
 	// milliseconds.
 	rt.paths = make([]pathHandler, len(tab.patterns))
 	for k := range rt.paths {
-		rt.paths[k] = pathHandler{rt: rt, pattern: tab.patterns[k].pattern}
+		rt.paths[k] = pathHandler{rt: rt, pattern: rt.routes[tab.patterns[k].first].Pattern}
 	}
 	rt.entries = make([]entry, len(rt.routes))
 	b := newBuilder(tab.stubs, len(rt.paths))
@@ -45,8 +45,7 @@ func (rt *Router) build(cfg Config, tab *table) []error {
 	for k := range rt.paths {
 		p := &rt.paths[k]
 		if err := register(rt.mux, p, shared[k]); err != nil {
-			first := tab.patterns[k].first
-			errs = append(errs, &RouteError{Index: first, Route: "* " + p.pattern, err: fmt.Errorf("%w: %v", ErrPattern, err)})
+			errs = append(errs, &RouteError{Index: int(tab.patterns[k].first), Route: "* " + p.pattern, err: fmt.Errorf("%w: %v", ErrPattern, err)})
 		}
 	}
 	return errs

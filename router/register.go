@@ -110,19 +110,19 @@ const (
 func sharedPaths(patterns []string) []bool {
 	shared := make([]bool, len(patterns))
 	type simple struct {
-		segments int
 		mask     uint64 // bit i: segment i has a parameter
-		k        int
+		segments int32
+		k        int32
 	}
 	var odd []int
-	var params []simple                 // simple patterns, with their layout
-	var hasParams [maxSegments + 1]bool // a pattern with so many segments has parameters
+	params := make([]simple, 0, len(patterns)) // simple patterns, with their layout
+	var hasParams [maxSegments + 1]bool        // a pattern with so many segments has parameters
 	for k, p := range patterns {
 		if !simplePattern(p) {
 			odd = append(odd, k)
 			continue
 		}
-		s := simple{segments: strings.Count(p, "/"), k: k}
+		s := simple{segments: int32(strings.Count(p, "/")), k: int32(k)}
 		if s.segments > maxSegments {
 			shared[k] = true
 			continue

@@ -173,7 +173,7 @@ func New(routes []Route, cfg Config) (*Router, error) {
 		if dup >= 0 {
 			errs = append(errs, &RouteError{Index: i, Route: r.id(), err: fmt.Errorf("%w: also declared by route %d", ErrDuplicate, dup)})
 		}
-		if j := p.shapeOf; j >= 0 {
+		if j := int(p.shapeOf); j >= 0 {
 			errs = append(errs, &RouteError{Index: i, Route: r.id(), err: fmt.Errorf("%w: %q and %q (route %d) name their parameters differently; chi routes both to one path, so spell them the same", ErrPattern, r.Pattern, rt.routes[j].Pattern, j)})
 		}
 		if r.Stage != Live {

@@ -51,11 +51,10 @@ func (s *linkSet) valid(link string) bool {
 
 // patternInfo is what New knows about one distinct pattern.
 type patternInfo struct {
-	pattern string
-	first   int               // the first route that declares it
-	methods [numMethods]int32 // route index + 1 of the route declaring each standard method
 	err     error             // what is wrong with the pattern (ErrPattern), nil if chi accepts it
-	shapeOf int               // -1, or the first route of a differently spelled pattern of the same shape
+	methods [numMethods]int32 // route index + 1 of the route declaring each standard method
+	first   int32             // the first route that declares it
+	shapeOf int32             // -1, or the first route of a differently spelled pattern of the same shape
 }
 
 func newTable(routes []Route) *table {
@@ -76,7 +75,7 @@ func (t *table) add(i int) (*patternInfo, int) {
 	if !ok {
 		k = int32(len(t.patterns))
 		t.byPattern[r.Pattern] = k
-		t.patterns = append(t.patterns, patternInfo{pattern: r.Pattern, first: i, err: patternProblem(r.Pattern), shapeOf: t.shapeOf(i)})
+		t.patterns = append(t.patterns, patternInfo{first: int32(i), err: patternProblem(r.Pattern), shapeOf: t.shapeOf(i)})
 	}
 	t.of[i] = k
 	p := &t.patterns[k]
@@ -104,7 +103,7 @@ func (t *table) add(i int) (*patternInfo, int) {
 // necessarily spelled differently: i declares a pattern not seen before.
 // Patterns without parameters are their own shape, so only patterns with
 // parameters can share one.
-func (t *table) shapeOf(i int) int {
+func (t *table) shapeOf(i int) int32 {
 	pattern := t.routes[i].Pattern
 	if strings.IndexByte(pattern, '{') < 0 {
 		return -1
@@ -120,14 +119,14 @@ func (t *table) shapeOf(i int) int {
 		t.shapes[h] = int32(i)
 		return -1
 	case patternShape(t.routes[j].Pattern) == string(t.shapeBuf):
-		return int(j)
+		return j
 	}
 	// Another shape has this hash: such shapes are looked up by value.
 	if t.collided == nil {
 		t.collided = map[string]int32{}
 	}
 	if j, ok := t.collided[string(t.shapeBuf)]; ok {
-		return int(j)
+		return j
 	}
 	t.collided[string(t.shapeBuf)] = int32(i)
 	return -1
