@@ -5,7 +5,8 @@
 // A [Responder] is built once, with [New], when the route table is built:
 // the whole body is rendered then, and serving a request only copies the
 // request path in as the "instance" member. Serving allocates nothing and
-// never echoes internal errors.
+// never echoes internal errors. A [Batch] builds many Responders at once, one
+// per route of a large table, in shared blocks.
 //
 // Besides the standard members (type, title, status, detail, instance) a
 // body carries the roadmap extension members of [Problem]: "stage" (the
