@@ -102,10 +102,10 @@ const (
 //   - A pattern with a wildcard or a regular expression (not a
 //     simplePattern) shares paths with every pattern whose literal prefix
 //     (up to the first '{' or '*') is a prefix of its own, or the reverse.
-//   - Parameters of other patterns match one or more bytes other than '/'. So
-//     two such patterns share a path only if they have as many segments
-//     and, segment by segment, one of the two has a parameter in it or both
-//     spell it the same. This is checked with hashes of the segments
+//   - Parameters of other patterns match bytes other than '/' only (chi
+//     checks), so two such patterns share a path only if they have as many
+//     segments and, segment by segment, one of the two has a parameter in it
+//     or both spell it the same. This is checked with hashes of the segments
 //     without parameters (a collision only reports a pair too many).
 func sharedPaths(patterns []string) []bool {
 	shared := make([]bool, len(patterns))
