@@ -28,7 +28,7 @@ type builder struct {
 	patternAny []any // per path, boxed on first use
 }
 
-// Block sizes, in elements.
+// Block sizes: bytes for text, elements for the others.
 const (
 	textBlock = 16 << 10
 	strsBlock = 256
