@@ -112,7 +112,7 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, k int32, cfg Con
 
 	if r.Stage == Removed || r.Stage == Deprecated {
 		goneDetail := r.Detail
-		if goneDetail == "" || r.Stage != Removed {
+		if goneDetail == "" {
 			what, gone := r.Name, " has been removed."
 			if r.Name == "" {
 				what, gone = r.Method, " is no longer available for this endpoint"
@@ -157,7 +157,7 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, k int32, cfg Con
 	case mode == OffNotFound:
 		e.hides = true
 	case mode == OffForbidden:
-		e.off = forbiddenProblem
+		e.off = rt.forbidden
 	default:
 		e.off = e.stub
 	}

@@ -78,6 +78,7 @@ func isToken(s string) bool {
 //	r.Use(router.KnownMethods)
 //	r.Mount("/", rt)
 func KnownMethods(next http.Handler) http.Handler {
+	unknownMethod := newUnknownMethod()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if methodIndex(r.Method) < 0 {
 			unknownMethod.ServeHTTP(w, r)

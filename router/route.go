@@ -96,7 +96,10 @@ const (
 	// OffNotImplemented answers 501 with the route's problem details.
 	OffNotImplemented
 	// OffNotFound answers exactly like a path that is not declared, hiding
-	// the route (RFC 9110 §15.5.5 allows 404 for this).
+	// the route (RFC 9110 §15.5.5 allows 404 for this). A hiding method is
+	// never listed in Allow, even for a caller it is on for: the 405 of
+	// another method on the same path lists only the methods that do not
+	// hide, or is a 404 when there are none.
 	OffNotFound
 	// OffForbidden answers 403.
 	OffForbidden

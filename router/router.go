@@ -103,18 +103,32 @@ type Router struct {
 
 	notFound   *stub.Responder
 	notAllowed *stub.Responder
+	unknown    *stub.Responder // 501 for methods nobody knows
+	forbidden  *stub.Responder // OffForbidden
 }
 
-var (
-	notFoundProblem = stub.New(stub.Problem{Status: http.StatusNotFound,
+// The router's own answers, rendered once per Router by New (a Responder
+// keeps the body of the first path it served, so it is per Router, not a
+// package variable).
+func newNotFound() *stub.Responder {
+	return stub.New(stub.Problem{Status: http.StatusNotFound,
 		Detail: "No resource matches the request path."})
-	notAllowedProblem = stub.New(stub.Problem{Status: http.StatusMethodNotAllowed,
+}
+
+func newNotAllowed() *stub.Responder {
+	return stub.New(stub.Problem{Status: http.StatusMethodNotAllowed,
 		Detail: "The request method is not supported by this resource; see the Allow header."})
-	unknownMethod = stub.New(stub.Problem{Status: http.StatusNotImplemented,
+}
+
+func newUnknownMethod() *stub.Responder {
+	return stub.New(stub.Problem{Status: http.StatusNotImplemented,
 		Detail: "The request method is not recognised by this server."})
-	forbiddenProblem = stub.New(stub.Problem{Status: http.StatusForbidden,
+}
+
+func newForbidden() *stub.Responder {
+	return stub.New(stub.Problem{Status: http.StatusForbidden,
 		Detail: "This resource is not available to you."})
-)
+}
 
 // New validates routes and builds a Router that serves them. Every problem in
 // the table is reported at once, as [*RouteError] values joined with
@@ -133,8 +147,10 @@ func New(routes []Route, cfg Config) (*Router, error) {
 		obs:        cfg.Observer,
 		noOptIns:   []any{},
 		betaNames:  map[string]struct{}{},
-		notFound:   notFoundProblem,
-		notAllowed: notAllowedProblem,
+		notFound:   newNotFound(),
+		notAllowed: newNotAllowed(),
+		unknown:    newUnknownMethod(),
+		forbidden:  newForbidden(),
 	}
 	if rt.ctxFn == nil {
 		rt.ctxFn = flags.Anonymous
@@ -316,7 +332,7 @@ func (rt *Router) Close() {
 // everything else through chi.
 func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if methodIndex(r.Method) < 0 {
-		unknownMethod.ServeHTTP(w, r)
+		rt.unknown.ServeHTTP(w, r)
 		return
 	}
 	rt.mux.ServeHTTP(w, r)

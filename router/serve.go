@@ -137,7 +137,12 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 	if e.gated && (stage == Planned || stage == Beta) && e.rt.optIn != "" {
 		if vals := r.Header[e.rt.optIn]; len(vals) > 0 {
 			var ok bool
-			if optIns, ok = e.rt.parseOptIn(w, r, vals); !ok {
+			// Only a caller who may see the route learns that a name is
+			// unknown: for a hidden route, or a caller the Roadmap
+			// predicate rejects, a 400 would tell the route from a
+			// missing one.
+			strict := !e.hides && e.rt.canSee(r)
+			if optIns, ok = e.rt.parseOptIn(w, r, vals, strict); !ok {
 				return
 			}
 		}
@@ -257,25 +262,29 @@ func withTransactionContext(ctx context.Context, ec openfeature.EvaluationContex
 // maxOptIns bounds the number of names read from the opt-in header.
 const maxOptIns = 32
 
-// parseOptIn reads the opt-in header. A name that matches no Beta route is
-// answered with 400, unless the caller may not see the roadmap: then unknown
-// names are ignored, so that the answer reveals nothing.
-func (rt *Router) parseOptIn(w http.ResponseWriter, r *http.Request, vals []string) ([]string, bool) {
+// parseOptIn reads the opt-in header. With strict, a name that matches no
+// Beta route, or more than maxOptIns names, is answered with 400 naming the
+// problem; without, unknown names are dropped and the list is capped
+// silently, so that the answer reveals nothing. Repeated names count once.
+func (rt *Router) parseOptIn(w http.ResponseWriter, r *http.Request, vals []string, strict bool) ([]string, bool) {
 	var names []string
 	for _, v := range vals {
 		for part := range strings.SplitSeq(v, ",") {
 			n := strings.TrimSpace(part)
-			if n == "" {
+			if n == "" || contains(names, n) {
 				continue
 			}
 			if _, ok := rt.betaNames[n]; !ok {
-				if !rt.canSee(r) {
+				if !strict {
 					continue
 				}
 				rt.badRequest(w, r, fmt.Sprintf("Unknown beta feature %q in the %s header.", truncate(n, 64), rt.optIn))
 				return nil, false
 			}
 			if len(names) >= maxOptIns {
+				if !strict {
+					return names, true
+				}
 				rt.badRequest(w, r, fmt.Sprintf("Too many beta features in the %s header (at most %d).", rt.optIn, maxOptIns))
 				return nil, false
 			}

@@ -65,10 +65,16 @@ const maxKeptPath = 256
 
 // header values are shared, read-only slices so that serving allocates nothing
 // for them.
+// They are never written to: whoever needs another value assigns a new
+// slice (Header.Set does), and Header.Add appends to a full slice, which
+// copies it.
 var (
-	contentTypeValue  = []string{ContentType}
-	noStoreValue      = []string{"no-store"}
-	nosniffValue      = []string{"nosniff"}
+	contentTypeValue = []string{ContentType}
+	noStoreValue     = []string{"no-store"}
+	nosniffValue     = []string{"nosniff"}
+)
+
+const (
 	headerContentType = "Content-Type"
 	headerCache       = "Cache-Control"
 	headerNosniff     = "X-Content-Type-Options"

@@ -1,0 +1,73 @@
+package router_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/open-feature/go-sdk/openfeature/memprovider"
+	"github.com/stretchr/testify/assert"
+
+	"github.com/roadmap-go/roadmap/router"
+)
+
+// TestOptInCannotRevealHiddenRoutes: the opt-in header's 400 answers
+// (unknown name, too many names) are given only to callers who may see the
+// route. A caller the Roadmap predicate rejects, and anyone asking for a
+// route that hides when off (OffNotFound), gets exactly what a missing path
+// gets, whatever the header says.
+func TestOptInCannotRevealHiddenRoutes(t *testing.T) {
+	c, _ := memFlags(t, map[string]memprovider.InMemoryFlag{
+		"beta-a": boolFlag(false), "secret": boolFlag(false), "plan": boolFlag(false),
+	})
+	_, srv := serve(t, []router.Route{
+		{Method: http.MethodGet, Pattern: "/beta", Stage: router.Beta, Flag: "beta-a", Handler: served("beta")},
+		{Method: http.MethodGet, Pattern: "/secret", Stage: router.Beta, Flag: "secret", Handler: served("secret"), Off: router.OffNotFound},
+		{Method: http.MethodGet, Pattern: "/plan", Flag: "plan", Handler: served("plan"), Name: "Plan"},
+	}, router.Config{
+		Flags:   c,
+		Roadmap: func(r *http.Request) bool { return r.Header.Get("Guest") == "" },
+	})
+	many := strings.TrimSuffix(strings.Repeat("beta-a, ", 40), ", ")
+	tests := []struct {
+		name, path string
+		hdr        []string
+		want       int // 0: like the missing path
+	}{
+		{name: "guest, unknown name, planned", path: "/plan", hdr: []string{"Guest", "1", "Roadmap-Beta", "nope"}},
+		{name: "guest, repeated known name, planned", path: "/plan", hdr: []string{"Guest", "1", "Roadmap-Beta", many}},
+		{name: "guest, unknown name, beta", path: "/beta", hdr: []string{"Guest", "1", "Roadmap-Beta", "nope"}},
+		{name: "member, unknown name, hidden route", path: "/secret", hdr: []string{"Roadmap-Beta", "nope"}},
+		{name: "member, repeated known name, hidden route", path: "/secret", hdr: []string{"Roadmap-Beta", many}},
+		{name: "member, unknown name, planned", path: "/plan", hdr: []string{"Roadmap-Beta", "nope"}, want: http.StatusBadRequest},
+		{name: "member, repeated known name counts once", path: "/beta", hdr: []string{"Roadmap-Beta", many}, want: http.StatusNotImplemented},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := do(t, srv, http.MethodGet, tt.path, tt.hdr...)
+			if tt.want != 0 {
+				assert.Equal(t, tt.want, got.status, "got %d, want %d: %s", got.status, tt.want, got.body)
+				return
+			}
+			missing := do(t, srv, http.MethodGet, "/missing", tt.hdr...)
+			assert.Equal(t, missing.status, got.status, "got %d, want %d like a missing path: %s", got.status, missing.status, got.body)
+			assert.Equal(t, strings.Replace(missing.body, "/missing", tt.path, 1), got.body)
+			for _, h := range []string{"Content-Type", "Cache-Control", "Allow"} {
+				assert.Equal(t, missing.header.Get(h), got.header.Get(h), h)
+			}
+		})
+	}
+}
+
+// TestDetailOverridesSunsetAnswer: a deprecated route's Detail is the
+// message of its 410 once the sunset has passed, as Route.Detail says.
+func TestDetailOverridesSunsetAnswer(t *testing.T) {
+	_, srv := serve(t, []router.Route{{
+		Method: http.MethodGet, Pattern: "/v0", Stage: router.Deprecated, Handler: served("v0"),
+		Deprecation: testNow.AddDate(-2, 0, 0), Sunset: testNow.AddDate(-1, 0, 0),
+		Detail: "v0 is gone; see the migration guide.",
+	}}, router.Config{})
+	got := do(t, srv, http.MethodGet, "/v0")
+	assert.Equal(t, http.StatusGone, got.status)
+	assert.Equal(t, "v0 is gone; see the migration guide.", problem(t, got)["detail"])
+}
