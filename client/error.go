@@ -119,6 +119,7 @@ func Check(res *http.Response) error {
 	}
 	body, err := io.ReadAll(io.LimitReader(res.Body, maxProblemBytes))
 	if err != nil {
+		_ = res.Body.Close()
 		return fmt.Errorf("client: reading %d answer: %w", res.StatusCode, err)
 	}
 	var p problem

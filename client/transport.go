@@ -1,6 +1,7 @@
 package client
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -74,8 +75,12 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if lerr == nil {
 			return res, nil
 		}
+		// Fall back only on a confirmed lifecycle 501: a 501 whose body
+		// could not be read, or from a server that is not roadmap, says
+		// nothing about the other method.
+		var le *LifecycleError
 		next, ok := t.Fallback[req.Method]
-		if !ok || tried[next] || res.StatusCode != http.StatusNotImplemented {
+		if !ok || tried[next] || res.StatusCode != http.StatusNotImplemented || !errors.As(lerr, &le) {
 			return nil, lerr
 		}
 		retry, ok := withMethod(req, next)
