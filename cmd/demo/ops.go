@@ -3,7 +3,9 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"sync/atomic"
 
 	"github.com/go-chi/chi/v5"
@@ -93,11 +95,13 @@ func (o *ops) configure(cfg *router.Config, d deps) {
 // mount serves /metrics and /readyz on r and starts the audit trail of rt.
 func (o *ops) mount(r chi.Router, rt *router.Router) {
 	// The metrics name every route, hidden ones included, and every flag:
-	// they are for the operator, so callers who may not see the roadmap get
-	// the router's 404. A real deployment serves them on an internal port.
+	// they are for the operator, whose scraper runs beside the server, so
+	// they are served to loopback peers only. Any other caller gets the
+	// router's 404, like a path that does not exist. (A real deployment
+	// serves them on an internal port.)
 	metricsHandler := promhttp.HandlerFor(o.reg, promhttp.HandlerOpts{})
 	r.Get("/metrics", func(w http.ResponseWriter, req *http.Request) {
-		if !roadmapViewer(req) {
+		if !fromLoopback(req) {
 			rt.NotFound(w, req)
 			return
 		}
@@ -153,4 +157,15 @@ func (o *ops) close() {
 		o.client.RemoveHandler(openfeature.ProviderError, &o.onError)
 		o.client.RemoveHandler(openfeature.ProviderReady, &o.onReady)
 	}
+}
+
+// fromLoopback reports whether the request's TCP peer is on this machine.
+// It reads RemoteAddr as net/http set it: no forwarding header is trusted.
+func fromLoopback(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }
