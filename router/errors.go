@@ -9,7 +9,8 @@ import (
 // errors.Join so that every problem in the table is reported at once. Test for
 // them with errors.Is.
 var (
-	// ErrDuplicate: two routes declare the same method and pattern.
+	// ErrDuplicate: two routes declare the same method and pattern, or the
+	// same OperationID.
 	ErrDuplicate = errors.New("duplicate method and pattern")
 	// ErrNoHandler: a Beta, Live or Deprecated route, or a route with
 	// LiveFrom, has no Handler.

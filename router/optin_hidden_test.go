@@ -71,3 +71,19 @@ func TestDetailOverridesSunsetAnswer(t *testing.T) {
 	assert.Equal(t, http.StatusGone, got.status)
 	assert.Equal(t, "v0 is gone; see the migration guide.", problem(t, got)["detail"])
 }
+
+// TestDuplicateOperationID: operation ids name operations in OpenAPI, where
+// they must be unique; a repeated one is a declaration error like any other.
+func TestDuplicateOperationID(t *testing.T) {
+	_, err := router.New([]router.Route{
+		{Method: http.MethodGet, Pattern: "/a", Stage: router.Live, Handler: served("a"), OperationID: "get"},
+		{Method: http.MethodGet, Pattern: "/b", Stage: router.Live, Handler: served("b"), OperationID: "get"},
+		{Method: http.MethodGet, Pattern: "/c", Stage: router.Live, Handler: served("c")},
+		{Method: http.MethodGet, Pattern: "/d", Stage: router.Live, Handler: served("d")},
+	}, router.Config{})
+	assert.ErrorIs(t, err, router.ErrDuplicate)
+	var re *router.RouteError
+	if assert.ErrorAs(t, err, &re) {
+		assert.Equal(t, 1, re.Index, "got route %d, want 1", re.Index)
+	}
+}

@@ -179,6 +179,7 @@ func New(routes []Route, cfg Config) (*Router, error) {
 	}
 
 	needFlags := false
+	var opIDs map[string]int // OperationID -> first route; made only if used
 	tab := newTable(rt.routes)
 	for i := range rt.routes {
 		r := &rt.routes[i]
@@ -191,6 +192,16 @@ func New(routes []Route, cfg Config) (*Router, error) {
 		}
 		if j := int(p.shapeOf); j >= 0 {
 			errs = append(errs, &RouteError{Index: i, Route: r.id(), err: fmt.Errorf("%w: %q and %q (route %d) name their parameters differently; chi routes both to one path, so spell them the same", ErrPattern, r.Pattern, rt.routes[j].Pattern, j)})
+		}
+		if id := r.OperationID; id != "" {
+			if j, seen := opIDs[id]; seen {
+				errs = append(errs, &RouteError{Index: i, Route: r.id(), err: fmt.Errorf("%w: OperationID %q also used by route %d (operation ids are unique in OpenAPI)", ErrDuplicate, id, j)})
+			} else {
+				if opIDs == nil {
+					opIDs = map[string]int{}
+				}
+				opIDs[id] = i
+			}
 		}
 		if r.Stage != Live {
 			tab.stubs++
