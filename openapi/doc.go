@@ -15,7 +15,10 @@
 // with their Deprecation, Sunset and Link headers and the 410 they answer
 // after Sunset, and Removed ones document 410. A route's preview
 // [router.Example] is documented as a response with the Roadmap-Example
-// header, and the Roadmap-Preview request header that asks for it.
+// header, and the Roadmap-Preview request header that asks for it. A chi
+// wildcard becomes a path parameter marked x-chi-wildcard, which [Load]
+// turns back into "*"; CONNECT routes are left out (OpenAPI 3.1 has no such
+// operation).
 //
 // [DocumentFor] documents what one caller sees, flags evaluated for its
 // request. [Handler] serves either, as JSON.

@@ -142,6 +142,9 @@ func build(views []view, all []router.Route, opts Options) *openapi3.T {
 	}
 	public := publicMethods(all)
 	for _, v := range views {
+		if v.route.Method == http.MethodConnect {
+			continue // OpenAPI 3.1 path items have no "connect" operation
+		}
 		path, params := convertPattern(v.route.Pattern)
 		item := doc.Paths.Value(path)
 		if item == nil {
@@ -397,6 +400,10 @@ func components() *openapi3.Components {
 	}
 }
 
+// wildcardExtension marks the path parameter that stands for chi's trailing
+// "*" wildcard.
+const wildcardExtension = "x-chi-wildcard"
+
 // convertPattern turns a chi pattern into an OpenAPI path template and its
 // path parameters: "{id}" stays, "{id:[0-9]+}" becomes "{id}" with a schema
 // pattern, and a trailing "*" becomes "{wildcard}".
@@ -440,6 +447,9 @@ func convertPattern(p string) (string, openapi3.Parameters) {
 			}
 			b.WriteString("{" + name + "}")
 			add(name, "", "The rest of the path (chi wildcard).")
+			// Marked so that Load turns it back into "*": an OpenAPI path
+			// parameter matches one segment only.
+			params[len(params)-1].Value.Extensions = map[string]any{wildcardExtension: true}
 		default:
 			b.WriteByte(c)
 		}

@@ -261,12 +261,19 @@ func encodeExample(ctype string, v any) ([]byte, error) {
 
 // chiPattern turns an OpenAPI path template into a chi pattern: a path
 // parameter whose schema has an anchored pattern "^re$" becomes "{name:re}",
-// as [Document] writes chi's regexp parameters.
+// as [Document] writes chi's regexp parameters, and a trailing parameter
+// marked x-chi-wildcard becomes chi's "*".
 func chiPattern(path string, shared, own openapi3.Parameters) string {
 	res := map[string]string{}
 	for _, params := range []openapi3.Parameters{shared, own} {
 		for _, p := range params {
 			if p == nil || p.Value == nil || p.Value.In != openapi3.ParameterInPath {
+				continue
+			}
+			if w, _ := p.Value.Extensions[wildcardExtension].(bool); w {
+				if rest, ok := strings.CutSuffix(path, "{"+p.Value.Name+"}"); ok {
+					path = rest + "*"
+				}
 				continue
 			}
 			s := p.Value.Schema
