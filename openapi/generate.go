@@ -91,7 +91,7 @@ func Document(rt *router.Router, opts Options) *openapi3.T {
 		if (r.Stage == router.Planned || r.Stage == router.Beta) && rt.HidesWhenOff(r.Method, r.Pattern) {
 			continue // secret until its flag is on: only DocumentFor shows it, to those it serves
 		}
-		views = append(views, view{route: r, stage: r.Stage})
+		views = append(views, newView(rt, r, r.Stage, nil))
 	}
 	return build(views, routes, opts)
 }
@@ -115,7 +115,7 @@ func DocumentFor(rt *router.Router, r *http.Request, opts Options) *openapi3.T {
 		if early && !s.Serving && (hidden || opts.HidePlanned && s.Stage == router.Planned) {
 			continue
 		}
-		views = append(views, view{route: s.Route, stage: s.Stage, serving: &s.Serving})
+		views = append(views, newView(rt, s.Route, s.Stage, &s.Serving))
 	}
 	return build(views, routes, opts)
 }
@@ -126,6 +126,13 @@ type view struct {
 	route   router.Route
 	stage   router.Stage
 	serving *bool
+	off     router.OffAnswer // the answer while off (OffNotImplemented, ...)
+	custom  bool             // an OffHandler answers while off
+}
+
+func newView(rt *router.Router, r router.Route, stage router.Stage, serving *bool) view {
+	off, custom, _ := rt.OffAnswerOf(r.Method, r.Pattern)
+	return view{route: r, stage: stage, serving: serving, off: off, custom: custom}
 }
 
 func build(views []view, all []router.Route, opts Options) *openapi3.T {
@@ -209,10 +216,21 @@ func operation(v view, params openapi3.Parameters, public bool) *openapi3.Operat
 		if r.Handler != nil {
 			op.Responses.Set("default", handlerResponse("Answer of the route's handler, for callers the flag "+quote(r.Flag)+" is on for."))
 		}
-		op.Responses.Set("501", problemResponse(
-			"Not implemented yet for this caller: the route is "+v.stage.String()+".",
-			stub.Problem{Status: http.StatusNotImplemented, Detail: r.Detail, Stage: v.stage.String(),
-				Route: routeID, Available: r.Available, Docs: r.Docs}, nil))
+		switch {
+		case v.custom:
+			op.Responses.Set("default", handlerResponse("Answer of the route's handler where its flag is on, and of its off handler elsewhere."))
+		case v.off == router.OffForbidden:
+			op.Responses.Set("403", problemResponse(
+				"Not available to this caller yet: the route is "+v.stage.String()+".",
+				stub.Problem{Status: http.StatusForbidden}, nil))
+		case v.off == router.OffNotFound:
+			// Answers like an undeclared path: the 404 below.
+		default:
+			op.Responses.Set("501", problemResponse(
+				"Not implemented yet for this caller: the route is "+v.stage.String()+".",
+				stub.Problem{Status: http.StatusNotImplemented, Detail: r.Detail, Stage: v.stage.String(),
+					Route: routeID, Available: r.Available, Docs: r.Docs}, nil))
+		}
 		if public {
 			op.Responses.Set("405", problemResponse(
 				"Answered instead of 501 to callers who may not see the roadmap: the method is not allowed for them.",

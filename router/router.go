@@ -105,6 +105,8 @@ type Router struct {
 	notAllowed *stub.Responder
 	unknown    *stub.Responder // 501 for methods nobody knows
 	forbidden  *stub.Responder // OffForbidden
+	off        OffAnswer       // Config.Off, for OffAnswerOf
+	offHandler bool            // Config.OffHandler != nil
 }
 
 // The router's own answers, rendered once per Router by New (a Responder
@@ -151,6 +153,8 @@ func New(routes []Route, cfg Config) (*Router, error) {
 		notAllowed: newNotAllowed(),
 		unknown:    newUnknownMethod(),
 		forbidden:  newForbidden(),
+		off:        cfg.Off,
+		offHandler: cfg.OffHandler != nil,
 	}
 	if rt.ctxFn == nil {
 		rt.ctxFn = flags.Anonymous

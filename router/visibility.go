@@ -21,3 +21,27 @@ func (rt *Router) HidesWhenOff(method, pattern string) bool {
 	}
 	return false
 }
+
+// OffAnswerOf reports what the declared route method pattern answers while
+// it is off for a caller who may see the roadmap: its OffAnswer with
+// Config.Off applied (never OffInherit), and custom true when an OffHandler
+// (the route's or Config's) answers instead. ok is false for a route that is
+// not declared. OpenAPI documents use it to describe the real off answer.
+func (rt *Router) OffAnswerOf(method, pattern string) (mode OffAnswer, custom, ok bool) {
+	for i := range rt.routes {
+		r := &rt.routes[i]
+		if r.Method != method || r.Pattern != pattern {
+			continue
+		}
+		mode = r.Off
+		if mode == OffInherit {
+			mode = rt.off
+		}
+		if mode == OffInherit {
+			mode = OffNotImplemented
+		}
+		custom = r.OffHandler != nil || r.Off == OffInherit && rt.offHandler
+		return mode, custom, true
+	}
+	return OffInherit, false, false
+}
