@@ -65,25 +65,12 @@ func (d *mtDemo) stop(t *testing.T) error {
 	}
 }
 
-type mtAnswer struct {
-	status int
-	header http.Header
-	body   string
-}
+// mtAnswer is one answer of the demo (demoAnswer, rollout_test.go).
+type mtAnswer = demoAnswer
 
 func (d *mtDemo) do(t *testing.T, method, path string, hdr ...string) mtAnswer {
 	t.Helper()
-	req, err := http.NewRequest(method, d.base+path, nil)
-	require.NoError(t, err)
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	require.NoError(t, err)
-	return mtAnswer{status: res.StatusCode, header: res.Header, body: string(b)}
+	return demoDo(t, method, d.base+path, hdr...)
 }
 
 func (a mtAnswer) json(t *testing.T) map[string]any {

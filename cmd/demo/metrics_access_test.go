@@ -19,13 +19,9 @@ import (
 // 404 as a missing path.
 func TestMetricsForOperatorsOnly(t *testing.T) {
 	base := startDemoForDocs(t, string(defaultFlags))
-	res, err := http.Get(base + "/metrics")
-	require.NoError(t, err)
-	b, err := io.ReadAll(res.Body)
-	res.Body.Close()
-	require.NoError(t, err)
-	require.Equal(t, http.StatusOK, res.StatusCode)
-	assert.Contains(t, string(b), "roadmap_flag_provider_state")
+	got := demoDo(t, http.MethodGet, base+"/metrics")
+	require.Equal(t, http.StatusOK, got.status)
+	assert.Contains(t, got.body, "roadmap_flag_provider_state")
 
 	require.NoError(t, openfeature.SetNamedProviderAndWait(t.Name(), memprovider.NewInMemoryProvider(nil)))
 	h, cleanup, err := newServer(deps{Flags: openfeature.NewClient(t.Name())})
