@@ -31,15 +31,26 @@ const DefaultTimeout = 200 * time.Millisecond
 // slog.Default() for logs, and caching of static decisions when the evaluator
 // reports provider events.
 type Options struct {
-	// Timeout bounds each evaluation that is not answered from the cache.
-	// Zero means DefaultTimeout; a negative value disables the bound, so the
-	// evaluation runs on the request's goroutine with no extra cost.
+	// Timeout bounds each evaluation that is not answered from the cache:
+	// an evaluation that has not answered by then resolves to off (code
+	// TIMEOUT), and an answer that comes later is discarded. Zero means
+	// DefaultTimeout; a negative value disables the bound.
 	//
-	// A bounded evaluation is handed to a worker goroutine, about 1 µs per
-	// evaluation (docs/performance.md): keep the bound for providers that
-	// call a remote service, and consider -1 for in-process providers (flagd
-	// in-process, memprovider), which never block.
+	// The evaluation runs on the request's goroutine, and the provider
+	// gets the bound as its context's deadline: providers that call a
+	// service (OFREP, flagd over gRPC, GO Feature Flag) stop there, and
+	// in-process providers, which never wait, pay about one small
+	// allocation for the bound. A provider that ignores its context could
+	// hold requests beyond the bound; the Gate notices (an answer more than
+	// Timeout late, or evaluations in flight with none finishing for
+	// twice Timeout), logs it once, and from then on isolates every
+	// evaluation on a worker goroutine that it stops waiting for at the
+	// bound, about 1 µs per evaluation (docs/performance.md).
 	Timeout time.Duration
+	// Isolate runs bounded evaluations on worker goroutines from the
+	// start, for a provider known to ignore its context: no request then
+	// waits longer than Timeout, at about 1 µs per evaluation.
+	Isolate bool
 	// Logger receives evaluation failures (once per flag and error code
 	// until the flag recovers) and cache invalidations. Nil means
 	// slog.Default().
@@ -127,102 +138,26 @@ type Gate struct {
 	closed   atomic.Bool
 	lk       *lastKnown // nil unless Options.KeepLastKnown > 0
 
-	// Timed evaluations run on worker goroutines that wait for the next one
-	// for workerIdle, so that under load a request hands its evaluation to
-	// a worker whose stack has already grown, instead of starting a
-	// goroutine that grows its stack on every evaluation. Workers are
-	// started on demand and stop when idle or when the Gate is closed.
+	// Bounded evaluations run inline until isolated is set (by
+	// Options.Isolate, or when the provider is seen to ignore its
+	// deadline); flight tracks the inline ones for that (see enter).
+	isolated atomic.Bool
+	flight   atomic.Uint64
+	epoch    time.Time // zero of flight's clock
+
+	// Isolated evaluations run on worker goroutines that wait for the next
+	// one for workerIdle, so that under load a request hands its
+	// evaluation to a worker whose stack has already grown, instead of
+	// starting a goroutine that grows its stack on every evaluation.
+	// Workers are started on demand and stop when idle or when the Gate is
+	// closed.
 	jobs   chan *evalJob // unbuffered: a send succeeds only to an idle worker
 	stop   chan struct{} // closed by Close
-	timers sync.Pool     // *time.Timer, stopped, for the bound of timed evaluations
+	timers sync.Pool     // *time.Timer, stopped, for the bound of isolated evaluations
 }
 
 // workerIdle is how long an evaluation worker waits for the next job.
 const workerIdle = 100 * time.Millisecond
-
-// evalJob is one timed evaluation handed to a worker. It is also the
-// context the provider evaluates with: the request's context, with the
-// evaluation's deadline, done as soon as the requester stops waiting (the
-// deadline passed, the request's context is done, or the answer came). It
-// costs a channel, where context.WithTimeout costs a runtime timer and a
-// cancellation link per evaluation.
-type evalJob struct {
-	context.Context               // the request's
-	deadline        time.Time     // of this evaluation
-	cancel          chan struct{} // closed when the requester stops waiting
-	err             error         // written before cancel is closed
-	flag            string
-	ec              openfeature.EvaluationContext
-	done            chan evalResult // buffered: the worker never blocks on a requester that timed out
-
-	mu       sync.Mutex
-	stopped  bool
-	onCancel []func() // registered by AfterFunc, run by stopWaiting
-}
-
-// Deadline returns the evaluation's deadline, or the request's if earlier.
-func (j *evalJob) Deadline() (time.Time, bool) {
-	if d, ok := j.Context.Deadline(); ok && d.Before(j.deadline) {
-		return d, true
-	}
-	return j.deadline, true
-}
-
-// Done is closed when the requester stops waiting for the evaluation.
-func (j *evalJob) Done() <-chan struct{} { return j.cancel }
-
-// Err returns nil until Done is closed, then why.
-func (j *evalJob) Err() error {
-	select {
-	case <-j.cancel:
-		return j.err
-	default:
-		return nil
-	}
-}
-
-// AfterFunc arranges for f to run once the evaluation's context is done and
-// returns a function that unregisters it. The context package looks for
-// this method: a provider that derives a context from its own
-// (context.WithTimeout, say) then costs no goroutine watching Done.
-func (j *evalJob) AfterFunc(f func()) (stop func() bool) {
-	j.mu.Lock()
-	if j.stopped {
-		j.mu.Unlock()
-		go f() // the caller may hold a lock that f takes
-		return func() bool { return false }
-	}
-	i := len(j.onCancel)
-	j.onCancel = append(j.onCancel, f)
-	j.mu.Unlock()
-	return func() bool {
-		j.mu.Lock()
-		defer j.mu.Unlock()
-		if j.stopped || j.onCancel[i] == nil {
-			return false
-		}
-		j.onCancel[i] = nil
-		return true
-	}
-}
-
-// stopWaiting ends the evaluation's context with err.
-func (j *evalJob) stopWaiting(err error) {
-	j.err = err
-	j.mu.Lock()
-	j.stopped = true
-	fs := j.onCancel
-	j.mu.Unlock()
-	close(j.cancel)
-	// The functions come from the context package (propagateCancel, also
-	// behind context.AfterFunc, which starts the caller's function on a
-	// goroutine of its own): short and non-blocking, so they run here.
-	for _, f := range fs {
-		if f != nil {
-			f()
-		}
-	}
-}
 
 // cacheSnapshot is one generation of the cache: up to smallCache decisions
 // in a slice (a lookup compares a few strings, whose pointers are usually
@@ -290,7 +225,8 @@ func NewGate(ev Evaluator, opts Options) *Gate {
 		panic("flags: NewGate with nil Evaluator")
 	}
 	g := &Gate{ev: ev, timeout: opts.Timeout, log: opts.Logger, obs: opts.Observer,
-		jobs: make(chan *evalJob), stop: make(chan struct{})}
+		jobs: make(chan *evalJob), stop: make(chan struct{}), epoch: time.Now()}
+	g.isolated.Store(opts.Isolate)
 	if g.timeout == 0 {
 		g.timeout = DefaultTimeout
 	}
@@ -351,6 +287,11 @@ func (g *Gate) Cached(flag string) (Decision, bool) {
 // Evaluate returns the decision for flag in evaluation context ec, from the
 // cache when the flag is static. It never panics and never returns an error:
 // failures resolve to off and are reported in Decision.ErrorCode.
+//
+// ec is the invocation context; OpenFeature merges the transaction context
+// of ctx under it. The targeting key [Options.KeepLastKnown] remembers is
+// the one OpenFeature uses: ec's, or the transaction context's when ec has
+// none.
 func (g *Gate) Evaluate(ctx context.Context, flag string, ec openfeature.EvaluationContext) Decision {
 	if d, ok := g.Cached(flag); ok {
 		return d
@@ -361,8 +302,14 @@ func (g *Gate) Evaluate(ctx context.Context, flag string, ec openfeature.Evaluat
 		start = time.Now()
 	}
 	d := g.resolve(ctx, flag, ec)
+	var key string
+	if g.lk != nil {
+		if key = ec.TargetingKey(); key == "" {
+			key = openfeature.TransactionContext(ctx).TargetingKey()
+		}
+	}
 	if d.Failed() && g.lk != nil && keepsLastKnown(d.ErrorCode) {
-		if last, ok := g.lk.recall(flag, ec.TargetingKey()); ok {
+		if last, ok := g.lk.recall(flag, key); ok {
 			d = Decision{On: last.On, Reason: last.Reason, Variant: last.Variant, ErrorCode: d.ErrorCode, LastKnown: true}
 		}
 	}
@@ -374,7 +321,7 @@ func (g *Gate) Evaluate(ctx context.Context, flag string, ec openfeature.Evaluat
 		return d
 	}
 	if g.lk != nil {
-		g.lk.remember(flag, ec.TargetingKey(), d)
+		g.lk.remember(flag, key, d)
 	}
 	g.recovered(flag)
 	if g.cacheOn && d.Reason == openfeature.StaticReason && !g.closed.Load() {
@@ -421,41 +368,21 @@ func (g *Gate) resolve(ctx context.Context, flag string, ec openfeature.Evaluati
 	if ctx.Err() != nil {
 		return Decision{Reason: openfeature.ErrorReason, ErrorCode: CanceledCode}
 	}
-	var r evalResult
-	if g.timeout < 0 {
+	var (
+		r    evalResult
+		code openfeature.ErrorCode
+	)
+	switch {
+	case g.timeout < 0:
 		r = g.call(ctx, flag, ec)
-	} else {
-		j := &evalJob{Context: ctx, deadline: time.Now().Add(g.timeout), cancel: make(chan struct{}),
-			flag: flag, ec: ec, done: make(chan evalResult, 1)}
-		t, _ := g.timers.Get().(*time.Timer)
-		if t == nil {
-			t = time.NewTimer(g.timeout)
-		} else {
-			t.Reset(g.timeout)
-		}
-		select {
-		case g.jobs <- j: // an idle worker took it
-		default:
-			go g.work(j)
-		}
-		var code openfeature.ErrorCode
-		select {
-		case r = <-j.done:
-			j.stopWaiting(context.Canceled)
-		case <-t.C:
-			j.stopWaiting(context.DeadlineExceeded)
-			code = TimeoutCode
-		case <-ctx.Done():
-			j.stopWaiting(ctx.Err())
-			code = CanceledCode
-		}
-		t.Stop() // since Go 1.23 no stale tick can be received after Stop
-		g.timers.Put(t)
-		if code != "" {
-			return Decision{Reason: openfeature.ErrorReason, ErrorCode: code}
-		}
+	case g.isolated.Load():
+		r, code = g.isolate(ctx, flag, ec)
+	default:
+		r, code = g.inline(ctx, flag, ec)
 	}
 	switch {
+	case code != "":
+		return Decision{Reason: openfeature.ErrorReason, ErrorCode: code}
 	case r.pan:
 		return Decision{Reason: openfeature.ErrorReason, ErrorCode: PanicCode}
 	case r.d.ErrorCode != "":
@@ -466,13 +393,135 @@ func (g *Gate) resolve(ctx context.Context, flag string, ec openfeature.Evaluati
 	return Decision{On: r.d.Value, Reason: r.d.Reason, Variant: r.d.Variant}
 }
 
+// inline runs a bounded evaluation on the request's goroutine, with the
+// bound as its context's deadline. A non-empty code means the evaluation
+// failed (timeout, cancelled request) whatever it answered.
+func (g *Gate) inline(ctx context.Context, flag string, ec openfeature.EvaluationContext) (evalResult, openfeature.ErrorCode) {
+	start := time.Now()
+	if g.enter(start) {
+		g.leave(start)
+		g.startIsolating("flag evaluations in flight have not finished within twice the timeout")
+		return g.isolate(ctx, flag, ec)
+	}
+	c := &boundCtx{Context: ctx, deadline: start.Add(g.timeout), timed: true}
+	r := g.call(c, flag, ec)
+	now := time.Now()
+	g.leave(now)
+	c.end(context.Canceled) // the evaluation is over
+	switch {
+	case ctx.Err() != nil:
+		return r, CanceledCode
+	case !now.Before(c.deadline):
+		if now.Sub(c.deadline) > g.timeout {
+			g.startIsolating("a flag evaluation answered more than the timeout after its deadline")
+		}
+		return r, TimeoutCode
+	}
+	return r, ""
+}
+
+// The inline evaluations in flight are tracked in one word, so that a
+// provider that ignores its context and stops answering is noticed without
+// a lock or a timer per evaluation: the low flightBits bits count the
+// evaluations in flight, the others hold the last moment of progress (an
+// evaluation finishing, or one starting when none was in flight), in
+// milliseconds since the Gate was made.
+const (
+	flightBits = 20
+	flightMask = 1<<flightBits - 1
+)
+
+// enter records an inline evaluation starting at now. It reports whether
+// evaluations are in flight that have made no progress for twice the
+// timeout: the provider is then holding them past their deadline.
+func (g *Gate) enter(now time.Time) bool {
+	ms := uint64(now.Sub(g.epoch).Milliseconds())
+	for {
+		old := g.flight.Load()
+		n, last := old&flightMask, old>>flightBits
+		if n == flightMask { // more in flight than the word counts: don't track
+			return false
+		}
+		next := old + 1
+		if n == 0 {
+			next = ms<<flightBits | 1
+		}
+		if g.flight.CompareAndSwap(old, next) {
+			return n > 0 && ms > last && time.Duration(ms-last)*time.Millisecond > 2*g.timeout+time.Millisecond
+		}
+	}
+}
+
+// leave records an inline evaluation finishing at now.
+func (g *Gate) leave(now time.Time) {
+	ms := uint64(now.Sub(g.epoch).Milliseconds())
+	for {
+		old := g.flight.Load()
+		n, last := old&flightMask, old>>flightBits
+		if n == 0 || n == flightMask { // not counted
+			return
+		}
+		if ms < last {
+			ms = last
+		}
+		if g.flight.CompareAndSwap(old, ms<<flightBits|(n-1)) {
+			return
+		}
+	}
+}
+
+// startIsolating makes every later bounded evaluation run on a worker
+// goroutine, and logs why once.
+func (g *Gate) startIsolating(why string) {
+	if g.isolated.Swap(true) {
+		return
+	}
+	g.log.Warn("the flag provider ignores evaluation deadlines; evaluations now run on worker goroutines",
+		"reason", why, "timeout", g.timeout)
+}
+
+// isolate hands a bounded evaluation to a worker goroutine and waits for
+// its answer until the bound, or until the request goes away.
+func (g *Gate) isolate(ctx context.Context, flag string, ec openfeature.EvaluationContext) (evalResult, openfeature.ErrorCode) {
+	j := &evalJob{ctx: boundCtx{Context: ctx, deadline: time.Now().Add(g.timeout)},
+		flag: flag, ec: ec, done: make(chan evalResult, 1)}
+	t, _ := g.timers.Get().(*time.Timer)
+	if t == nil {
+		t = time.NewTimer(g.timeout)
+	} else {
+		t.Reset(g.timeout)
+	}
+	select {
+	case g.jobs <- j: // an idle worker took it
+	default:
+		go g.work(j)
+	}
+	var (
+		r    evalResult
+		code openfeature.ErrorCode
+	)
+	select {
+	case r = <-j.done:
+		j.ctx.end(context.Canceled)
+	case <-t.C:
+		j.ctx.end(context.DeadlineExceeded)
+		code = TimeoutCode
+	case <-ctx.Done():
+		j.ctx.end(ctx.Err())
+		code = CanceledCode
+	}
+	t.Stop() // since Go 1.23 no stale tick can be received after Stop
+	g.timers.Put(t)
+	return r, code
+}
+
 // work runs j, then the jobs handed to it, until it has been idle for
 // workerIdle or the Gate is closed.
 func (g *Gate) work(j *evalJob) {
 	idle := time.NewTimer(workerIdle)
 	defer idle.Stop()
 	for {
-		j.done <- g.call(j, j.flag, j.ec)
+		j.done <- g.call(&j.ctx, j.flag, j.ec)
 		idle.Reset(workerIdle)
 		select {
 		case j = <-g.jobs:

@@ -57,6 +57,7 @@ func TestGateFailsClosed(t *testing.T) {
 		ev       func(t *testing.T) flags.Evaluator
 		ctx      func(t *testing.T) context.Context
 		timeout  time.Duration
+		isolate  bool // Options.Isolate
 		wantCode openfeature.ErrorCode
 	}{
 		{name: "provider not ready", wantCode: openfeature.ProviderNotReadyCode, ev: func(t *testing.T) flags.Evaluator {
@@ -125,6 +126,14 @@ func TestGateFailsClosed(t *testing.T) {
 				})
 			}},
 		{name: "timeout", wantCode: flags.TimeoutCode, timeout: time.Millisecond, ev: func(t *testing.T) flags.Evaluator {
+			return gtFunc(func(ctx context.Context, _ string) (openfeature.BooleanEvaluationDetails, error) {
+				<-ctx.Done() // a provider that honours its context
+				var d openfeature.BooleanEvaluationDetails
+				d.Value, d.Reason = true, openfeature.StaticReason
+				return d, nil
+			})
+		}},
+		{name: "timeout, isolated", wantCode: flags.TimeoutCode, timeout: time.Millisecond, isolate: true, ev: func(t *testing.T) flags.Evaluator {
 			release := make(chan struct{})
 			t.Cleanup(func() { close(release) })
 			return gtFunc(func(context.Context, string) (openfeature.BooleanEvaluationDetails, error) {
@@ -147,7 +156,7 @@ func TestGateFailsClosed(t *testing.T) {
 			if tt.ctx != nil {
 				ctx = tt.ctx(t)
 			}
-			g := flags.NewGate(ev, flags.Options{Timeout: timeout, Logger: logs.Logger()})
+			g := flags.NewGate(ev, flags.Options{Timeout: timeout, Isolate: tt.isolate, Logger: logs.Logger()})
 			t.Cleanup(g.Close)
 			for i := 0; i < 3; i++ {
 				var d flags.Decision

@@ -2,6 +2,9 @@ package flags_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -10,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/roadmap-go/roadmap/flags"
+	"github.com/roadmap-go/roadmap/internal/logtest"
 )
 
 // seenCtx is what a provider saw of its context during a timed evaluation.
@@ -49,36 +53,38 @@ func TestTimedEvaluationContext(t *testing.T) {
 		}, wantCode: flags.CanceledCode, wantErr: context.DeadlineExceeded},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			seen := make(chan seenCtx, 1)
-			ev := gtFunc(func(ctx context.Context, _ string) (openfeature.BooleanEvaluationDetails, error) {
-				var s seenCtx
-				s.deadline, s.hasDeadline = ctx.Deadline()
-				s.value = ctx.Value(timedKey{})
-				<-ctx.Done() // a provider that honours its context
-				s.err = ctx.Err()
-				seen <- s
-				return openfeature.BooleanEvaluationDetails{}, ctx.Err()
-			})
-			g := flags.NewGate(ev, flags.Options{Timeout: bound})
-			t.Cleanup(g.Close)
-			ctx := context.WithValue(tt.ctx(t), timedKey{}, "request value")
-			start := time.Now()
-			d := g.Evaluate(ctx, "f", openfeature.EvaluationContext{})
-			assert.False(t, d.On)
-			assert.Equal(t, tt.wantCode, d.ErrorCode, "got %v, want %v", d.ErrorCode, tt.wantCode)
+		for _, isolate := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/isolate=%v", tt.name, isolate), func(t *testing.T) {
+				seen := make(chan seenCtx, 1)
+				ev := gtFunc(func(ctx context.Context, _ string) (openfeature.BooleanEvaluationDetails, error) {
+					var s seenCtx
+					s.deadline, s.hasDeadline = ctx.Deadline()
+					s.value = ctx.Value(timedKey{})
+					<-ctx.Done() // a provider that honours its context
+					s.err = ctx.Err()
+					seen <- s
+					return openfeature.BooleanEvaluationDetails{}, ctx.Err()
+				})
+				g := flags.NewGate(ev, flags.Options{Timeout: bound, Isolate: isolate})
+				t.Cleanup(g.Close)
+				ctx := context.WithValue(tt.ctx(t), timedKey{}, "request value")
+				start := time.Now()
+				d := g.Evaluate(ctx, "f", openfeature.EvaluationContext{})
+				assert.False(t, d.On)
+				assert.Equal(t, tt.wantCode, d.ErrorCode, "got %v, want %v", d.ErrorCode, tt.wantCode)
 
-			var s seenCtx
-			select {
-			case s = <-seen:
-			case <-time.After(10 * time.Second):
-				require.FailNow(t, "the provider's context was never done")
-			}
-			assert.Equal(t, "request value", s.value)
-			require.True(t, s.hasDeadline, "a timed evaluation has a deadline")
-			assert.False(t, s.deadline.After(start.Add(bound).Add(time.Second)), "deadline %v is later than the bound", s.deadline.Sub(start))
-			assert.ErrorIs(t, s.err, tt.wantErr)
-		})
+				var s seenCtx
+				select {
+				case s = <-seen:
+				case <-time.After(10 * time.Second):
+					require.FailNow(t, "the provider's context was never done")
+				}
+				assert.Equal(t, "request value", s.value)
+				require.True(t, s.hasDeadline, "a timed evaluation has a deadline")
+				assert.False(t, s.deadline.After(start.Add(bound).Add(time.Second)), "deadline %v is later than the bound", s.deadline.Sub(start))
+				assert.ErrorIs(t, s.err, tt.wantErr)
+			})
+		}
 	}
 }
 
@@ -96,17 +102,21 @@ func TestTimedEvaluationAnswers(t *testing.T) {
 		d.Value, d.Reason = true, openfeature.TargetingMatchReason
 		return d, nil
 	})
-	g := flags.NewGate(ev, flags.Options{Timeout: time.Minute})
-	t.Cleanup(g.Close)
-	for i := range 100 {
-		d := g.Evaluate(context.Background(), "f", openfeature.EvaluationContext{})
-		require.True(t, d.On, "evaluation %d: got %+v", i, d)
-		require.False(t, d.Failed())
-	}
-	select {
-	case <-<-done:
-	case <-time.After(10 * time.Second):
-		require.FailNow(t, "the context of an answered evaluation is never done")
+	for _, isolate := range []bool{false, true} {
+		t.Run(fmt.Sprintf("isolate=%v", isolate), func(t *testing.T) {
+			g := flags.NewGate(ev, flags.Options{Timeout: time.Minute, Isolate: isolate})
+			t.Cleanup(g.Close)
+			for i := range 100 {
+				d := g.Evaluate(context.Background(), "f", openfeature.EvaluationContext{})
+				require.True(t, d.On, "evaluation %d: got %+v", i, d)
+				require.False(t, d.Failed())
+			}
+			select {
+			case <-<-done:
+			case <-time.After(10 * time.Second):
+				require.FailNow(t, "the context of an answered evaluation is never done")
+			}
+		})
 	}
 }
 
@@ -123,31 +133,110 @@ func TestTimedEvaluationDerivedContext(t *testing.T) {
 		{name: "answered", block: false},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			derived := make(chan context.Context, 1)
-			ev := gtFunc(func(ctx context.Context, _ string) (openfeature.BooleanEvaluationDetails, error) {
-				child, cancel := context.WithTimeout(ctx, time.Hour)
-				_ = cancel // cancelled only through the parent, to observe it
-				derived <- child
-				if tt.block {
-					<-child.Done()
-					return openfeature.BooleanEvaluationDetails{}, child.Err()
+		for _, isolate := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/isolate=%v", tt.name, isolate), func(t *testing.T) {
+				derived := make(chan context.Context, 1)
+				ev := gtFunc(func(ctx context.Context, _ string) (openfeature.BooleanEvaluationDetails, error) {
+					child, cancel := context.WithTimeout(ctx, time.Hour)
+					_ = cancel // cancelled only through the parent, to observe it
+					derived <- child
+					if tt.block {
+						<-child.Done()
+						return openfeature.BooleanEvaluationDetails{}, child.Err()
+					}
+					var d openfeature.BooleanEvaluationDetails
+					d.Value, d.Reason = true, openfeature.TargetingMatchReason
+					return d, nil
+				})
+				g := flags.NewGate(ev, flags.Options{Timeout: 30 * time.Millisecond, Isolate: isolate})
+				t.Cleanup(g.Close)
+				d := g.Evaluate(context.Background(), "f", openfeature.EvaluationContext{})
+				assert.Equal(t, tt.wantCode, d.ErrorCode)
+				child := <-derived
+				select {
+				case <-child.Done():
+				case <-time.After(10 * time.Second):
+					require.FailNow(t, "the derived context is never done")
 				}
-				var d openfeature.BooleanEvaluationDetails
-				d.Value, d.Reason = true, openfeature.TargetingMatchReason
-				return d, nil
+				assert.Error(t, child.Err())
 			})
-			g := flags.NewGate(ev, flags.Options{Timeout: 30 * time.Millisecond})
-			t.Cleanup(g.Close)
-			d := g.Evaluate(context.Background(), "f", openfeature.EvaluationContext{})
-			assert.Equal(t, tt.wantCode, d.ErrorCode)
-			child := <-derived
-			select {
-			case <-child.Done():
-			case <-time.After(10 * time.Second):
-				require.FailNow(t, "the derived context is never done")
-			}
-			assert.Error(t, child.Err())
-		})
+		}
 	}
+}
+
+// TestProviderIgnoringDeadline checks what happens with a provider that
+// ignores its context, evaluated inline (the default): a late answer is
+// discarded (off, TIMEOUT) even when it says on, the Gate logs once that it
+// isolates evaluations from then on, and the next evaluation that hangs no
+// longer holds its request beyond the bound.
+func TestProviderIgnoringDeadline(t *testing.T) {
+	const bound = 20 * time.Millisecond
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	var calls atomic.Int32
+	ev := gtFunc(func(context.Context, string) (openfeature.BooleanEvaluationDetails, error) {
+		if calls.Add(1) == 1 {
+			time.Sleep(4 * bound) // late, ignoring the deadline
+		} else {
+			<-release // hangs, ignoring the deadline
+		}
+		var d openfeature.BooleanEvaluationDetails
+		d.Value, d.Reason = true, openfeature.TargetingMatchReason
+		return d, nil
+	})
+	var logs logtest.Buffer
+	g := flags.NewGate(ev, flags.Options{Timeout: bound, Logger: logs.Logger()})
+	t.Cleanup(g.Close)
+
+	d := g.Evaluate(context.Background(), "f", openfeature.EvaluationContext{})
+	assert.False(t, d.On, "a late answer is discarded")
+	assert.Equal(t, flags.TimeoutCode, d.ErrorCode)
+	assert.Equal(t, 1, strings.Count(logs.String(), "ignores evaluation deadlines"), logs.String())
+
+	answered := make(chan flags.Decision, 1)
+	go func() { answered <- g.Evaluate(context.Background(), "f", openfeature.EvaluationContext{}) }()
+	select {
+	case d = <-answered:
+		assert.Equal(t, flags.TimeoutCode, d.ErrorCode)
+	case <-time.After(10 * time.Second):
+		require.FailNow(t, "an isolated evaluation held its request beyond the bound")
+	}
+	assert.Equal(t, 1, strings.Count(logs.String(), "ignores evaluation deadlines"), "logged once:\n%s", logs.String())
+}
+
+// TestProviderHangingInline checks that evaluations stuck inline in a
+// provider that ignores its context and never answers are noticed: once
+// they have made no progress for twice the bound, the next evaluation is
+// isolated and answers TIMEOUT at the bound instead of hanging too.
+func TestProviderHangingInline(t *testing.T) {
+	const bound = 20 * time.Millisecond
+	release := make(chan struct{})
+	entered := make(chan struct{}, 8)
+	ev := gtFunc(func(context.Context, string) (openfeature.BooleanEvaluationDetails, error) {
+		entered <- struct{}{}
+		<-release // hangs, ignoring the deadline
+		return openfeature.BooleanEvaluationDetails{}, nil
+	})
+	var logs logtest.Buffer
+	g := flags.NewGate(ev, flags.Options{Timeout: bound, Logger: logs.Logger()})
+	t.Cleanup(g.Close)
+
+	stuck := make(chan flags.Decision, 1)
+	go func() { stuck <- g.Evaluate(context.Background(), "f", openfeature.EvaluationContext{}) }()
+	<-entered
+	time.Sleep(3 * bound) // no progress for more than twice the bound
+
+	answered := make(chan flags.Decision, 1)
+	go func() { answered <- g.Evaluate(context.Background(), "f", openfeature.EvaluationContext{}) }()
+	select {
+	case d := <-answered:
+		assert.Equal(t, flags.TimeoutCode, d.ErrorCode)
+	case <-time.After(10 * time.Second):
+		require.FailNow(t, "a second evaluation hung with the first")
+	}
+	assert.Contains(t, logs.String(), "have not finished within twice the timeout")
+
+	close(release)
+	d := <-stuck // the provider finally answers, long after the deadline
+	assert.Equal(t, flags.TimeoutCode, d.ErrorCode, "the late answer is discarded")
 }

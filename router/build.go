@@ -2,6 +2,7 @@ package router
 
 import (
 	"fmt"
+	"github.com/open-feature/go-sdk/openfeature"
 	"net/http"
 	"time"
 
@@ -93,6 +94,8 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, k int32, cfg Con
 			x.attrMap[a.key] = a.val
 		}
 		x.attrMap[AttrOptIn] = rt.noOptIns
+		x.tx = openfeature.NewEvaluationContext("", x.attrMap)
+		x.lazy = newLazy(x.tx, e.ctxFn)
 	}
 
 	// Only Planned and Beta routes answer 501, only Removed and Deprecated

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-chi/chi/v5"
 	flagd "github.com/open-feature/go-sdk-contrib/providers/flagd/pkg"
 	"github.com/open-feature/go-sdk/openfeature"
 	"github.com/stretchr/testify/assert"
@@ -403,8 +404,16 @@ func TestTransactionContextInHandler(t *testing.T) {
 			next.ServeHTTP(w, r.WithContext(ctx))
 		})
 	}
-	srv := httptest.NewServer(plan(rt))
-	t.Cleanup(srv.Close)
+	// The router at the top gives the handler its transaction context in
+	// the routing context it makes; mounted under a parent chi router, it
+	// copies the request. Both must answer alike.
+	parent := chi.NewRouter()
+	parent.Use(plan)
+	parent.Mount("/", rt)
+	servers := map[string]*httptest.Server{"top": httptest.NewServer(plan(rt)), "mounted": httptest.NewServer(parent)}
+	for _, srv := range servers {
+		t.Cleanup(srv.Close)
+	}
 
 	tests := []struct {
 		name     string
@@ -418,14 +427,16 @@ func TestTransactionContextInHandler(t *testing.T) {
 		{name: "not opted in", hdr: []string{"X-User-ID", "alice", "Plan", "pro"}, wantCode: http.StatusOK, wantBody: "key=alice v2=false"},
 		{name: "route off", hdr: []string{"X-User-ID", "carol", "Plan", "pro"}, wantCode: http.StatusNotImplemented},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := do(t, srv, http.MethodPatch, "/items/1", tt.hdr...)
-			require.Equal(t, tt.wantCode, got.status, "body: %s", got.body)
-			if tt.wantBody != "" {
-				assert.Equal(t, tt.wantBody, got.body)
-			}
-		})
+	for setup, srv := range servers {
+		for _, tt := range tests {
+			t.Run(setup+"/"+tt.name, func(t *testing.T) {
+				got := do(t, srv, http.MethodPatch, "/items/1", tt.hdr...)
+				require.Equal(t, tt.wantCode, got.status, "body: %s", got.body)
+				if tt.wantBody != "" {
+					assert.Equal(t, tt.wantBody, got.body)
+				}
+			})
+		}
 	}
 }
 

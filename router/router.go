@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -99,7 +100,9 @@ type Router struct {
 	betaNames map[string]struct{}
 	log       *slog.Logger
 	obs       Observer
-	noOptIns  any // []any{}, the AttrOptIn value when the client opted into nothing
+	noOptIns  any       // []any{}, the AttrOptIn value when the client opted into nothing
+	txKey     any       // OpenFeature's transaction-context key; nil: see transactionKey
+	rctxPool  sync.Pool // *chi.Context, for serveTop
 
 	notFound   *stub.Responder
 	notAllowed *stub.Responder
@@ -148,6 +151,7 @@ func New(routes []Route, cfg Config) (*Router, error) {
 		log:        cfg.Logger,
 		obs:        cfg.Observer,
 		noOptIns:   []any{},
+		txKey:      transactionKey(),
 		betaNames:  map[string]struct{}{},
 		notFound:   newNotFound(),
 		notAllowed: newNotAllowed(),
@@ -348,6 +352,10 @@ func (rt *Router) Close() {
 func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if methodIndex(r.Method) < 0 {
 		rt.unknown.ServeHTTP(w, r)
+		return
+	}
+	if rt.txKey != nil && r.Context().Value(chi.RouteCtxKey) == nil {
+		rt.serveTop(w, r)
 		return
 	}
 	rt.mux.ServeHTTP(w, r)

@@ -55,6 +55,12 @@ type entryExtra struct {
 	// of a request whose ContextFunc adds no attributes and that opted into
 	// nothing. NewEvaluationContext copies it; nothing writes to it.
 	attrMap map[string]any
+	// tx holds attrMap as an evaluation context without targeting key: the
+	// route's part of the evaluation context, see entry.evaluate.
+	tx openfeature.EvaluationContext
+	// lazy is the transaction context of the handler served from a cached
+	// decision, see txData.
+	lazy *txData
 }
 
 // attr is one evaluation-context attribute.
@@ -174,12 +180,20 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if e.gated {
-		// decide, inlined: the cached path copies no evaluation context.
+		// The cached path builds no evaluation context.
 		d, cached := e.rt.gate.Cached(e.flag)
-		var ec openfeature.EvaluationContext
 		if !cached {
-			ec = e.evalContext(r, optIns)
-			d = e.rt.gate.Evaluate(r.Context(), e.flag, ec)
+			d, r = e.evaluate(r, optIns)
+		} else if d.On && e.rt.txKey != nil {
+			// At the top, the handler gets a transaction context that is
+			// made only if it looks (see requestContext); mounted, none.
+			if c, top := r.Context().(*requestContext); top && c.tx.Load() == nil {
+				lazy := e.x.lazy
+				if len(optIns) > 0 {
+					lazy = newLazy(e.routeContext(optIns), e.ctxFn)
+				}
+				c.tx.Store(lazy)
+			}
 		}
 		if d.On {
 			e.observe(stage, OutcomeServed)
@@ -187,9 +201,6 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 			h["Cache-Control"] = noStore
 			if len(optIns) > 0 && e.x.optInValue != nil && contains(optIns, e.flag) { // gated: e.x is set
 				h[OptInAppliedHeader] = e.x.optInValue
-			}
-			if !cached {
-				r = r.WithContext(withTransactionContext(r.Context(), ec))
 			}
 			e.handler.ServeHTTP(w, r)
 			return
@@ -211,6 +222,60 @@ func (e *entry) offAnswer(w http.ResponseWriter, r *http.Request, stage Stage) {
 		w.Header()["Cache-Control"] = noStore
 	}
 	e.off.ServeHTTP(w, r)
+}
+
+// evaluate evaluates the route's flag for r and returns the decision and
+// the request the handler gets when it is on: one whose OpenFeature
+// transaction context is the evaluation context, so that the handler's own
+// evaluations see the same targeting key and attributes.
+//
+// The route's attributes are pre-built (entryExtra.tx) and are the
+// invocation context; the ContextFunc's context rides in the transaction
+// context. OpenFeature merges the two in the evaluation it makes anyway
+// (the invocation context's attributes win, so a ContextFunc cannot change
+// the route's), and the router copies neither. At the top, the request's
+// requestContext carries them; mounted under another chi router, a
+// requestContext is made for the evaluation, and the request is copied for
+// the handler only when the flag is on.
+func (e *entry) evaluate(r *http.Request, optIns []string) (flags.Decision, *http.Request) {
+	key := e.rt.txKey
+	if key == nil { // the SDK's key was not found: merge and copy
+		ec := e.evalContext(r, optIns)
+		d := e.rt.gate.Evaluate(r.Context(), e.flag, ec)
+		if d.On {
+			r = r.WithContext(withTransactionContext(r.Context(), ec))
+		}
+		return d, r
+	}
+	c, top := r.Context().(*requestContext)
+	if !top || c.tx.Load() != nil {
+		c, top = &requestContext{Context: r.Context(), rt: e.rt}, false
+	}
+	tx := c.setRequest(e.ctxFn(r))
+	route := e.routeContext(optIns)
+	d := e.rt.gate.Evaluate(c, e.flag, route)
+	if d.On {
+		tx.setHandler(route)
+		if !top {
+			r = r.WithContext(c)
+		}
+	}
+	return d, r
+}
+
+// routeContext returns the route's part of the evaluation context: its
+// attributes and the opt-ins, without a targeting key.
+func (e *entry) routeContext(optIns []string) openfeature.EvaluationContext {
+	if len(optIns) == 0 {
+		return e.x.tx
+	}
+	attrs := e.x.tx.Attributes()
+	list := make([]any, len(optIns))
+	for i, n := range optIns {
+		list[i] = n
+	}
+	attrs[AttrOptIn] = list
+	return openfeature.NewEvaluationContext("", attrs)
 }
 
 // decide evaluates the route's flag for r. A cached static decision costs no
