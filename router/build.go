@@ -95,7 +95,7 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, k int32, cfg Con
 		}
 		x.attrMap[AttrOptIn] = rt.noOptIns
 		x.tx = openfeature.NewEvaluationContext("", x.attrMap)
-		x.lazy = newLazy(x.tx, e.ctxFn)
+		x.lazy = newLazy(x.tx, e)
 	}
 
 	// Only Planned and Beta routes answer 501, only Removed and Deprecated

@@ -7,8 +7,6 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/open-feature/go-sdk/openfeature"
-
-	"github.com/roadmap-go/roadmap/flags"
 )
 
 // requestContext carries the OpenFeature transaction context of a request
@@ -53,7 +51,7 @@ type txData struct {
 	state  atomic.Uint32
 	tx     openfeature.EvaluationContext // txRequest, txHandler
 	route  openfeature.EvaluationContext // txHandler, txLazy
-	fn     flags.ContextFunc             // txLazy
+	e      *entry                        // txLazy: its ContextFunc
 	merged atomic.Pointer[openfeature.EvaluationContext]
 }
 
@@ -89,7 +87,8 @@ func (d *txData) value(c *requestContext) openfeature.EvaluationContext {
 	}
 	// txLazy: d is shared by the route's requests; the merged context goes
 	// in a txHandler txData of the request's own.
-	h := &txData{tx: overUpstream(c.Context, d.fn(c.req)), route: d.route}
+	base, _ := d.e.contextOf(c.req) // empty if it panicked
+	h := &txData{tx: overUpstream(c.Context, base), route: d.route}
 	h.state.Store(txHandler)
 	c.tx.CompareAndSwap(d, h)
 	return c.tx.Load().value(c)
@@ -111,8 +110,8 @@ func (d *txData) setHandler(route openfeature.EvaluationContext) {
 }
 
 // newLazy returns the txLazy data of a gated route.
-func newLazy(route openfeature.EvaluationContext, fn flags.ContextFunc) *txData {
-	d := &txData{route: route, fn: fn}
+func newLazy(route openfeature.EvaluationContext, e *entry) *txData {
+	d := &txData{route: route, e: e}
 	d.state.Store(txLazy)
 	return d
 }

@@ -38,7 +38,9 @@ func TestTransactionKey(t *testing.T) {
 			want: openfeature.NewEvaluationContext("alice", map[string]any{"plan": "pro", AttrRoute: "spoofed", "org": "acme"})},
 		{name: "handler: route over request over upstream", parent: upstream, set: func(c *requestContext) { c.setRequest(request).setHandler(route) },
 			want: openfeature.NewEvaluationContext("alice", map[string]any{"plan": "pro", AttrRoute: "r", "org": "acme"})},
-		{name: "lazy: the same", parent: upstream, set: func(c *requestContext) { c.tx.Store(newLazy(route, fn)) },
+		{name: "lazy: the same", parent: upstream, set: func(c *requestContext) {
+			c.tx.Store(newLazy(route, &entry{rt: c.rt, route: &Route{}, ctxFn: fn}))
+		},
 			want: openfeature.NewEvaluationContext("alice", map[string]any{"plan": "pro", AttrRoute: "r", "org": "acme"})},
 	}
 	for _, tt := range tests {

@@ -99,6 +99,7 @@ type Router struct {
 	optIn     string // canonical header name, "" when disabled
 	betaNames map[string]struct{}
 	log       *slog.Logger
+	panics    sync.Map // where -> struct{}: recovered panics logged, see userPanic
 	obs       Observer
 	noOptIns  any       // []any{}, the AttrOptIn value when the client opted into nothing
 	txKey     any       // OpenFeature's transaction-context key; nil: see transactionKey

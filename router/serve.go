@@ -113,8 +113,6 @@ func (p *pathHandler) absent(w http.ResponseWriter, r *http.Request, canSee bool
 	p.rt.notAllowed.ServeHTTP(w, r)
 }
 
-func (rt *Router) canSee(r *http.Request) bool { return rt.visible == nil || rt.visible(r) }
-
 // effectiveStage applies LiveFrom and Sunset at instant now.
 func (e *entry) effectiveStage(now time.Time) Stage {
 	if x := e.x; x != nil {
@@ -190,7 +188,7 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 			if c, top := r.Context().(*requestContext); top && c.tx.Load() == nil {
 				lazy := e.x.lazy
 				if len(optIns) > 0 {
-					lazy = newLazy(e.routeContext(optIns), e.ctxFn)
+					lazy = newLazy(e.routeContext(optIns), e)
 				}
 				c.tx.Store(lazy)
 			}
@@ -240,7 +238,10 @@ func (e *entry) offAnswer(w http.ResponseWriter, r *http.Request, stage Stage) {
 func (e *entry) evaluate(r *http.Request, optIns []string) (flags.Decision, *http.Request) {
 	key := e.rt.txKey
 	if key == nil { // the SDK's key was not found: merge and copy
-		ec := e.evalContext(r, optIns)
+		ec, ok := e.evalContext(r, optIns)
+		if !ok {
+			return contextPanicked(), r
+		}
 		d := e.rt.gate.Evaluate(r.Context(), e.flag, ec)
 		if d.On {
 			r = r.WithContext(withTransactionContext(r.Context(), ec))
@@ -251,7 +252,11 @@ func (e *entry) evaluate(r *http.Request, optIns []string) (flags.Decision, *htt
 	if !top || c.tx.Load() != nil {
 		c, top = &requestContext{Context: r.Context(), rt: e.rt}, false
 	}
-	tx := c.setRequest(e.ctxFn(r))
+	base, ok := e.contextOf(r)
+	if !ok {
+		return contextPanicked(), r
+	}
+	tx := c.setRequest(base)
 	route := e.routeContext(optIns)
 	d := e.rt.gate.Evaluate(c, e.flag, route)
 	if d.On {
@@ -278,26 +283,31 @@ func (e *entry) routeContext(optIns []string) openfeature.EvaluationContext {
 	return openfeature.NewEvaluationContext("", attrs)
 }
 
-// decide evaluates the route's flag for r. A cached static decision costs no
-// evaluation context; otherwise the context is built and returned so that it
-// can become the transaction context of the handler.
-func (e *entry) decide(r *http.Request, optIns []string) (flags.Decision, openfeature.EvaluationContext, bool) {
+// decide evaluates the route's flag for r, for Status: the decision
+// ServeHTTP would make.
+func (e *entry) decide(r *http.Request, optIns []string) flags.Decision {
 	if d, ok := e.rt.gate.Cached(e.flag); ok {
-		return d, openfeature.EvaluationContext{}, false
+		return d
 	}
-	ec := e.evalContext(r, optIns)
-	return e.rt.gate.Evaluate(r.Context(), e.flag, ec), ec, true
+	ec, ok := e.evalContext(r, optIns)
+	if !ok {
+		return contextPanicked()
+	}
+	return e.rt.gate.Evaluate(r.Context(), e.flag, ec)
 }
 
 // evalContext merges the ContextFunc's context with the standard attributes.
 // Attributes() hands over a copy, which receives the standard attributes in
 // place; the attribute values are boxed once by New, and an empty opt-in
 // list is shared.
-func (e *entry) evalContext(r *http.Request, optIns []string) openfeature.EvaluationContext {
-	base := e.ctxFn(r)
+func (e *entry) evalContext(r *http.Request, optIns []string) (openfeature.EvaluationContext, bool) {
+	base, ok := e.contextOf(r)
+	if !ok {
+		return base, false
+	}
 	attrs := base.Attributes()
 	if len(attrs) == 0 && len(optIns) == 0 {
-		return openfeature.NewEvaluationContext(base.TargetingKey(), e.x.attrMap)
+		return openfeature.NewEvaluationContext(base.TargetingKey(), e.x.attrMap), true
 	}
 	for _, a := range e.x.attrs {
 		attrs[a.key] = a.val
@@ -311,7 +321,7 @@ func (e *entry) evalContext(r *http.Request, optIns []string) openfeature.Evalua
 		}
 		attrs[AttrOptIn] = list
 	}
-	return openfeature.NewEvaluationContext(base.TargetingKey(), attrs)
+	return openfeature.NewEvaluationContext(base.TargetingKey(), attrs), true
 }
 
 // withTransactionContext makes ec the OpenFeature transaction context of the

@@ -37,7 +37,7 @@ func (rt *Router) Status(r *http.Request) []RouteStatus {
 			s.Serving = true
 		case Planned, Beta:
 			if e.gated {
-				s.Decision, _, _ = e.decide(r, optIns)
+				s.Decision = e.decide(r, optIns)
 				s.Serving = s.Decision.On
 			}
 		}

@@ -1,0 +1,68 @@
+package router
+
+import (
+	"fmt"
+	"net/http"
+	"runtime/debug"
+
+	"github.com/open-feature/go-sdk/openfeature"
+
+	"github.com/roadmap-go/roadmap/flags"
+)
+
+// ContextPanicCode is the Decision.ErrorCode of a gated route whose
+// ContextFunc panicked: the panic is recovered and logged, and the route
+// answers as if its flag were off.
+const ContextPanicCode openfeature.ErrorCode = "CONTEXT_PANIC"
+
+// The router calls user code on the request path besides handlers: the
+// Config.Roadmap predicate and ContextFuncs. A panic there is a bug in that
+// code, but it must not turn a route that is not switched on into a 500:
+// the router recovers it, logs it once per place with its stack, and
+// answers as if the route were off, for a caller who may not see the
+// roadmap. http.ErrAbortHandler is re-panicked, as net/http expects.
+
+// canSee reports whether the caller of r may see the roadmap: Config.Roadmap,
+// or true when it is nil. A panicking predicate answers false.
+func (rt *Router) canSee(r *http.Request) bool {
+	return rt.visible == nil || rt.visibleSafely(r)
+}
+
+func (rt *Router) visibleSafely(r *http.Request) (ok bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			rt.userPanic("Config.Roadmap", p)
+			ok = false
+		}
+	}()
+	return rt.visible(r)
+}
+
+// contextOf runs the route's ContextFunc on r; ok is false when it
+// panicked.
+func (e *entry) contextOf(r *http.Request) (ec openfeature.EvaluationContext, ok bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			e.rt.userPanic(fmt.Sprintf("the ContextFunc of %s %s", e.route.Method, e.route.Pattern), p)
+			ec, ok = openfeature.EvaluationContext{}, false
+		}
+	}()
+	return e.ctxFn(r), true
+}
+
+// contextPanicked is the decision of a route whose ContextFunc panicked.
+func contextPanicked() flags.Decision {
+	return flags.Decision{Reason: openfeature.ErrorReason, ErrorCode: ContextPanicCode}
+}
+
+// userPanic logs a recovered panic once per place.
+func (rt *Router) userPanic(where string, p any) {
+	if p == http.ErrAbortHandler {
+		panic(p)
+	}
+	if _, logged := rt.panics.LoadOrStore(where, struct{}{}); logged {
+		return
+	}
+	rt.log.Error("panic recovered; answering as if the route were off", "in", where,
+		"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+}
