@@ -21,6 +21,7 @@ type builder struct {
 	strs   []string     // unused part of the current block of header values
 	attrs  []attr       // unused part of the current block of attributes
 	extras []entryExtra // unused part of the current block of entry extras
+	decls  []Route      // unused part of the block of kept declarations
 
 	allow      [1 << numMethods][]string // Allow value per set of methods, see allowValue
 	methodAny  [numMethods]any           // route attribute values, boxed once
@@ -36,10 +37,11 @@ const (
 	xBlock    = 64
 )
 
-func newBuilder(stubs, paths int) *builder {
-	// Routes that are not live are about those that need a problem answer
-	// and an entryExtra: one block each for them.
-	b := &builder{stubs: stub.NewBatch(stubs), patternAny: make([]any, paths), extras: make([]entryExtra, stubs)}
+// newBuilder returns a builder whose first blocks fit the table as counted
+// by tab, for paths distinct patterns.
+func newBuilder(tab *table, paths int) *builder {
+	b := &builder{stubs: stub.NewBatch(tab.stubs), patternAny: make([]any, paths),
+		extras: make([]entryExtra, tab.extras), decls: make([]Route, tab.decls)}
 	for i, m := range methodNames {
 		b.methodAny[i] = m
 	}
@@ -65,6 +67,17 @@ func (b *builder) extra() *entryExtra {
 	x := &b.extras[0]
 	b.extras = b.extras[1:]
 	return x
+}
+
+// declaration returns a copy of r.
+func (b *builder) declaration(r *Route) *Route {
+	if len(b.decls) == 0 {
+		b.decls = make([]Route, xBlock)
+	}
+	d := &b.decls[0]
+	b.decls = b.decls[1:]
+	*d = *r
+	return d
 }
 
 // values returns v in a slice with no room to append in place.

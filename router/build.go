@@ -13,7 +13,7 @@ import (
 // build turns the validated table into entries and path handlers and
 // registers them on chi (see register). chi's own panics on patterns it
 // cannot parse are turned into errors.
-func (rt *Router) build(cfg Config, tab *table) []error {
+func (rt *Router) build(routes []Route, cfg Config, tab *table) []error {
 	var errs []error
 	rt.mux = chi.NewRouter()
 	rt.mux.NotFound(rt.notFound.ServeHTTP)
@@ -24,16 +24,23 @@ func (rt *Router) build(cfg Config, tab *table) []error {
 	// milliseconds.
 	rt.paths = make([]pathHandler, len(tab.patterns))
 	for k := range rt.paths {
-		rt.paths[k] = pathHandler{rt: rt, pattern: rt.routes[tab.patterns[k].first].Pattern}
+		rt.paths[k] = pathHandler{rt: rt, pattern: routes[tab.patterns[k].first].Pattern}
 	}
-	rt.entries = make([]entry, len(rt.routes))
-	b := newBuilder(tab.stubs, len(rt.paths))
-	for i := range rt.routes {
-		r := &rt.routes[i]
+	rt.entries = make([]entry, len(routes))
+	b := newBuilder(tab, len(rt.paths))
+	keepAll := cfg.Observer != nil
+	for i := range routes {
+		r := &routes[i]
 		k := tab.of[i]
 		p := &rt.paths[k]
 		e := &rt.entries[i]
 		rt.initEntry(e, r, p, k, cfg, b)
+		// The declaration itself is kept only when the entry cannot give
+		// it back (see entry.declaration), or when an Observer is told
+		// about it by pointer.
+		if keepAll || !plain(r) {
+			e.decl = b.declaration(r)
+		}
 		p.byMethod[methodIndex(r.Method)] = e
 	}
 	patterns := make([]string, len(rt.paths))
@@ -51,14 +58,45 @@ func (rt *Router) build(cfg Config, tab *table) []error {
 	return errs
 }
 
+// plain reports whether r declares nothing but its method, pattern, stage,
+// flag, handler and name: its entry then holds all of it, and New keeps no
+// copy of the declaration.
+func plain(r *Route) bool {
+	return r.Detail == "" && r.Available == "" && r.Docs == "" && r.Successor == "" && r.OperationID == "" &&
+		r.Deprecation == (time.Time{}) && r.Sunset == (time.Time{}) && r.LiveFrom == (time.Time{}) &&
+		r.Off == OffInherit && r.OffHandler == nil && r.Context == nil && r.Example == nil
+}
+
+// needsExtra reports whether the entry of r needs an entryExtra: gated,
+// scheduled, beta and deprecated routes, and routes with a successor.
+func needsExtra(r *Route) bool {
+	return r.Stage == Planned && r.Handler != nil && r.Flag != "" || r.Stage == Beta || r.Stage == Deprecated ||
+		!r.LiveFrom.IsZero() || r.Successor != ""
+}
+
+// answers returns the number of problem answers the entry of r renders: a
+// 501 for planned and beta routes, a 410 for removed ones and for deprecated
+// ones with a Sunset.
+func answers(r *Route) int {
+	switch {
+	case r.Stage == Planned || r.Stage == Beta:
+		return 1
+	case r.Stage == Removed || r.Stage == Deprecated && !r.Sunset.IsZero():
+		return 1
+	}
+	return 0
+}
+
 // initEntry fills e, a zero entry, for route r on path p (rt.paths[k]). Its
-// strings, slices and problem answers come from b's blocks.
+// strings, slices and problem answers come from b's blocks. It keeps no
+// pointer into r.
 func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, k int32, cfg Config, b *builder) {
 	// Field by field: e is zero, and a composite literal would be built
 	// aside and copied.
 	e.rt = rt
 	e.path = p
-	e.route = r
+	e.name = r.Name
+	e.method = uint8(methodIndex(r.Method))
 	e.stage = r.Stage
 	e.handler = r.Handler
 	e.flag = r.Flag
@@ -69,7 +107,7 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, k int32, cfg Con
 	e.gated = (r.Stage == Planned || r.Stage == Beta) && r.Handler != nil && r.Flag != ""
 	e.scheduled = !r.LiveFrom.IsZero() || r.Stage == Deprecated && !r.Sunset.IsZero()
 	e.direct = r.Stage == Live && !e.scheduled && rt.obs == nil
-	if e.gated || e.scheduled || r.Stage == Beta || r.Stage == Deprecated || r.Successor != "" {
+	if needsExtra(r) {
 		e.x = b.extra()
 	}
 	x := e.x
@@ -110,7 +148,9 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, k int32, cfg Con
 			Stage: r.Stage.String(), Route: b.text.concat(r.Method, " ", r.Pattern), Available: r.Available, Docs: r.Docs})
 	}
 
-	if r.Stage == Removed || r.Stage == Deprecated {
+	// A deprecated route without a Sunset is never removed: it needs no
+	// 410.
+	if r.Stage == Removed || r.Stage == Deprecated && !r.Sunset.IsZero() {
 		goneDetail := r.Detail
 		if goneDetail == "" {
 			what, gone := r.Name, " has been removed."

@@ -83,8 +83,7 @@ type Config struct {
 // only flag decisions and the clock change what it answers.
 type Router struct {
 	mux     *chi.Mux
-	routes  []Route
-	entries []entry       // one per route, in declaration order
+	entries []entry       // one per route, in declaration order; see entry.declaration
 	paths   []pathHandler // one per distinct pattern
 	// byPattern finds the path handler of a pattern chi found, see
 	// methodNotAllowed.
@@ -141,7 +140,6 @@ func newForbidden() *stub.Responder {
 // provider events.
 func New(routes []Route, cfg Config) (*Router, error) {
 	rt := &Router{
-		routes:     append([]Route(nil), routes...),
 		ctxFn:      cfg.Context,
 		now:        cfg.Now,
 		visible:    cfg.Roadmap,
@@ -184,9 +182,9 @@ func New(routes []Route, cfg Config) (*Router, error) {
 
 	needFlags := false
 	var opIDs map[string]int // OperationID -> first route; made only if used
-	tab := newTable(rt.routes)
-	for i := range rt.routes {
-		r := &rt.routes[i]
+	tab := newTable(routes)
+	for i := range routes {
+		r := &routes[i]
 		p, dup := tab.add(i)
 		for _, err := range validate(r, p.err, &tab.links) {
 			errs = append(errs, &RouteError{Index: i, Route: r.id(), err: err})
@@ -195,7 +193,7 @@ func New(routes []Route, cfg Config) (*Router, error) {
 			errs = append(errs, &RouteError{Index: i, Route: r.id(), err: fmt.Errorf("%w: also declared by route %d", ErrDuplicate, dup)})
 		}
 		if j := int(p.shapeOf); j >= 0 {
-			errs = append(errs, &RouteError{Index: i, Route: r.id(), err: fmt.Errorf("%w: %q and %q (route %d) name their parameters differently; chi routes both to one path, so spell them the same", ErrPattern, r.Pattern, rt.routes[j].Pattern, j)})
+			errs = append(errs, &RouteError{Index: i, Route: r.id(), err: fmt.Errorf("%w: %q and %q (route %d) name their parameters differently; chi routes both to one path, so spell them the same", ErrPattern, r.Pattern, routes[j].Pattern, j)})
 		}
 		if id := r.OperationID; id != "" {
 			if j, seen := opIDs[id]; seen {
@@ -207,9 +205,7 @@ func New(routes []Route, cfg Config) (*Router, error) {
 				opIDs[id] = i
 			}
 		}
-		if r.Stage != Live {
-			tab.stubs++
-		}
+		tab.count(r, cfg.Observer != nil)
 		if r.Flag != "" && r.Handler != nil && (r.Stage == Planned || r.Stage == Beta) {
 			needFlags = true
 		}
@@ -226,7 +222,7 @@ func New(routes []Route, cfg Config) (*Router, error) {
 		return nil, errors.Join(errs...)
 	}
 
-	errs = rt.build(cfg, tab)
+	errs = rt.build(routes, cfg, tab)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -329,7 +325,13 @@ func validate(r *Route, patternErr error, links *linkSet) []error {
 }
 
 // Routes returns a copy of the declared table, in declaration order.
-func (rt *Router) Routes() []Route { return append([]Route(nil), rt.routes...) }
+func (rt *Router) Routes() []Route {
+	out := make([]Route, len(rt.entries))
+	for i := range rt.entries {
+		out[i] = rt.entries[i].declaration()
+	}
+	return out
+}
 
 // Gate returns the flag gate the router evaluates flags with, or nil when
 // Config.Flags was nil. Use it for readiness checks.

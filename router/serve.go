@@ -19,9 +19,12 @@ import (
 type entry struct {
 	rt      *Router
 	path    *pathHandler
-	route   *Route
 	handler http.Handler
 	flag    string
+	name    string
+	// decl is a copy of the declaration, nil when the other fields hold
+	// all of it (see declaration).
+	decl *Route
 
 	stub *stub.Responder // 501
 	gone *stub.Responder // 410, for Removed and sunset Deprecated routes
@@ -31,9 +34,10 @@ type entry struct {
 	x     *entryExtra // nil when every field of it would be zero
 
 	stage     Stage
-	gated     bool // Planned or Beta with a handler and a flag
-	scheduled bool // LiveFrom or Sunset set
-	hides     bool // off means absent (OffNotFound)
+	method    uint8 // index in methodNames
+	gated     bool  // Planned or Beta with a handler and a flag
+	scheduled bool  // LiveFrom or Sunset set
+	hides     bool  // off means absent (OffNotFound)
 	// direct: Live for good (no LiveFrom, no Sunset) and no Observer, so
 	// serving is calling the handler and nothing else.
 	direct bool
@@ -108,6 +112,14 @@ func (p *pathHandler) absent(w http.ResponseWriter, r *http.Request, canSee bool
 }
 
 func (rt *Router) canSee(r *http.Request) bool { return rt.visible == nil || rt.visible(r) }
+
+// declaration returns the route e serves, as declared.
+func (e *entry) declaration() Route {
+	if e.decl != nil {
+		return *e.decl
+	}
+	return Route{Method: methodNames[e.method], Pattern: e.path.pattern, Stage: e.stage, Flag: e.flag, Handler: e.handler, Name: e.name}
+}
 
 // effectiveStage applies LiveFrom and Sunset at instant now.
 func (e *entry) effectiveStage(now time.Time) Stage {

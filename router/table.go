@@ -17,7 +17,10 @@ type table struct {
 	patterns  []patternInfo    // distinct patterns, in order of first declaration
 	byPattern map[string]int32 // pattern -> index in patterns
 	of        []int32          // route index -> index in patterns
-	stubs     int              // routes that need a problem answer (all but Live)
+	// Block sizes for the build, counted while validating.
+	stubs  int // problem answers (see answers)
+	extras int // entries with an entryExtra (see needsExtra)
+	decls  int // declarations kept whole (see plain)
 
 	seed     maphash.Seed
 	shapes   map[uint64]int32 // hash of a pattern's shape -> first route
@@ -64,6 +67,18 @@ func newTable(routes []Route) *table {
 		byPattern: make(map[string]int32, len(routes)/2+1),
 		of:        make([]int32, len(routes)),
 		seed:      maphash.MakeSeed(),
+	}
+}
+
+// count adds what the entry of route r needs to the block sizes; keepAll
+// keeps every declaration.
+func (t *table) count(r *Route, keepAll bool) {
+	t.stubs += answers(r)
+	if needsExtra(r) {
+		t.extras++
+	}
+	if keepAll || !plain(r) {
+		t.decls++
 	}
 }
 
