@@ -59,10 +59,12 @@ func (rt *Router) build(routes []Route, cfg Config, tab *table) []error {
 }
 
 // plain reports whether r declares nothing but its method, pattern, stage,
-// flag, handler and name: its entry then holds all of it, and New keeps no
-// copy of the declaration.
+// flag, handler and name, and for planned and beta routes Available and
+// Docs, which their 501 answer holds: the entry then gives all of it back
+// (see entry.declaration), and New keeps no copy of the declaration.
 func plain(r *Route) bool {
-	return r.Detail == "" && r.Available == "" && r.Docs == "" && r.Successor == "" && r.OperationID == "" &&
+	answered := r.Stage == Planned || r.Stage == Beta
+	return r.Detail == "" && (answered || r.Available == "" && r.Docs == "") && r.Successor == "" && r.OperationID == "" &&
 		r.Deprecation == (time.Time{}) && r.Sunset == (time.Time{}) && r.LiveFrom == (time.Time{}) &&
 		r.Off == OffInherit && r.OffHandler == nil && r.Context == nil && r.Example == nil
 }
@@ -97,13 +99,9 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, k int32, cfg Con
 	e.path = p
 	e.name = r.Name
 	e.method = uint8(methodIndex(r.Method))
-	e.stage = r.Stage
+	e.stage = uint8(r.Stage)
 	e.handler = r.Handler
 	e.flag = r.Flag
-	e.ctxFn = r.Context
-	if e.ctxFn == nil {
-		e.ctxFn = rt.ctxFn
-	}
 	e.gated = (r.Stage == Planned || r.Stage == Beta) && r.Handler != nil && r.Flag != ""
 	e.scheduled = !r.LiveFrom.IsZero() || r.Stage == Deprecated && !r.Sunset.IsZero()
 	e.direct = r.Stage == Live && !e.scheduled && rt.obs == nil
@@ -121,6 +119,10 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, k int32, cfg Con
 		x.optInValue = b.values(r.Flag)
 	}
 	if e.gated {
+		x.ctxFn = r.Context
+		if x.ctxFn == nil {
+			x.ctxFn = rt.ctxFn
+		}
 		x.attrs = b.attributes(4)
 		x.attrs[0] = attr{AttrRoute, r.Name}
 		x.attrs[1] = attr{AttrMethod, b.methodAny[methodIndex(r.Method)]}
@@ -144,7 +146,7 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, k int32, cfg Con
 				detail = b.text.concat(r.Method, " is not yet implemented for this endpoint")
 			}
 		}
-		e.stub = b.stubs.New(stub.Problem{Status: http.StatusNotImplemented, Detail: detail,
+		e.answer = b.stubs.New(stub.Problem{Status: http.StatusNotImplemented, Detail: detail,
 			Stage: r.Stage.String(), Route: b.text.concat(r.Method, " ", r.Pattern), Available: r.Available, Docs: r.Docs})
 	}
 
@@ -163,7 +165,7 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, k int32, cfg Con
 				goneDetail = b.text.concat(what, gone)
 			}
 		}
-		e.gone = b.stubs.New(stub.Problem{Status: http.StatusGone, Detail: goneDetail,
+		e.answer = b.stubs.New(stub.Problem{Status: http.StatusGone, Detail: goneDetail,
 			Stage: Removed.String(), Route: b.text.concat(r.Method, " ", r.Pattern), Docs: r.Docs})
 	}
 
@@ -199,7 +201,7 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, k int32, cfg Con
 	case mode == OffForbidden:
 		e.off = rt.forbidden
 	default:
-		e.off = e.stub
+		e.off = e.answer
 	}
 	if r.Example != nil && !e.hides {
 		e.off = newPreview(r.Example, e.off)
@@ -235,7 +237,7 @@ func (p *pathHandler) allowMask(now time.Time, canSee bool) uint16 {
 		if e == nil {
 			continue
 		}
-		st := e.stage
+		st := Stage(e.stage)
 		if !now.IsZero() {
 			st = e.effectiveStage(now)
 		}

@@ -26,14 +26,14 @@ type entry struct {
 	// all of it (see declaration).
 	decl *Route
 
-	stub *stub.Responder // 501
-	gone *stub.Responder // 410, for Removed and sunset Deprecated routes
-	off  http.Handler    // answer when off, for callers who may see it
+	// answer is the route's problem answer: 501 for Planned and Beta
+	// routes, 410 for Removed ones and Deprecated ones with a Sunset.
+	answer *stub.Responder
+	off    http.Handler // answer when off, for callers who may see it
 
-	ctxFn flags.ContextFunc
-	x     *entryExtra // nil when every field of it would be zero
+	x *entryExtra // nil when every field of it would be zero
 
-	stage     Stage
+	stage     uint8 // a Stage
 	method    uint8 // index in methodNames
 	gated     bool  // Planned or Beta with a handler and a flag
 	scheduled bool  // LiveFrom or Sunset set
@@ -46,6 +46,8 @@ type entry struct {
 // entryExtra holds the parts of an entry that only scheduled, deprecated,
 // removed, beta and gated routes need.
 type entryExtra struct {
+	ctxFn flags.ContextFunc // of gated routes
+
 	liveFrom time.Time
 	sunset   time.Time
 
@@ -118,7 +120,12 @@ func (e *entry) declaration() Route {
 	if e.decl != nil {
 		return *e.decl
 	}
-	return Route{Method: methodNames[e.method], Pattern: e.path.pattern, Stage: e.stage, Flag: e.flag, Handler: e.handler, Name: e.name}
+	d := Route{Method: methodNames[e.method], Pattern: e.path.pattern, Stage: Stage(e.stage), Flag: e.flag, Handler: e.handler, Name: e.name}
+	if d.Stage == Planned || d.Stage == Beta {
+		p := e.answer.Problem()
+		d.Available, d.Docs = p.Available, p.Docs
+	}
+	return d
 }
 
 // effectiveStage applies LiveFrom and Sunset at instant now.
@@ -131,7 +138,7 @@ func (e *entry) effectiveStage(now time.Time) Stage {
 			return Removed
 		}
 	}
-	return e.stage
+	return Stage(e.stage)
 }
 
 func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
@@ -139,7 +146,7 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 		e.handler.ServeHTTP(w, r)
 		return
 	}
-	stage := e.stage
+	stage := Stage(e.stage)
 	if e.scheduled {
 		stage = e.effectiveStage(e.rt.now())
 	}
@@ -182,7 +189,7 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 		if e.x != nil && e.x.links != nil {
 			w.Header()["Link"] = e.x.links
 		}
-		e.gone.ServeHTTP(w, r)
+		e.answer.ServeHTTP(w, r)
 		return
 	}
 	if e.gated {
@@ -241,7 +248,7 @@ func (e *entry) decide(r *http.Request, optIns []string) (flags.Decision, openfe
 // place; the attribute values are boxed once by New, and an empty opt-in
 // list is shared.
 func (e *entry) evalContext(r *http.Request, optIns []string) openfeature.EvaluationContext {
-	base := e.ctxFn(r)
+	base := e.x.ctxFn(r)
 	attrs := base.Attributes()
 	if len(attrs) == 0 && len(optIns) == 0 {
 		return openfeature.NewEvaluationContext(base.TargetingKey(), e.x.attrMap)

@@ -61,10 +61,18 @@ type patternInfo struct {
 }
 
 func newTable(routes []Route) *table {
+	// Tables list the methods of a pattern together: there are at most as
+	// many patterns as runs of one pattern.
+	runs := 0
+	for i := range routes {
+		if i == 0 || routes[i].Pattern != routes[i-1].Pattern {
+			runs++
+		}
+	}
 	return &table{
 		routes:    routes,
-		patterns:  make([]patternInfo, 0, len(routes)/2+1),
-		byPattern: make(map[string]int32, len(routes)/2+1),
+		patterns:  make([]patternInfo, 0, runs),
+		byPattern: make(map[string]int32, runs),
 		of:        make([]int32, len(routes)),
 		seed:      maphash.MakeSeed(),
 	}
@@ -86,7 +94,13 @@ func (t *table) count(r *Route, keepAll bool) {
 // earlier route with the same method and pattern, or -1.
 func (t *table) add(i int) (*patternInfo, int) {
 	r := &t.routes[i]
-	k, ok := t.byPattern[r.Pattern]
+	var k int32
+	ok := i > 0 && r.Pattern == t.routes[i-1].Pattern
+	if ok {
+		k = t.of[i-1] // the same pattern as the route before: no lookup
+	} else {
+		k, ok = t.byPattern[r.Pattern]
+	}
 	if !ok {
 		k = int32(len(t.patterns))
 		t.byPattern[r.Pattern] = k
