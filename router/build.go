@@ -10,47 +10,60 @@ import (
 	"github.com/roadmap-go/roadmap/stub"
 )
 
-// build turns the validated table into entries and path handlers and
-// registers them on chi (see register). chi's own panics on patterns it
+// addEntry builds the entry of route i, r, on the path of its pattern p, and
+// adds it to the path. New calls it for each route while it validates the
+// table, as long as nothing is wrong with it, so that the table is read
+// once.
+func (rt *Router) addEntry(i int, r *Route, p *patternInfo, cfg Config, b *builder) {
+	if p.path == nil {
+		p.path = b.path(r.Pattern)
+	}
+	path := p.path
+	e := &rt.entries[i]
+	rt.initEntry(e, r, path, cfg, b)
+	// The declaration itself is kept only when the entry cannot give it
+	// back (see entry.declaration), or when an Observer is told about it by
+	// pointer.
+	if cfg.Observer != nil || !plain(r) {
+		e.decl = b.declaration(r)
+	}
+	path.byMethod[e.method] = e
+	bit := uint16(1) << e.method
+	if public(r.Stage) {
+		path.publicMask |= bit
+	}
+	if public(r.Stage) || !e.hides {
+		path.allMask |= bit
+	}
+	if !r.LiveFrom.IsZero() {
+		path.liveFrom = true
+	}
+}
+
+// public reports whether routes of stage st are listed in Allow for every
+// caller.
+func public(st Stage) bool { return st == Live || st == Deprecated || st == Removed }
+
+// registerPaths finishes the path handlers of the table built by addEntry
+// and registers them on chi (see register). chi's own panics on patterns it
 // cannot parse are turned into errors.
-func (rt *Router) build(routes []Route, cfg Config, tab *table) []error {
+func (rt *Router) registerPaths(tab *table, b *builder) []error {
 	var errs []error
 	rt.mux = chi.NewRouter()
 	rt.mux.NotFound(rt.notFound.ServeHTTP)
 	rt.mux.MethodNotAllowed(rt.methodNotAllowed)
 	rt.byPattern = tab.byPattern
-	// One allocation for all entries and one for all path handlers, and
-	// the rest in blocks (see builder): a large table builds in a few
-	// milliseconds.
-	rt.paths = make([]pathHandler, len(tab.patterns))
-	for k := range rt.paths {
-		rt.paths[k] = pathHandler{rt: rt, pattern: routes[tab.patterns[k].first].Pattern}
+	rt.paths = make([]*pathHandler, len(tab.patterns))
+	patterns := make([]string, len(tab.patterns))
+	for k := range tab.patterns {
+		p := tab.patterns[k].path
+		p.finish(b)
+		rt.paths[k] = p
+		patterns[k] = p.pattern
 	}
-	rt.entries = make([]entry, len(routes))
-	b := newBuilder(tab, len(rt.paths))
-	keepAll := cfg.Observer != nil
-	for i := range routes {
-		r := &routes[i]
-		k := tab.of[i]
-		p := &rt.paths[k]
-		e := &rt.entries[i]
-		rt.initEntry(e, r, p, k, cfg, b)
-		// The declaration itself is kept only when the entry cannot give
-		// it back (see entry.declaration), or when an Observer is told
-		// about it by pointer.
-		if keepAll || !plain(r) {
-			e.decl = b.declaration(r)
-		}
-		p.byMethod[methodIndex(r.Method)] = e
-	}
-	patterns := make([]string, len(rt.paths))
-	for k := range rt.paths {
-		rt.paths[k].finish(b)
-		patterns[k] = rt.paths[k].pattern
-	}
+	rt.allowValues = b.allowValues
 	shared := sharedPaths(patterns)
-	for k := range rt.paths {
-		p := &rt.paths[k]
+	for k, p := range rt.paths {
 		if err := register(rt.mux, p, shared[k]); err != nil {
 			errs = append(errs, &RouteError{Index: int(tab.patterns[k].first), Route: "* " + p.pattern, err: fmt.Errorf("%w: %v", ErrPattern, err)})
 		}
@@ -76,23 +89,10 @@ func needsExtra(r *Route) bool {
 		!r.LiveFrom.IsZero() || r.Successor != ""
 }
 
-// answers returns the number of problem answers the entry of r renders: a
-// 501 for planned and beta routes, a 410 for removed ones and for deprecated
-// ones with a Sunset.
-func answers(r *Route) int {
-	switch {
-	case r.Stage == Planned || r.Stage == Beta:
-		return 1
-	case r.Stage == Removed || r.Stage == Deprecated && !r.Sunset.IsZero():
-		return 1
-	}
-	return 0
-}
-
-// initEntry fills e, a zero entry, for route r on path p (rt.paths[k]). Its
-// strings, slices and problem answers come from b's blocks. It keeps no
-// pointer into r.
-func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, k int32, cfg Config, b *builder) {
+// initEntry fills e, a zero entry, for route r on path p. Its strings,
+// slices and problem answers come from b's blocks. It keeps no pointer into
+// r.
+func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, cfg Config, b *builder) {
 	// Field by field: e is zero, and a composite literal would be built
 	// aside and copied.
 	e.rt = rt
@@ -123,16 +123,17 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, k int32, cfg Con
 		if x.ctxFn == nil {
 			x.ctxFn = rt.ctxFn
 		}
-		x.attrs = b.attributes(4)
-		x.attrs[0] = attr{AttrRoute, r.Name}
-		x.attrs[1] = attr{AttrMethod, b.methodAny[methodIndex(r.Method)]}
-		x.attrs[2] = attr{AttrPattern, b.patternValue(k, r.Pattern)}
-		x.attrs[3] = attr{AttrStage, b.stageAny[r.Stage]}
-		x.attrMap = make(map[string]any, len(x.attrs)+1)
-		for _, a := range x.attrs {
-			x.attrMap[a.key] = a.val
+		x.nameValue = r.Name
+		if p.patternValue == nil {
+			p.patternValue = p.pattern
 		}
-		x.attrMap[AttrOptIn] = rt.noOptIns
+		x.attrMap = map[string]any{
+			AttrRoute:   x.nameValue,
+			AttrMethod:  methodValues[e.method],
+			AttrPattern: p.patternValue,
+			AttrStage:   stageValues[e.stage],
+			AttrOptIn:   rt.noOptIns,
+		}
 	}
 
 	// Only Planned and Beta routes answer 501, only Removed and Deprecated
@@ -208,18 +209,20 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, k int32, cfg Con
 	}
 }
 
-// finish computes the path's HEAD fallback and Allow header values.
+// finish serves HEAD by GET where HEAD is not declared and looks up the
+// Allow values of the path's methods.
 func (p *pathHandler) finish(b *builder) {
 	if p.byMethod[mHead] == nil && p.byMethod[mGet] != nil {
 		p.byMethod[mHead] = p.byMethod[mGet]
-	}
-	for _, e := range p.byMethod {
-		if e != nil && e.x != nil && !e.x.liveFrom.IsZero() {
-			p.liveFrom = true
+		if p.allMask&(1<<mGet) != 0 {
+			p.allMask |= 1 << mHead
+		}
+		if p.publicMask&(1<<mGet) != 0 {
+			p.publicMask |= 1 << mHead
 		}
 	}
-	p.allowAll = b.allowValue(p.allowMask(time.Time{}, true))
-	p.allowPublic = b.allowValue(p.allowMask(time.Time{}, false))
+	p.allowAll = b.allowIndex(p.allMask)
+	p.allowPublic = b.allowIndex(p.publicMask)
 }
 
 // allowAt returns the Allow value for a caller who may (canSee) or may not

@@ -84,10 +84,13 @@ type Config struct {
 type Router struct {
 	mux     *chi.Mux
 	entries []entry       // one per route, in declaration order; see entry.declaration
-	paths   []pathHandler // one per distinct pattern
+	paths   []*pathHandler // one per distinct pattern
 	// byPattern finds the path handler of a pattern chi found, see
 	// methodNotAllowed.
 	byPattern map[string]int32
+	// allowValues are the Allow header values of the table's paths, see
+	// pathHandler.allowAll; the first is nil (no method).
+	allowValues [][]string
 
 	gate      *flags.Gate
 	ownGate   bool
@@ -183,9 +186,12 @@ func New(routes []Route, cfg Config) (*Router, error) {
 	needFlags := false
 	var opIDs map[string]int // OperationID -> first route; made only if used
 	tab := newTable(routes)
+	rt.entries = make([]entry, len(routes))
+	b := newBuilder(rt)
 	for i := range routes {
 		r := &routes[i]
-		p, dup := tab.add(i)
+		k, dup := tab.add(i)
+		p := &tab.patterns[k]
 		for _, err := range validate(r, p.err, &tab.links) {
 			errs = append(errs, &RouteError{Index: i, Route: r.id(), err: err})
 		}
@@ -205,7 +211,6 @@ func New(routes []Route, cfg Config) (*Router, error) {
 				opIDs[id] = i
 			}
 		}
-		tab.count(r, cfg.Observer != nil)
 		if r.Flag != "" && r.Handler != nil && (r.Stage == Planned || r.Stage == Beta) {
 			needFlags = true
 		}
@@ -213,6 +218,9 @@ func New(routes []Route, cfg Config) (*Router, error) {
 			// A beta that went live keeps its name: clients that still
 			// send the opt-in must not start getting 400.
 			rt.betaNames[r.Flag] = struct{}{}
+		}
+		if len(errs) == 0 {
+			rt.addEntry(i, r, p, cfg, b)
 		}
 	}
 	if needFlags && cfg.Flags == nil {
@@ -222,7 +230,7 @@ func New(routes []Route, cfg Config) (*Router, error) {
 		return nil, errors.Join(errs...)
 	}
 
-	errs = rt.build(routes, cfg, tab)
+	errs = rt.registerPaths(tab, b)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}

@@ -56,27 +56,33 @@ type entryExtra struct {
 	links       []string
 	optInValue  []string // OptInAppliedHeader value for Beta routes
 
-	attrs []attr // the standard attributes, values boxed once by New
-	// attrMap holds attrs and an empty opt-in list: the whole attribute set
-	// of a request whose ContextFunc adds no attributes and that opted into
-	// nothing. NewEvaluationContext copies it; nothing writes to it.
+	nameValue any // the route's name as the AttrRoute value, boxed once by New
+	// attrMap holds the standard attributes and an empty opt-in list: the
+	// whole attribute set of a request whose ContextFunc adds no attributes
+	// and that opted into nothing. NewEvaluationContext copies it; nothing
+	// writes to it.
 	attrMap map[string]any
 }
 
-// attr is one evaluation-context attribute.
-type attr struct {
-	key string
-	val any
-}
+// Attribute values boxed once: constant tables.
+var (
+	methodValues = [numMethods]any{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodTrace, http.MethodConnect}
+	stageValues = [...]any{"planned", "beta", "live", "deprecated", "removed"}
+)
 
 // pathHandler dispatches one chi pattern by method.
 type pathHandler struct {
 	rt          *Router
 	pattern     string
-	byMethod    [numMethods]*entry
-	allowAll    []string // Allow for callers who may see the roadmap
-	allowPublic []string // Allow for callers who may not
-	liveFrom    bool     // a method goes live on a date: Allow depends on the clock
+	byMethod     [numMethods]*entry
+	patternValue any // pattern as the AttrPattern value, boxed once by New for gated routes
+	// Allow for callers who may and who may not see the roadmap, as
+	// indexes in Router.allowValues, and the methods they list (bit i for
+	// methodNames[i]).
+	allowAll, allowPublic uint16
+	allMask, publicMask   uint16
+	liveFrom              bool // a method goes live on a date: Allow depends on the clock
 }
 
 var (
@@ -98,9 +104,9 @@ func (p *pathHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // absent answers as if the requested route were not declared: 405 with the
 // methods the caller may know of, or 404 when there are none.
 func (p *pathHandler) absent(w http.ResponseWriter, r *http.Request, canSee bool) {
-	allow := p.allowPublic
+	allow := p.rt.allowValues[p.allowPublic]
 	if canSee {
-		allow = p.allowAll
+		allow = p.rt.allowValues[p.allowAll]
 	}
 	if p.liveFrom {
 		allow = p.allowAt(p.rt.now(), canSee)
@@ -253,9 +259,10 @@ func (e *entry) evalContext(r *http.Request, optIns []string) openfeature.Evalua
 	if len(attrs) == 0 && len(optIns) == 0 {
 		return openfeature.NewEvaluationContext(base.TargetingKey(), e.x.attrMap)
 	}
-	for _, a := range e.x.attrs {
-		attrs[a.key] = a.val
-	}
+	attrs[AttrRoute] = e.x.nameValue
+	attrs[AttrMethod] = methodValues[e.method]
+	attrs[AttrPattern] = e.path.patternValue
+	attrs[AttrStage] = stageValues[e.stage]
 	if len(optIns) == 0 {
 		attrs[AttrOptIn] = e.rt.noOptIns
 	} else {

@@ -16,11 +16,7 @@ type table struct {
 	routes    []Route
 	patterns  []patternInfo    // distinct patterns, in order of first declaration
 	byPattern map[string]int32 // pattern -> index in patterns
-	of        []int32          // route index -> index in patterns
-	// Block sizes for the build, counted while validating.
-	stubs  int // problem answers (see answers)
-	extras int // entries with an entryExtra (see needsExtra)
-	decls  int // declarations kept whole (see plain)
+	last      int32            // index in patterns of the route added last
 
 	seed     maphash.Seed
 	shapes   map[uint64]int32 // hash of a pattern's shape -> first route
@@ -54,6 +50,7 @@ func (s *linkSet) valid(link string) bool {
 
 // patternInfo is what New knows about one distinct pattern.
 type patternInfo struct {
+	path    *pathHandler      // set by New once the first route of the pattern is built
 	err     error             // what is wrong with the pattern (ErrPattern), nil if chi accepts it
 	methods [numMethods]int32 // route index + 1 of the route declaring each standard method
 	first   int32             // the first route that declares it
@@ -61,44 +58,25 @@ type patternInfo struct {
 }
 
 func newTable(routes []Route) *table {
-	// Tables list the methods of a pattern together: there are at most as
-	// many patterns as runs of one pattern.
-	runs := 0
-	for i := range routes {
-		if i == 0 || routes[i].Pattern != routes[i-1].Pattern {
-			runs++
-		}
-	}
+	// Most patterns serve a few methods: room for a pattern per three
+	// routes, more if need be.
+	n := len(routes)/3 + 1
 	return &table{
 		routes:    routes,
-		patterns:  make([]patternInfo, 0, runs),
-		byPattern: make(map[string]int32, runs),
-		of:        make([]int32, len(routes)),
+		patterns:  make([]patternInfo, 0, n),
+		byPattern: make(map[string]int32, n),
 		seed:      maphash.MakeSeed(),
 	}
 }
 
-// count adds what the entry of route r needs to the block sizes; keepAll
-// keeps every declaration.
-func (t *table) count(r *Route, keepAll bool) {
-	t.stubs += answers(r)
-	if needsExtra(r) {
-		t.extras++
-	}
-	if keepAll || !plain(r) {
-		t.decls++
-	}
-}
-
-// add records route i and returns its pattern's info and the index of an
-// earlier route with the same method and pattern, or -1.
-func (t *table) add(i int) (*patternInfo, int) {
+// add records route i and returns the index of its pattern in t.patterns
+// and the index of an earlier route with the same method and pattern, or
+// -1.
+func (t *table) add(i int) (int32, int) {
 	r := &t.routes[i]
-	var k int32
-	ok := i > 0 && r.Pattern == t.routes[i-1].Pattern
-	if ok {
-		k = t.of[i-1] // the same pattern as the route before: no lookup
-	} else {
+	k := t.last
+	ok := i > 0 && r.Pattern == t.routes[i-1].Pattern // the pattern of the route before: no lookup
+	if !ok {
 		k, ok = t.byPattern[r.Pattern]
 	}
 	if !ok {
@@ -106,14 +84,14 @@ func (t *table) add(i int) (*patternInfo, int) {
 		t.byPattern[r.Pattern] = k
 		t.patterns = append(t.patterns, patternInfo{first: int32(i), err: patternProblem(r.Pattern), shapeOf: t.shapeOf(i)})
 	}
-	t.of[i] = k
+	t.last = k
 	p := &t.patterns[k]
 	if m := methodIndex(r.Method); m >= 0 {
 		if j := p.methods[m]; j != 0 {
-			return p, int(j) - 1
+			return k, int(j) - 1
 		}
 		p.methods[m] = int32(i) + 1
-		return p, -1
+		return k, -1
 	}
 	// Not a standard method (New reports it): duplicates by exact spelling.
 	if t.odd == nil {
@@ -121,10 +99,10 @@ func (t *table) add(i int) (*patternInfo, int) {
 	}
 	key := [2]string{r.Method, r.Pattern}
 	if j, dup := t.odd[key]; dup {
-		return p, j
+		return k, j
 	}
 	t.odd[key] = i
-	return p, -1
+	return k, -1
 }
 
 // shapeOf returns -1 if route i is the first with its pattern's shape (see
