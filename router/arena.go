@@ -20,7 +20,7 @@ type builder struct {
 	rt     *Router
 	text   textArena
 	stubs  *stub.Batch
-	strs   []string     // unused part of the current block of header values
+	strs   []string // unused part of the current block of header values
 	extras block[entryExtra]
 	decls  block[Route] // declarations kept whole
 	paths  block[pathHandler]

@@ -83,7 +83,7 @@ type Config struct {
 // only flag decisions and the clock change what it answers.
 type Router struct {
 	mux     *chi.Mux
-	entries []entry       // one per route, in declaration order; see entry.declaration
+	entries []entry        // one per route, in declaration order; see entry.declaration
 	paths   []*pathHandler // one per distinct pattern
 	// byPattern finds the path handler of a pattern chi found, see
 	// methodNotAllowed.

@@ -73,8 +73,8 @@ var (
 
 // pathHandler dispatches one chi pattern by method.
 type pathHandler struct {
-	rt          *Router
-	pattern     string
+	rt           *Router
+	pattern      string
 	byMethod     [numMethods]*entry
 	patternValue any // pattern as the AttrPattern value, boxed once by New for gated routes
 	// Allow for callers who may and who may not see the roadmap, as
