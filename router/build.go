@@ -127,13 +127,6 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, cfg Config, b *b
 		if p.patternValue == nil {
 			p.patternValue = p.pattern
 		}
-		x.attrMap = map[string]any{
-			AttrRoute:   x.nameValue,
-			AttrMethod:  methodValues[e.method],
-			AttrPattern: p.patternValue,
-			AttrStage:   stageValues[e.stage],
-			AttrOptIn:   rt.noOptIns,
-		}
 	}
 
 	// Only Planned and Beta routes answer 501, only Removed and Deprecated

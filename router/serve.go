@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/open-feature/go-sdk/openfeature"
@@ -57,11 +58,40 @@ type entryExtra struct {
 	optInValue  []string // OptInAppliedHeader value for Beta routes
 
 	nameValue any // the route's name as the AttrRoute value, boxed once by New
-	// attrMap holds the standard attributes and an empty opt-in list: the
-	// whole attribute set of a request whose ContextFunc adds no attributes
-	// and that opted into nothing. NewEvaluationContext copies it; nothing
-	// writes to it.
-	attrMap map[string]any
+	// standard holds, from the first evaluation that needs it on (see
+	// standardAttributes), the standard attributes and an empty opt-in
+	// list: the whole attribute set of a request whose ContextFunc adds no
+	// attributes and that opted into nothing. NewEvaluationContext copies
+	// it; nothing writes to it.
+	standard atomic.Pointer[attributeSet]
+}
+
+// attributeSet is a set of evaluation-context attributes that nothing writes
+// to.
+type attributeSet struct{ m map[string]any }
+
+// standardAttributes returns the standard attributes of a gated route and an
+// empty opt-in list. They are built the first time a flag of the route is
+// evaluated without the cache, not by New: most gated routes of a large
+// table never are, and the map is then the only one of its allocations
+// left. Concurrent first evaluations may each build one; all use the
+// first stored.
+func (e *entry) standardAttributes() map[string]any {
+	x := e.x
+	if s := x.standard.Load(); s != nil {
+		return s.m
+	}
+	s := &attributeSet{m: map[string]any{
+		AttrRoute:   x.nameValue,
+		AttrMethod:  methodValues[e.method],
+		AttrPattern: e.path.patternValue,
+		AttrStage:   stageValues[e.stage],
+		AttrOptIn:   e.rt.noOptIns,
+	}}
+	if !x.standard.CompareAndSwap(nil, s) {
+		s = x.standard.Load()
+	}
+	return s.m
 }
 
 // Attribute values boxed once: constant tables.
@@ -257,7 +287,7 @@ func (e *entry) evalContext(r *http.Request, optIns []string) openfeature.Evalua
 	base := e.x.ctxFn(r)
 	attrs := base.Attributes()
 	if len(attrs) == 0 && len(optIns) == 0 {
-		return openfeature.NewEvaluationContext(base.TargetingKey(), e.x.attrMap)
+		return openfeature.NewEvaluationContext(base.TargetingKey(), e.standardAttributes())
 	}
 	attrs[AttrRoute] = e.x.nameValue
 	attrs[AttrMethod] = methodValues[e.method]
