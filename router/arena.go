@@ -31,30 +31,31 @@ type builder struct {
 }
 
 // Block sizes: bytes for text, elements for header values; the blocks of
-// the others grow from minBlock to maxBlock elements.
+// the others grow from minBlock elements (see block).
 const (
 	textBlock = 16 << 10
 	strsBlock = 256
 	minBlock  = 16
-	maxBlock  = 512
 )
 
 // newBuilder returns a builder for the routes of rt.
 func newBuilder(rt *Router) *builder {
-	return &builder{rt: rt, stubs: &stub.Batch{}, allowValues: [][]string{nil}}
+	return &builder{rt: rt, stubs: &stub.Batch{}, allowValues: [][]string{nil},
+		extras: block[entryExtra]{max: 128}, decls: block[Route]{max: 64}, paths: block[pathHandler]{max: 256}}
 }
 
 // block hands out zero values of T from blocks it allocates, each twice
-// the size of the one before, from minBlock to maxBlock elements.
+// the size of the one before, from minBlock to max elements.
 type block[T any] struct {
 	free []T // unused part of the current block
 	size int // size of the current block
+	max  int // largest block, in elements: at most 32 KiB, the largest small object
 }
 
 // take returns a pointer to a zero T.
 func (bl *block[T]) take() *T {
 	if len(bl.free) == 0 {
-		bl.size = min(max(minBlock, 2*bl.size), maxBlock)
+		bl.size = min(max(minBlock, 2*bl.size), bl.max)
 		bl.free = make([]T, bl.size)
 	}
 	x := &bl.free[0]
