@@ -254,6 +254,7 @@ func validate(r *Route, patternErr error, links *linkSet) []error {
 		errs = append(errs, fmt.Errorf("%w: "+format, append([]any{sentinel}, a...)...))
 	}
 	switch {
+	case methodIndex(r.Method) >= 0: // the common case: a standard method
 	case !isToken(r.Method):
 		bad(ErrMethod, "%q is not a method token", r.Method)
 	case methodIndex(r.Method) < 0 && methodIndex(strings.ToUpper(r.Method)) >= 0:

@@ -145,11 +145,22 @@ func patternProblem(pattern string) error {
 	switch {
 	case !strings.HasPrefix(pattern, "/"):
 		return fmt.Errorf("%w: %q must start with /", ErrPattern, pattern)
-	case strings.IndexFunc(pattern, func(c rune) bool { return c <= ' ' || c == 0x7f }) >= 0:
+	case hasSpaceOrControl(pattern):
 		return fmt.Errorf("%w: %q contains white space or a control character", ErrPattern, pattern)
 	}
 	if err := chiPatternError(pattern); err != nil {
 		return fmt.Errorf("%w: %v", ErrPattern, err)
 	}
 	return nil
+}
+
+// hasSpaceOrControl reports whether s has an ASCII space or control
+// character. (Bytes of other characters are all above 0x7f.)
+func hasSpaceOrControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c == 0x7f {
+			return true
+		}
+	}
+	return false
 }
