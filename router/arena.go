@@ -10,61 +10,75 @@ import (
 )
 
 // builder holds what New allocates in blocks while it builds the entries of
-// a table: the problem answers, the strings they and the header values are
-// made of, the header value slices and the evaluation attributes. A route
-// then costs no allocation of its own but the boxing of its name, for gated
-// routes, and its attribute map. Blocks are never grown, so that what was
-// handed out stays where it is; everything lives as long as the Router.
+// a table: the path handlers, the problem answers, the strings they and the
+// header values are made of, the header value slices, the entry extras and
+// the declarations kept whole. A route then costs no allocation of its own
+// but, for gated routes, the boxing of its name and its attribute map.
+// Blocks are never grown, so that what was handed out stays where it is;
+// everything lives as long as the Router.
 type builder struct {
+	rt     *Router
 	text   textArena
 	stubs  *stub.Batch
-	strs   []string     // unused part of the current block of header values
-	attrs  []attr       // unused part of the current block of attributes
-	extras []entryExtra // unused part of the current block of entry extras
+	strs   []string // unused part of the current block of header values
+	extras block[entryExtra]
+	decls  block[Route] // declarations kept whole
+	paths  block[pathHandler]
 
-	allow      [1 << numMethods][]string // Allow value per set of methods, see allowValue
-	methodAny  [numMethods]any           // route attribute values, boxed once
-	stageAny   [len(stageNames)]any
-	patternAny []any // per path, boxed on first use
+	// Allow values: one per set of methods, see allowIndex.
+	allowIndexes [1 << numMethods]uint16
+	allowValues  [][]string
 }
 
-// Block sizes: bytes for text, elements for the others.
+// Block sizes: bytes for text, elements for header values; the blocks of
+// the others grow from minBlock elements (see block).
 const (
 	textBlock = 16 << 10
 	strsBlock = 256
-	attrBlock = 64 * 4
-	xBlock    = 64
+	minBlock  = 16
 )
 
-func newBuilder(stubs, paths int) *builder {
-	// Routes that are not live are about those that need a problem answer
-	// and an entryExtra: one block each for them.
-	b := &builder{stubs: stub.NewBatch(stubs), patternAny: make([]any, paths), extras: make([]entryExtra, stubs)}
-	for i, m := range methodNames {
-		b.methodAny[i] = m
-	}
-	for i, s := range stageNames {
-		b.stageAny[i] = s
-	}
-	return b
+// newBuilder returns a builder for the routes of rt.
+func newBuilder(rt *Router) *builder {
+	return &builder{rt: rt, stubs: &stub.Batch{}, allowValues: [][]string{nil},
+		extras: block[entryExtra]{max: 128}, decls: block[Route]{max: 64}, paths: block[pathHandler]{max: 256}}
 }
 
-// patternValue returns pattern, the pattern of path k, boxed once per path.
-func (b *builder) patternValue(k int32, pattern string) any {
-	if b.patternAny[k] == nil {
-		b.patternAny[k] = pattern
+// block hands out zero values of T from blocks it allocates, each twice
+// the size of the one before, from minBlock to max elements.
+type block[T any] struct {
+	free []T // unused part of the current block
+	size int // size of the current block
+	max  int // largest block, in elements: at most 32 KiB, the largest small object
+}
+
+// take returns a pointer to a zero T.
+func (bl *block[T]) take() *T {
+	if len(bl.free) == 0 {
+		bl.size = min(max(minBlock, 2*bl.size), bl.max)
+		bl.free = make([]T, bl.size)
 	}
-	return b.patternAny[k]
+	x := &bl.free[0]
+	bl.free = bl.free[1:]
+	return x
+}
+
+// path returns a new path handler for pattern.
+func (b *builder) path(pattern string) *pathHandler {
+	p := b.paths.take()
+	p.rt = b.rt
+	p.pattern = pattern
+	return p
 }
 
 // extra returns a zero entryExtra.
-func (b *builder) extra() *entryExtra {
-	if len(b.extras) == 0 {
-		b.extras = make([]entryExtra, xBlock)
-	}
-	x := &b.extras[0]
-	b.extras = b.extras[1:]
-	return x
+func (b *builder) extra() *entryExtra { return b.extras.take() }
+
+// declaration returns a copy of r.
+func (b *builder) declaration(r *Route) *Route {
+	d := b.decls.take()
+	*d = *r
+	return d
 }
 
 // values returns v in a slice with no room to append in place.
@@ -78,31 +92,21 @@ func (b *builder) values(v ...string) []string {
 	return s
 }
 
-// attributes returns a slice for n attributes, with no room to append in
-// place.
-func (b *builder) attributes(n int) []attr {
-	if len(b.attrs) < n {
-		b.attrs = make([]attr, max(attrBlock, n))
-	}
-	s := b.attrs[:n:n]
-	b.attrs = b.attrs[n:]
-	return s
-}
-
-// allowValue returns the Allow header value listing the methods in mask (bit
-// i for methodNames[i]), or nil for none. One value per set of methods is
-// built per table and shared by its paths: header values are never written
-// to.
-func (b *builder) allowValue(mask uint16) []string {
+// allowIndex returns the index in allowValues of the Allow header value
+// listing the methods in mask (bit i for methodNames[i]); 0, a nil value,
+// for none. One value per set of methods is built per table and shared by
+// its paths: header values are never written to.
+func (b *builder) allowIndex(mask uint16) uint16 {
 	if mask == 0 {
-		return nil
+		return 0
 	}
-	if v := b.allow[mask]; v != nil {
-		return v
+	if i := b.allowIndexes[mask]; i != 0 {
+		return i
 	}
-	v := allowValue(mask)
-	b.allow[mask] = v
-	return v
+	i := uint16(len(b.allowValues))
+	b.allowValues = append(b.allowValues, allowValue(mask))
+	b.allowIndexes[mask] = i
+	return i
 }
 
 // allowValue returns the Allow header value listing the methods in mask, or

@@ -2,7 +2,6 @@ package router
 
 import (
 	"fmt"
-	"github.com/open-feature/go-sdk/openfeature"
 	"net/http"
 	"time"
 
@@ -11,40 +10,60 @@ import (
 	"github.com/roadmap-go/roadmap/stub"
 )
 
-// build turns the validated table into entries and path handlers and
-// registers them on chi (see register). chi's own panics on patterns it
+// addEntry builds the entry of route i, r, on the path of its pattern p, and
+// adds it to the path. New calls it for each route while it validates the
+// table, as long as nothing is wrong with it, so that the table is read
+// once.
+func (rt *Router) addEntry(i int, r *Route, p *patternInfo, cfg Config, b *builder) {
+	if p.path == nil {
+		p.path = b.path(r.Pattern)
+	}
+	path := p.path
+	e := &rt.entries[i]
+	rt.initEntry(e, r, path, cfg, b)
+	// The declaration itself is kept only when the entry cannot give it
+	// back (see entry.declaration), or when an Observer is told about it by
+	// pointer.
+	if cfg.Observer != nil || !plain(r) {
+		e.decl = b.declaration(r)
+	}
+	path.byMethod[e.method] = e
+	bit := uint16(1) << e.method
+	if public(r.Stage) {
+		path.publicMask |= bit
+	}
+	if public(r.Stage) || !e.hides {
+		path.allMask |= bit
+	}
+	if !r.LiveFrom.IsZero() {
+		path.liveFrom = true
+	}
+}
+
+// public reports whether routes of stage st are listed in Allow for every
+// caller.
+func public(st Stage) bool { return st == Live || st == Deprecated || st == Removed }
+
+// registerPaths finishes the path handlers of the table built by addEntry
+// and registers them on chi (see register). chi's own panics on patterns it
 // cannot parse are turned into errors.
-func (rt *Router) build(cfg Config, tab *table) []error {
+func (rt *Router) registerPaths(tab *table, b *builder) []error {
 	var errs []error
 	rt.mux = chi.NewRouter()
 	rt.mux.NotFound(rt.notFound.ServeHTTP)
 	rt.mux.MethodNotAllowed(rt.methodNotAllowed)
 	rt.byPattern = tab.byPattern
-	// One allocation for all entries and one for all path handlers, and
-	// the rest in blocks (see builder): a large table builds in a few
-	// milliseconds.
-	rt.paths = make([]pathHandler, len(tab.patterns))
-	for k := range rt.paths {
-		rt.paths[k] = pathHandler{rt: rt, pattern: rt.routes[tab.patterns[k].first].Pattern}
+	rt.paths = make([]*pathHandler, len(tab.patterns))
+	patterns := make([]string, len(tab.patterns))
+	for k := range tab.patterns {
+		p := tab.patterns[k].path
+		p.finish(b)
+		rt.paths[k] = p
+		patterns[k] = p.pattern
 	}
-	rt.entries = make([]entry, len(rt.routes))
-	b := newBuilder(tab.stubs, len(rt.paths))
-	for i := range rt.routes {
-		r := &rt.routes[i]
-		k := tab.of[i]
-		p := &rt.paths[k]
-		e := &rt.entries[i]
-		rt.initEntry(e, r, p, k, cfg, b)
-		p.byMethod[methodIndex(r.Method)] = e
-	}
-	patterns := make([]string, len(rt.paths))
-	for k := range rt.paths {
-		rt.paths[k].finish(b)
-		patterns[k] = rt.paths[k].pattern
-	}
+	rt.allowValues = b.allowValues
 	shared := sharedPaths(patterns)
-	for k := range rt.paths {
-		p := &rt.paths[k]
+	for k, p := range rt.paths {
 		if err := register(rt.mux, p, shared[k]); err != nil {
 			errs = append(errs, &RouteError{Index: int(tab.patterns[k].first), Route: "* " + p.pattern, err: fmt.Errorf("%w: %v", ErrPattern, err)})
 		}
@@ -52,25 +71,41 @@ func (rt *Router) build(cfg Config, tab *table) []error {
 	return errs
 }
 
-// initEntry fills e, a zero entry, for route r on path p (rt.paths[k]). Its
-// strings, slices and problem answers come from b's blocks.
-func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, k int32, cfg Config, b *builder) {
+// plain reports whether r declares nothing but its method, pattern, stage,
+// flag, handler and name, and for planned and beta routes Available and
+// Docs, which their 501 answer holds: the entry then gives all of it back
+// (see entry.declaration), and New keeps no copy of the declaration.
+func plain(r *Route) bool {
+	answered := r.Stage == Planned || r.Stage == Beta
+	return r.Detail == "" && (answered || r.Available == "" && r.Docs == "") && r.Successor == "" && r.OperationID == "" &&
+		r.Deprecation == (time.Time{}) && r.Sunset == (time.Time{}) && r.LiveFrom == (time.Time{}) &&
+		r.Off == OffInherit && r.OffHandler == nil && r.Context == nil && r.Example == nil
+}
+
+// needsExtra reports whether the entry of r needs an entryExtra: gated,
+// scheduled, beta and deprecated routes, and routes with a successor.
+func needsExtra(r *Route) bool {
+	return r.Stage == Planned && r.Handler != nil && r.Flag != "" || r.Stage == Beta || r.Stage == Deprecated ||
+		!r.LiveFrom.IsZero() || r.Successor != ""
+}
+
+// initEntry fills e, a zero entry, for route r on path p. Its strings,
+// slices and problem answers come from b's blocks. It keeps no pointer into
+// r.
+func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, cfg Config, b *builder) {
 	// Field by field: e is zero, and a composite literal would be built
 	// aside and copied.
 	e.rt = rt
 	e.path = p
-	e.route = r
-	e.stage = r.Stage
+	e.name = r.Name
+	e.method = uint8(methodIndex(r.Method))
+	e.stage = uint8(r.Stage)
 	e.handler = r.Handler
 	e.flag = r.Flag
-	e.ctxFn = r.Context
-	if e.ctxFn == nil {
-		e.ctxFn = rt.ctxFn
-	}
 	e.gated = (r.Stage == Planned || r.Stage == Beta) && r.Handler != nil && r.Flag != ""
 	e.scheduled = !r.LiveFrom.IsZero() || r.Stage == Deprecated && !r.Sunset.IsZero()
 	e.direct = r.Stage == Live && !e.scheduled && rt.obs == nil
-	if e.gated || e.scheduled || r.Stage == Beta || r.Stage == Deprecated || r.Successor != "" {
+	if needsExtra(r) {
 		e.x = b.extra()
 	}
 	x := e.x
@@ -84,18 +119,14 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, k int32, cfg Con
 		x.optInValue = b.values(r.Flag)
 	}
 	if e.gated {
-		x.attrs = b.attributes(4)
-		x.attrs[0] = attr{AttrRoute, r.Name}
-		x.attrs[1] = attr{AttrMethod, b.methodAny[methodIndex(r.Method)]}
-		x.attrs[2] = attr{AttrPattern, b.patternValue(k, r.Pattern)}
-		x.attrs[3] = attr{AttrStage, b.stageAny[r.Stage]}
-		x.attrMap = make(map[string]any, len(x.attrs)+1)
-		for _, a := range x.attrs {
-			x.attrMap[a.key] = a.val
+		x.ctxFn = r.Context
+		if x.ctxFn == nil {
+			x.ctxFn = rt.ctxFn
 		}
-		x.attrMap[AttrOptIn] = rt.noOptIns
-		x.tx = openfeature.NewEvaluationContext("", x.attrMap)
-		x.lazy = newLazy(x.tx, e)
+		x.nameValue = r.Name
+		if p.patternValue == nil {
+			p.patternValue = p.pattern
+		}
 	}
 
 	// Only Planned and Beta routes answer 501, only Removed and Deprecated
@@ -109,11 +140,13 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, k int32, cfg Con
 				detail = b.text.concat(r.Method, " is not yet implemented for this endpoint")
 			}
 		}
-		e.stub = b.stubs.New(stub.Problem{Status: http.StatusNotImplemented, Detail: detail,
+		e.answer = b.stubs.New(stub.Problem{Status: http.StatusNotImplemented, Detail: detail,
 			Stage: r.Stage.String(), Route: b.text.concat(r.Method, " ", r.Pattern), Available: r.Available, Docs: r.Docs})
 	}
 
-	if r.Stage == Removed || r.Stage == Deprecated {
+	// A deprecated route without a Sunset is never removed: it needs no
+	// 410.
+	if r.Stage == Removed || r.Stage == Deprecated && !r.Sunset.IsZero() {
 		goneDetail := r.Detail
 		if goneDetail == "" {
 			what, gone := r.Name, " has been removed."
@@ -126,7 +159,7 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, k int32, cfg Con
 				goneDetail = b.text.concat(what, gone)
 			}
 		}
-		e.gone = b.stubs.New(stub.Problem{Status: http.StatusGone, Detail: goneDetail,
+		e.answer = b.stubs.New(stub.Problem{Status: http.StatusGone, Detail: goneDetail,
 			Stage: Removed.String(), Route: b.text.concat(r.Method, " ", r.Pattern), Docs: r.Docs})
 	}
 
@@ -162,25 +195,27 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, k int32, cfg Con
 	case mode == OffForbidden:
 		e.off = rt.forbidden
 	default:
-		e.off = e.stub
+		e.off = e.answer
 	}
 	if r.Example != nil && !e.hides {
 		e.off = newPreview(r.Example, e.off)
 	}
 }
 
-// finish computes the path's HEAD fallback and Allow header values.
+// finish serves HEAD by GET where HEAD is not declared and looks up the
+// Allow values of the path's methods.
 func (p *pathHandler) finish(b *builder) {
 	if p.byMethod[mHead] == nil && p.byMethod[mGet] != nil {
 		p.byMethod[mHead] = p.byMethod[mGet]
-	}
-	for _, e := range p.byMethod {
-		if e != nil && e.x != nil && !e.x.liveFrom.IsZero() {
-			p.liveFrom = true
+		if p.allMask&(1<<mGet) != 0 {
+			p.allMask |= 1 << mHead
+		}
+		if p.publicMask&(1<<mGet) != 0 {
+			p.publicMask |= 1 << mHead
 		}
 	}
-	p.allowAll = b.allowValue(p.allowMask(time.Time{}, true))
-	p.allowPublic = b.allowValue(p.allowMask(time.Time{}, false))
+	p.allowAll = b.allowIndex(p.allMask)
+	p.allowPublic = b.allowIndex(p.publicMask)
 }
 
 // allowAt returns the Allow value for a caller who may (canSee) or may not
@@ -198,7 +233,7 @@ func (p *pathHandler) allowMask(now time.Time, canSee bool) uint16 {
 		if e == nil {
 			continue
 		}
-		st := e.stage
+		st := Stage(e.stage)
 		if !now.IsZero() {
 			st = e.effectiveStage(now)
 		}

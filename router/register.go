@@ -28,7 +28,9 @@ import (
 // pattern for every request as it always did.
 
 // register registers p on mux: for every method if all, else for the
-// methods p serves. chi's panics become errors.
+// methods p serves, except HEAD when GET serves it (a HEAD request then
+// reaches Router.methodNotAllowed, which finds the pattern by GET, first of
+// methodNames). chi's panics become errors.
 func register(mux *chi.Mux, p *pathHandler, all bool) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
@@ -40,7 +42,9 @@ func register(mux *chi.Mux, p *pathHandler, all bool) (err error) {
 		return nil
 	}
 	for i, e := range p.byMethod {
-		if e != nil {
+		// HEAD served by GET is not registered: chi's method-not-allowed
+		// handler finds the pattern by GET and the path handler answers.
+		if e != nil && (i != mHead || e != p.byMethod[mGet]) {
 			mux.Method(methodNames[i], p.pattern, p)
 		}
 	}

@@ -88,7 +88,7 @@ func allMethodsMux(rt *Router) *chi.Mux {
 	mux.NotFound(rt.notFound.ServeHTTP)
 	mux.MethodNotAllowed(rt.notFound.ServeHTTP)
 	for k := range rt.paths {
-		mux.Handle(rt.paths[k].pattern, &rt.paths[k])
+		mux.Handle(rt.paths[k].pattern, rt.paths[k])
 	}
 	return mux
 }

@@ -84,12 +84,14 @@ type Config struct {
 // only flag decisions and the clock change what it answers.
 type Router struct {
 	mux     *chi.Mux
-	routes  []Route
-	entries []entry       // one per route, in declaration order
-	paths   []pathHandler // one per distinct pattern
+	entries []entry        // one per route, in declaration order; see entry.declaration
+	paths   []*pathHandler // one per distinct pattern
 	// byPattern finds the path handler of a pattern chi found, see
 	// methodNotAllowed.
 	byPattern map[string]int32
+	// allowValues are the Allow header values of the table's paths, see
+	// pathHandler.allowAll; the first is nil (no method).
+	allowValues [][]string
 
 	gate      *flags.Gate
 	ownGate   bool
@@ -145,7 +147,6 @@ func newForbidden() *stub.Responder {
 // provider events.
 func New(routes []Route, cfg Config) (*Router, error) {
 	rt := &Router{
-		routes:     append([]Route(nil), routes...),
 		ctxFn:      cfg.Context,
 		now:        cfg.Now,
 		visible:    cfg.Roadmap,
@@ -189,10 +190,13 @@ func New(routes []Route, cfg Config) (*Router, error) {
 
 	needFlags := false
 	var opIDs map[string]int // OperationID -> first route; made only if used
-	tab := newTable(rt.routes)
-	for i := range rt.routes {
-		r := &rt.routes[i]
-		p, dup := tab.add(i)
+	tab := newTable(routes)
+	rt.entries = make([]entry, len(routes))
+	b := newBuilder(rt)
+	for i := range routes {
+		r := &routes[i]
+		k, dup := tab.add(i)
+		p := &tab.patterns[k]
 		for _, err := range validate(r, p.err, &tab.links) {
 			errs = append(errs, &RouteError{Index: i, Route: r.id(), err: err})
 		}
@@ -200,7 +204,7 @@ func New(routes []Route, cfg Config) (*Router, error) {
 			errs = append(errs, &RouteError{Index: i, Route: r.id(), err: fmt.Errorf("%w: also declared by route %d", ErrDuplicate, dup)})
 		}
 		if j := int(p.shapeOf); j >= 0 {
-			errs = append(errs, &RouteError{Index: i, Route: r.id(), err: fmt.Errorf("%w: %q and %q (route %d) name their parameters differently; chi routes both to one path, so spell them the same", ErrPattern, r.Pattern, rt.routes[j].Pattern, j)})
+			errs = append(errs, &RouteError{Index: i, Route: r.id(), err: fmt.Errorf("%w: %q and %q (route %d) name their parameters differently; chi routes both to one path, so spell them the same", ErrPattern, r.Pattern, routes[j].Pattern, j)})
 		}
 		if id := r.OperationID; id != "" {
 			if j, seen := opIDs[id]; seen {
@@ -212,9 +216,6 @@ func New(routes []Route, cfg Config) (*Router, error) {
 				opIDs[id] = i
 			}
 		}
-		if r.Stage != Live {
-			tab.stubs++
-		}
 		if r.Flag != "" && r.Handler != nil && (r.Stage == Planned || r.Stage == Beta) {
 			needFlags = true
 		}
@@ -222,6 +223,9 @@ func New(routes []Route, cfg Config) (*Router, error) {
 			// A beta that went live keeps its name: clients that still
 			// send the opt-in must not start getting 400.
 			rt.betaNames[r.Flag] = struct{}{}
+		}
+		if len(errs) == 0 {
+			rt.addEntry(i, r, p, cfg, b)
 		}
 	}
 	if needFlags && cfg.Flags == nil {
@@ -231,7 +235,7 @@ func New(routes []Route, cfg Config) (*Router, error) {
 		return nil, errors.Join(errs...)
 	}
 
-	errs = rt.build(cfg, tab)
+	errs = rt.registerPaths(tab, b)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -255,6 +259,7 @@ func validate(r *Route, patternErr error, links *linkSet) []error {
 		errs = append(errs, fmt.Errorf("%w: "+format, append([]any{sentinel}, a...)...))
 	}
 	switch {
+	case methodIndex(r.Method) >= 0: // the common case: a standard method
 	case !isToken(r.Method):
 		bad(ErrMethod, "%q is not a method token", r.Method)
 	case methodIndex(r.Method) < 0 && methodIndex(strings.ToUpper(r.Method)) >= 0:
@@ -334,7 +339,13 @@ func validate(r *Route, patternErr error, links *linkSet) []error {
 }
 
 // Routes returns a copy of the declared table, in declaration order.
-func (rt *Router) Routes() []Route { return append([]Route(nil), rt.routes...) }
+func (rt *Router) Routes() []Route {
+	out := make([]Route, len(rt.entries))
+	for i := range rt.entries {
+		out[i] = rt.entries[i].declaration()
+	}
+	return out
+}
 
 // Gate returns the flag gate the router evaluates flags with, or nil when
 // Config.Flags was nil. Use it for readiness checks.

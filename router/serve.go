@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/open-feature/go-sdk/openfeature"
@@ -19,21 +20,25 @@ import (
 type entry struct {
 	rt      *Router
 	path    *pathHandler
-	route   *Route
 	handler http.Handler
 	flag    string
+	name    string
+	// decl is a copy of the declaration, nil when the other fields hold
+	// all of it (see declaration).
+	decl *Route
 
-	stub *stub.Responder // 501
-	gone *stub.Responder // 410, for Removed and sunset Deprecated routes
-	off  http.Handler    // answer when off, for callers who may see it
+	// answer is the route's problem answer: 501 for Planned and Beta
+	// routes, 410 for Removed ones and Deprecated ones with a Sunset.
+	answer *stub.Responder
+	off    http.Handler // answer when off, for callers who may see it
 
-	ctxFn flags.ContextFunc
-	x     *entryExtra // nil when every field of it would be zero
+	x *entryExtra // nil when every field of it would be zero
 
-	stage     Stage
-	gated     bool // Planned or Beta with a handler and a flag
-	scheduled bool // LiveFrom or Sunset set
-	hides     bool // off means absent (OffNotFound)
+	stage     uint8 // a Stage
+	method    uint8 // index in methodNames
+	gated     bool  // Planned or Beta with a handler and a flag
+	scheduled bool  // LiveFrom or Sunset set
+	hides     bool  // off means absent (OffNotFound)
 	// direct: Live for good (no LiveFrom, no Sunset) and no Observer, so
 	// serving is calling the handler and nothing else.
 	direct bool
@@ -42,6 +47,8 @@ type entry struct {
 // entryExtra holds the parts of an entry that only scheduled, deprecated,
 // removed, beta and gated routes need.
 type entryExtra struct {
+	ctxFn flags.ContextFunc // of gated routes
+
 	liveFrom time.Time
 	sunset   time.Time
 
@@ -50,33 +57,76 @@ type entryExtra struct {
 	links       []string
 	optInValue  []string // OptInAppliedHeader value for Beta routes
 
-	attrs []attr // the standard attributes, values boxed once by New
-	// attrMap holds attrs and an empty opt-in list: the whole attribute set
-	// of a request whose ContextFunc adds no attributes and that opted into
-	// nothing. NewEvaluationContext copies it; nothing writes to it.
-	attrMap map[string]any
-	// tx holds attrMap as an evaluation context without targeting key: the
+	nameValue any // the route's name as the AttrRoute value, boxed once by New
+	// standard holds, from the first evaluation that needs it on (see
+	// standardAttributes), the standard attributes and an empty opt-in
+	// list: the whole attribute set of a request whose ContextFunc adds no
+	// attributes and that opted into nothing. NewEvaluationContext copies
+	// it; nothing writes to it.
+	standard atomic.Pointer[attributeSet]
+}
+
+// attributeSet is the set of standard evaluation-context attributes of a
+// gated route, in the forms the router uses; nothing writes to it.
+type attributeSet struct {
+	m map[string]any
+	// tx holds m as an evaluation context without targeting key: the
 	// route's part of the evaluation context, see entry.evaluate.
 	tx openfeature.EvaluationContext
-	// lazy is the transaction context of the handler served from a cached
+	// lazy is the transaction context of a handler served from a cached
 	// decision, see txData.
 	lazy *txData
 }
 
-// attr is one evaluation-context attribute.
-type attr struct {
-	key string
-	val any
+// standardAttributes returns the standard attributes of a gated route and an
+// empty opt-in list. They are built the first time a flag of the route is
+// evaluated without the cache, not by New: most gated routes of a large
+// table never are, and the map is then the only one of its allocations
+// left. Concurrent first evaluations may each build one; all use the
+// first stored.
+func (e *entry) standardAttributes() map[string]any { return e.attributes().m }
+
+// attributes returns the standard attributes of a gated route, built on
+// first use (see standardAttributes).
+func (e *entry) attributes() *attributeSet {
+	x := e.x
+	if s := x.standard.Load(); s != nil {
+		return s
+	}
+	s := &attributeSet{m: map[string]any{
+		AttrRoute:   x.nameValue,
+		AttrMethod:  methodValues[e.method],
+		AttrPattern: e.path.patternValue,
+		AttrStage:   stageValues[e.stage],
+		AttrOptIn:   e.rt.noOptIns,
+	}}
+	s.tx = openfeature.NewEvaluationContext("", s.m)
+	s.lazy = newLazy(s.tx, e)
+	if !x.standard.CompareAndSwap(nil, s) {
+		s = x.standard.Load()
+	}
+	return s
 }
+
+// Attribute values boxed once: constant tables.
+var (
+	methodValues = [numMethods]any{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodTrace, http.MethodConnect}
+	stageValues = [...]any{"planned", "beta", "live", "deprecated", "removed"}
+)
 
 // pathHandler dispatches one chi pattern by method.
 type pathHandler struct {
-	rt          *Router
-	pattern     string
-	byMethod    [numMethods]*entry
-	allowAll    []string // Allow for callers who may see the roadmap
-	allowPublic []string // Allow for callers who may not
-	liveFrom    bool     // a method goes live on a date: Allow depends on the clock
+	rt           *Router
+	pattern      string
+	byMethod     [numMethods]*entry
+	patternValue any // pattern as the AttrPattern value, boxed once by New for gated routes
+	// Allow for callers who may and who may not see the roadmap, as
+	// indexes in Router.allowValues, and the methods they list (bit i for
+	// methodNames[i]).
+	allowAll, allowPublic uint16
+	allMask, publicMask   uint16
+	liveFrom              bool // a method goes live on a date: Allow depends on the clock
 }
 
 var (
@@ -98,9 +148,9 @@ func (p *pathHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // absent answers as if the requested route were not declared: 405 with the
 // methods the caller may know of, or 404 when there are none.
 func (p *pathHandler) absent(w http.ResponseWriter, r *http.Request, canSee bool) {
-	allow := p.allowPublic
+	allow := p.rt.allowValues[p.allowPublic]
 	if canSee {
-		allow = p.allowAll
+		allow = p.rt.allowValues[p.allowAll]
 	}
 	if p.liveFrom {
 		allow = p.allowAt(p.rt.now(), canSee)
@@ -113,6 +163,19 @@ func (p *pathHandler) absent(w http.ResponseWriter, r *http.Request, canSee bool
 	p.rt.notAllowed.ServeHTTP(w, r)
 }
 
+// declaration returns the route e serves, as declared.
+func (e *entry) declaration() Route {
+	if e.decl != nil {
+		return *e.decl
+	}
+	d := Route{Method: methodNames[e.method], Pattern: e.path.pattern, Stage: Stage(e.stage), Flag: e.flag, Handler: e.handler, Name: e.name}
+	if d.Stage == Planned || d.Stage == Beta {
+		p := e.answer.Problem()
+		d.Available, d.Docs = p.Available, p.Docs
+	}
+	return d
+}
+
 // effectiveStage applies LiveFrom and Sunset at instant now.
 func (e *entry) effectiveStage(now time.Time) Stage {
 	if x := e.x; x != nil {
@@ -123,7 +186,7 @@ func (e *entry) effectiveStage(now time.Time) Stage {
 			return Removed
 		}
 	}
-	return e.stage
+	return Stage(e.stage)
 }
 
 func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
@@ -131,7 +194,7 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 		e.handler.ServeHTTP(w, r)
 		return
 	}
-	stage := e.stage
+	stage := Stage(e.stage)
 	if e.scheduled {
 		stage = e.effectiveStage(e.rt.now())
 	}
@@ -174,7 +237,7 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 		if e.x != nil && e.x.links != nil {
 			w.Header()["Link"] = e.x.links
 		}
-		e.gone.ServeHTTP(w, r)
+		e.answer.ServeHTTP(w, r)
 		return
 	}
 	if e.gated {
@@ -186,7 +249,7 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 			// At the top, the handler gets a transaction context that is
 			// made only if it looks (see requestContext); mounted, none.
 			if c, top := r.Context().(*requestContext); top && c.tx.Load() == nil {
-				lazy := e.x.lazy
+				lazy := e.attributes().lazy
 				if len(optIns) > 0 {
 					lazy = newLazy(e.routeContext(optIns), e)
 				}
@@ -272,9 +335,9 @@ func (e *entry) evaluate(r *http.Request, optIns []string) (flags.Decision, *htt
 // attributes and the opt-ins, without a targeting key.
 func (e *entry) routeContext(optIns []string) openfeature.EvaluationContext {
 	if len(optIns) == 0 {
-		return e.x.tx
+		return e.attributes().tx
 	}
-	attrs := e.x.tx.Attributes()
+	attrs := e.attributes().tx.Attributes()
 	list := make([]any, len(optIns))
 	for i, n := range optIns {
 		list[i] = n
@@ -307,11 +370,12 @@ func (e *entry) evalContext(r *http.Request, optIns []string) (openfeature.Evalu
 	}
 	attrs := base.Attributes()
 	if len(attrs) == 0 && len(optIns) == 0 {
-		return openfeature.NewEvaluationContext(base.TargetingKey(), e.x.attrMap), true
+		return openfeature.NewEvaluationContext(base.TargetingKey(), e.standardAttributes()), true
 	}
-	for _, a := range e.x.attrs {
-		attrs[a.key] = a.val
-	}
+	attrs[AttrRoute] = e.x.nameValue
+	attrs[AttrMethod] = methodValues[e.method]
+	attrs[AttrPattern] = e.path.patternValue
+	attrs[AttrStage] = stageValues[e.stage]
 	if len(optIns) == 0 {
 		attrs[AttrOptIn] = e.rt.noOptIns
 	} else {

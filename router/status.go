@@ -31,7 +31,7 @@ func (rt *Router) Status(r *http.Request) []RouteStatus {
 	out := make([]RouteStatus, len(rt.entries))
 	for i := range rt.entries {
 		e := &rt.entries[i]
-		s := RouteStatus{Route: *e.route, Stage: e.effectiveStage(now)}
+		s := RouteStatus{Route: e.declaration(), Stage: e.effectiveStage(now)}
 		switch s.Stage {
 		case Live, Deprecated:
 			s.Serving = true

@@ -16,8 +16,7 @@ type table struct {
 	routes    []Route
 	patterns  []patternInfo    // distinct patterns, in order of first declaration
 	byPattern map[string]int32 // pattern -> index in patterns
-	of        []int32          // route index -> index in patterns
-	stubs     int              // routes that need a problem answer (all but Live)
+	last      int32            // index in patterns of the route added last
 
 	seed     maphash.Seed
 	shapes   map[uint64]int32 // hash of a pattern's shape -> first route
@@ -51,6 +50,7 @@ func (s *linkSet) valid(link string) bool {
 
 // patternInfo is what New knows about one distinct pattern.
 type patternInfo struct {
+	path    *pathHandler      // set by New once the first route of the pattern is built
 	err     error             // what is wrong with the pattern (ErrPattern), nil if chi accepts it
 	methods [numMethods]int32 // route index + 1 of the route declaring each standard method
 	first   int32             // the first route that declares it
@@ -58,33 +58,40 @@ type patternInfo struct {
 }
 
 func newTable(routes []Route) *table {
+	// Most patterns serve a few methods: room for a pattern per three
+	// routes, more if need be.
+	n := len(routes)/3 + 1
 	return &table{
 		routes:    routes,
-		patterns:  make([]patternInfo, 0, len(routes)/2+1),
-		byPattern: make(map[string]int32, len(routes)/2+1),
-		of:        make([]int32, len(routes)),
+		patterns:  make([]patternInfo, 0, n),
+		byPattern: make(map[string]int32, n),
 		seed:      maphash.MakeSeed(),
 	}
 }
 
-// add records route i and returns its pattern's info and the index of an
-// earlier route with the same method and pattern, or -1.
-func (t *table) add(i int) (*patternInfo, int) {
+// add records route i and returns the index of its pattern in t.patterns
+// and the index of an earlier route with the same method and pattern, or
+// -1.
+func (t *table) add(i int) (int32, int) {
 	r := &t.routes[i]
-	k, ok := t.byPattern[r.Pattern]
+	k := t.last
+	ok := i > 0 && r.Pattern == t.routes[i-1].Pattern // the pattern of the route before: no lookup
+	if !ok {
+		k, ok = t.byPattern[r.Pattern]
+	}
 	if !ok {
 		k = int32(len(t.patterns))
 		t.byPattern[r.Pattern] = k
 		t.patterns = append(t.patterns, patternInfo{first: int32(i), err: patternProblem(r.Pattern), shapeOf: t.shapeOf(i)})
 	}
-	t.of[i] = k
+	t.last = k
 	p := &t.patterns[k]
 	if m := methodIndex(r.Method); m >= 0 {
 		if j := p.methods[m]; j != 0 {
-			return p, int(j) - 1
+			return k, int(j) - 1
 		}
 		p.methods[m] = int32(i) + 1
-		return p, -1
+		return k, -1
 	}
 	// Not a standard method (New reports it): duplicates by exact spelling.
 	if t.odd == nil {
@@ -92,10 +99,10 @@ func (t *table) add(i int) (*patternInfo, int) {
 	}
 	key := [2]string{r.Method, r.Pattern}
 	if j, dup := t.odd[key]; dup {
-		return p, j
+		return k, j
 	}
 	t.odd[key] = i
-	return p, -1
+	return k, -1
 }
 
 // shapeOf returns -1 if route i is the first with its pattern's shape (see
@@ -138,11 +145,22 @@ func patternProblem(pattern string) error {
 	switch {
 	case !strings.HasPrefix(pattern, "/"):
 		return fmt.Errorf("%w: %q must start with /", ErrPattern, pattern)
-	case strings.IndexFunc(pattern, func(c rune) bool { return c <= ' ' || c == 0x7f }) >= 0:
+	case hasSpaceOrControl(pattern):
 		return fmt.Errorf("%w: %q contains white space or a control character", ErrPattern, pattern)
 	}
 	if err := chiPatternError(pattern); err != nil {
 		return fmt.Errorf("%w: %v", ErrPattern, err)
 	}
 	return nil
+}
+
+// hasSpaceOrControl reports whether s has an ASCII space or control
+// character. (Bytes of other characters are all above 0x7f.)
+func hasSpaceOrControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c == 0x7f {
+			return true
+		}
+	}
+	return false
 }

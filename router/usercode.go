@@ -43,11 +43,11 @@ func (rt *Router) visibleSafely(r *http.Request) (ok bool) {
 func (e *entry) contextOf(r *http.Request) (ec openfeature.EvaluationContext, ok bool) {
 	defer func() {
 		if p := recover(); p != nil {
-			e.rt.userPanic(fmt.Sprintf("the ContextFunc of %s %s", e.route.Method, e.route.Pattern), p)
+			e.rt.userPanic(fmt.Sprintf("the ContextFunc of %s %s", methodNames[e.method], e.path.pattern), p)
 			ec, ok = openfeature.EvaluationContext{}, false
 		}
 	}()
-	return e.ctxFn(r), true
+	return e.x.ctxFn(r), true
 }
 
 // contextPanicked is the decision of a route whose ContextFunc panicked.

@@ -15,7 +15,7 @@ func (rt *Router) RoadmapVisible(r *http.Request) bool { return rt.canSee(r) }
 // reports false for a route that is not declared.
 func (rt *Router) HidesWhenOff(method, pattern string) bool {
 	for i := range rt.entries {
-		if e := &rt.entries[i]; e.route.Method == method && e.route.Pattern == pattern {
+		if e := &rt.entries[i]; methodNames[e.method] == method && e.path.pattern == pattern {
 			return e.hides
 		}
 	}
@@ -28,11 +28,12 @@ func (rt *Router) HidesWhenOff(method, pattern string) bool {
 // (the route's or Config's) answers instead. ok is false for a route that is
 // not declared. OpenAPI documents use it to describe the real off answer.
 func (rt *Router) OffAnswerOf(method, pattern string) (mode OffAnswer, custom, ok bool) {
-	for i := range rt.routes {
-		r := &rt.routes[i]
-		if r.Method != method || r.Pattern != pattern {
+	for i := range rt.entries {
+		e := &rt.entries[i]
+		if methodNames[e.method] != method || e.path.pattern != pattern {
 			continue
 		}
+		r := e.declaration()
 		mode = r.Off
 		if mode == OffInherit {
 			mode = rt.off

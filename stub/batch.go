@@ -11,6 +11,17 @@ package stub
 type Batch struct {
 	responders []Responder // unused part of the current block
 	buf        []byte      // current body buffer; rendered bodies are never moved
+
+	// The head (see appendHead) of the last problem rendered: a table's
+	// answers mostly share their type, title and status.
+	head                []byte
+	headType, headTitle string
+	headStatus          int
+	// Problems of recent Responders, shared by the next ones that differ
+	// from one only in Detail and Route; replaced in turn.
+	shared   [8]*Problem
+	replace  int
+	problems []Problem // unused part of the current block
 }
 
 // Block sizes. A block is never grown: Responders and bodies handed out stay
@@ -29,26 +40,52 @@ func NewBatch(n int) *Batch {
 // New renders p and returns a [Responder] for it, like [New]. It panics if
 // p.Status is not a 4xx or 5xx code.
 func (b *Batch) New(p Problem) *Responder {
-	p = defaults(p)
+	defaults(&p)
 	if len(b.responders) == 0 {
 		b.responders = make([]Responder, batchResponders)
 	}
 	s := &b.responders[0]
 	b.responders = b.responders[1:]
-	if need := problemSize(p); cap(b.buf)-len(b.buf) < need {
+	if need := problemSize(&p); cap(b.buf)-len(b.buf) < need {
 		b.buf = make([]byte, 0, max(batchBytes, need))
 	}
+	if b.head == nil || p.Status != b.headStatus || p.Type != b.headType || p.Title != b.headTitle {
+		b.head = appendHead(b.head[:0], &p)
+		b.headType, b.headTitle, b.headStatus = p.Type, p.Title, p.Status
+	}
 	start := len(b.buf)
-	b.buf = appendPrefix(b.buf, p)
+	b.buf = append(b.buf, b.head...)
+	b.buf = appendDetail(b.buf, &p)
 	mid := len(b.buf)
-	b.buf = appendSuffix(b.buf, p)
+	b.buf = appendSuffix(b.buf, &p)
 	end := len(b.buf)
 	// s is zero: set field by field rather than copy a whole Responder.
 	// Full slice expressions: appending to either never writes into the
 	// next body.
 	s.status = p.Status
-	s.problem = p
+	s.shared = b.share(&p)
+	s.detail, s.route = p.Detail, p.Route
 	s.prefix = b.buf[start:mid:mid]
 	s.suffix = b.buf[mid:end:end]
 	return s
+}
+
+// share returns a problem equal to p but for Detail and Route: a recent one,
+// or a copy of p.
+func (b *Batch) share(p *Problem) *Problem {
+	for _, sh := range b.shared {
+		if sh != nil && p.Status == sh.Status && p.Type == sh.Type && p.Title == sh.Title &&
+			p.Stage == sh.Stage && p.Available == sh.Available && p.Docs == sh.Docs {
+			return sh
+		}
+	}
+	if len(b.problems) == 0 {
+		b.problems = make([]Problem, batchResponders)
+	}
+	sh := &b.problems[0]
+	b.problems = b.problems[1:]
+	*sh = *p
+	b.shared[b.replace] = sh
+	b.replace = (b.replace + 1) % len(b.shared)
+	return sh
 }

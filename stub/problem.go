@@ -47,11 +47,14 @@ type Problem struct {
 //
 // A Responder is safe for concurrent use; what it answers never changes.
 type Responder struct {
-	status  int
-	problem Problem
-	prefix  []byte // `{...,"instance":"`
-	suffix  []byte // `",...}` + "\n"
-	first   atomic.Pointer[rendered]
+	status int
+	// The problem, with Type and Title defaulted, is shared with the other
+	// Responders of a Batch that differ from it only in Detail and Route.
+	shared        *Problem
+	detail, route string
+	prefix        []byte // `{...,"instance":"`
+	suffix        []byte // `",...}` + "\n"
+	first         atomic.Pointer[rendered]
 }
 
 // rendered is the whole body for one request path.
@@ -83,15 +86,21 @@ const (
 // New renders p once and returns a [Responder] for it. It panics if p.Status
 // is not a 4xx or 5xx code: that is a programming error, found at start-up.
 func New(p Problem) *Responder {
-	p = defaults(p)
+	defaults(&p)
 	// The members are rendered in a fixed, documented order, with "instance"
 	// spliced in per request between prefix and suffix.
-	prefix, suffix := appendProblem(p)
-	return &Responder{status: p.Status, problem: p, prefix: prefix, suffix: suffix}
+	prefix, suffix := appendProblem(&p)
+	o := &struct {
+		Responder
+		p Problem
+	}{p: p}
+	o.status, o.shared, o.detail, o.route = p.Status, &o.p, p.Detail, p.Route
+	o.prefix, o.suffix = prefix, suffix
+	return &o.Responder
 }
 
 // defaults checks p.Status and fills in Type and Title.
-func defaults(p Problem) Problem {
+func defaults(p *Problem) {
 	if p.Status < 400 || p.Status > 599 {
 		panic("stub: problem status must be 4xx or 5xx")
 	}
@@ -101,12 +110,15 @@ func defaults(p Problem) Problem {
 	if p.Title == "" {
 		p.Title = http.StatusText(p.Status)
 	}
-	return p
 }
 
 // Problem returns the problem the Responder was built from, with Type and
 // Title defaulted.
-func (s *Responder) Problem() Problem { return s.problem }
+func (s *Responder) Problem() Problem {
+	p := *s.shared
+	p.Detail, p.Route = s.detail, s.route
+	return p
+}
 
 // Status returns the HTTP status code the Responder answers with.
 func (s *Responder) Status() int { return s.status }

@@ -10,7 +10,7 @@ import (
 // and suffix: `{...,"instance":"` and `",...}` + "\n". It replaces two
 // json.Marshal calls, because a large route table builds one Responder per
 // planned route.
-func appendProblem(p Problem) (prefix, suffix []byte) {
+func appendProblem(p *Problem) (prefix, suffix []byte) {
 	prefix = appendPrefix(make([]byte, 0, 64+len(p.Type)+len(p.Title)+len(p.Detail)), p)
 	suffix = appendSuffix(make([]byte, 0, 48+len(p.Stage)+len(p.Route)+len(p.Available)+len(p.Docs)), p)
 	return prefix, suffix
@@ -18,24 +18,35 @@ func appendProblem(p Problem) (prefix, suffix []byte) {
 
 // problemSize is the length of p's prefix and suffix when no member needs
 // escaping.
-func problemSize(p Problem) int {
+func problemSize(p *Problem) int {
 	return 112 + len(p.Type) + len(p.Title) + len(p.Detail) + len(p.Stage) + len(p.Route) + len(p.Available) + len(p.Docs)
 }
 
 // appendPrefix appends `{...,"instance":"`: the members before "instance".
-func appendPrefix(b []byte, p Problem) []byte {
+func appendPrefix(b []byte, p *Problem) []byte {
+	b = appendHead(b, p)
+	return appendDetail(b, p)
+}
+
+// appendHead appends `{"type":...,"title":...,"status":...`.
+func appendHead(b []byte, p *Problem) []byte {
 	b = append(b, `{"type":`...)
 	b = appendString(b, p.Type)
 	b = append(b, `,"title":`...)
 	b = appendString(b, p.Title)
 	b = append(b, `,"status":`...)
-	b = strconv.AppendInt(b, int64(p.Status), 10)
+	return strconv.AppendInt(b, int64(p.Status), 10)
+}
+
+// appendDetail appends the rest of the prefix after appendHead:
+// `,"detail":...,"instance":"`.
+func appendDetail(b []byte, p *Problem) []byte {
 	b = appendMember(b, "detail", p.Detail)
 	return append(b, `,"instance":"`...)
 }
 
 // appendSuffix appends `",...}` + "\n": the members after "instance".
-func appendSuffix(b []byte, p Problem) []byte {
+func appendSuffix(b []byte, p *Problem) []byte {
 	b = append(b, '"')
 	b = appendMember(b, "stage", p.Stage)
 	b = appendMember(b, "route", p.Route)
@@ -57,19 +68,48 @@ func appendMember(b []byte, name, value string) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// safeBytes has a 1 at the index of every byte appendString copies as it
+// is: printable ASCII other than '"', '\\', '<', '>' and '&'.
+const safeBytes = "" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x01\x01\x00\x01\x01\x01\x00\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x00\x01\x00\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x00\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+
 // appendString appends s as a JSON string exactly as encoding/json.Marshal
 // writes it: HTML-safe (<, > and & escaped), U+2028 and U+2029 escaped,
 // invalid UTF-8 replaced by U+FFFD.
 func appendString(b []byte, s string) []byte {
+	// The common case, nothing to escape, is one scan and one copy.
+	i := 0
+	for i < len(s) && safeBytes[s[i]] == 1 {
+		i++
+	}
 	b = append(b, '"')
+	if i == len(s) {
+		b = append(b, s...)
+		return append(b, '"')
+	}
 	start := 0
-	for i := 0; i < len(s); {
+	for i < len(s) {
 		c := s[i]
+		if safeBytes[c] == 1 {
+			i++
+			continue
+		}
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
 			b = append(b, s[start:i]...)
 			switch c {
 			case '"', '\\':

@@ -65,7 +65,7 @@ func TestAppendProblemMatchesEncodingJSON(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			wantPrefix, wantSuffix := referenceProblem(t, tt.p)
-			gotPrefix, gotSuffix := appendProblem(tt.p)
+			gotPrefix, gotSuffix := appendProblem(&tt.p)
 			assert.Equal(t, string(wantPrefix), string(gotPrefix))
 			assert.Equal(t, string(wantSuffix), string(gotSuffix))
 		})
