@@ -35,6 +35,9 @@ func (rt *Router) addEntry(i int, r *Route, p *patternInfo, cfg Config, b *build
 	if public(r.Stage) || !e.hides {
 		path.allMask |= bit
 	}
+	if e.gated {
+		path.gatedMask |= bit
+	}
 	if !r.LiveFrom.IsZero() {
 		path.liveFrom = true
 	}
@@ -207,6 +210,9 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, cfg Config, b *b
 func (p *pathHandler) finish(b *builder) {
 	if p.byMethod[mHead] == nil && p.byMethod[mGet] != nil {
 		p.byMethod[mHead] = p.byMethod[mGet]
+		if p.gatedMask&(1<<mGet) != 0 {
+			p.gatedMask |= 1 << mHead
+		}
 		if p.allMask&(1<<mGet) != 0 {
 			p.allMask |= 1 << mHead
 		}

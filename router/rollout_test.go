@@ -892,6 +892,27 @@ func TestRoadmapPredicate(t *testing.T) {
 		got := do(t, srv, http.MethodGet, "/gone")
 		assert.Equal(t, http.StatusGone, got.status)
 	})
+	// Allow lists what the caller is served: for an outsider inside the
+	// rollout, the beta method that is on for them too.
+	t.Run("outsider whose flag is on sees its method in Allow", func(t *testing.T) {
+		tests := []struct {
+			name, method, path, user string
+			want                     int
+			allow                    string
+		}{
+			{name: "alice, other method of a mixed path", method: http.MethodPatch, path: "/mixed", user: "alice", want: http.StatusMethodNotAllowed, allow: "GET, HEAD, PUT"},
+			{name: "bob, other method of a mixed path", method: http.MethodPatch, path: "/mixed", user: "bob", want: http.StatusMethodNotAllowed, allow: "GET, HEAD"},
+			{name: "alice, other method of a planned path", method: http.MethodPost, path: "/planned", user: "alice", want: http.StatusMethodNotAllowed, allow: "GET, HEAD"},
+			{name: "bob, other method of a planned path", method: http.MethodPost, path: "/planned", user: "bob", want: http.StatusNotFound},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				got := do(t, srv, tt.method, tt.path, "X-User-ID", tt.user)
+				require.Equal(t, tt.want, got.status, "body: %s", got.body)
+				assert.Equal(t, tt.allow, got.header.Get("Allow"))
+			})
+		}
+	})
 }
 
 // TestStatusSeesOptIn: Router.Status, which introspection endpoints use,

@@ -126,7 +126,11 @@ type pathHandler struct {
 	// methodNames[i]).
 	allowAll, allowPublic uint16
 	allMask, publicMask   uint16
-	liveFrom              bool // a method goes live on a date: Allow depends on the clock
+	// gatedMask: the methods of gated routes. One that Allow leaves out for
+	// a caller (hidden, or the caller may not see the roadmap) is listed
+	// anyway when its flag is on for the caller, who is served it.
+	gatedMask uint16
+	liveFrom  bool // a method goes live on a date: Allow depends on the clock
 }
 
 var (
@@ -139,7 +143,7 @@ func (p *pathHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e = p.byMethod[i]
 	}
 	if e == nil {
-		p.absent(w, r, p.rt.canSee(r))
+		p.absent(w, r, p.rt.canSee(r), nil)
 		return
 	}
 	e.serve(w, r)
@@ -147,13 +151,19 @@ func (p *pathHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // absent answers as if the requested route were not declared: 405 with the
 // methods the caller may know of, or 404 when there are none.
-func (p *pathHandler) absent(w http.ResponseWriter, r *http.Request, canSee bool) {
-	allow := p.rt.allowValues[p.allowPublic]
+func (p *pathHandler) absent(w http.ResponseWriter, r *http.Request, canSee bool, off *entry) {
+	allow, mask := p.rt.allowValues[p.allowPublic], p.publicMask
 	if canSee {
-		allow = p.rt.allowValues[p.allowAll]
+		allow, mask = p.rt.allowValues[p.allowAll], p.allMask
 	}
 	if p.liveFrom {
-		allow = p.allowAt(p.rt.now(), canSee)
+		mask = p.allowMask(p.rt.now(), canSee)
+		allow = allowValue(mask)
+	}
+	if more := p.gatedMask &^ mask; more != 0 {
+		if on := p.servedOf(r, more, off); on != 0 {
+			allow = allowValue(mask | on)
+		}
 	}
 	if allow == nil {
 		p.rt.notFound.ServeHTTP(w, r)
@@ -161,6 +171,29 @@ func (p *pathHandler) absent(w http.ResponseWriter, r *http.Request, canSee bool
 	}
 	w.Header()["Allow"] = allow
 	p.rt.notAllowed.ServeHTTP(w, r)
+}
+
+// servedOf returns the methods among mask (gated routes left out of Allow
+// for the caller of r) whose flag is on for the caller, who is served them.
+// off is a route already known to be off for r, or nil.
+func (p *pathHandler) servedOf(r *http.Request, mask uint16, off *entry) uint16 {
+	var on uint16
+	optIns, now := p.rt.optInsOf(r), p.rt.now()
+	for i, e := range p.byMethod {
+		if mask&(1<<i) == 0 || e == off {
+			continue
+		}
+		if i == mHead && e == p.byMethod[mGet] {
+			if on&(1<<mGet) != 0 {
+				on |= 1 << mHead
+			}
+			continue
+		}
+		if st := e.effectiveStage(now); (st == Planned || st == Beta) && e.decide(r, optIns).On {
+			on |= 1 << i
+		}
+	}
+	return on
 }
 
 // declaration returns the route e serves, as declared.
@@ -275,7 +308,7 @@ func (e *entry) offAnswer(w http.ResponseWriter, r *http.Request, stage Stage) {
 	canSee := e.rt.canSee(r)
 	if e.hides || !canSee {
 		e.observe(stage, OutcomeHidden)
-		e.path.absent(w, r, canSee)
+		e.path.absent(w, r, canSee, e)
 		return
 	}
 	e.observe(stage, OutcomeStubbed)
