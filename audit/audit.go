@@ -43,6 +43,14 @@ type Options struct {
 	Now func() time.Time
 	// Timeout bounds each evaluation. Zero means flags.DefaultTimeout.
 	Timeout time.Duration
+	// Callers are evaluation contexts (targeting key and attributes) whose
+	// own decision the trail also follows for every flagged route, e.g. a
+	// few named beta users or test accounts. A change of targeting rules
+	// that turns a route on or off for one of them, which the anonymous
+	// state ([StateTargeted] before and after) does not show, is logged as
+	// "route state changed for caller" with the caller's targeting key.
+	// Each costs one evaluation per route and provider event.
+	Callers []openfeature.EvaluationContext
 }
 
 // eventSource is the capability of an evaluator to report provider events;
@@ -63,7 +71,8 @@ type eventSource interface {
 // The state is evaluated for an anonymous caller with the route's standard
 // attributes (router.AttrRoute, ...): a flag whose rules depend on the
 // caller reports [StateTargeted], and a change of those rules alone is not
-// a change of state. A Trail is safe for concurrent use.
+// a change of that state. The decisions for Options.Callers are followed
+// too, and logged when they change. A Trail is safe for concurrent use.
 type Trail struct {
 	log    *slog.Logger
 	now    func() time.Time
@@ -72,14 +81,18 @@ type Trail struct {
 	routes []watched
 	onEv   [len(events)]func(openfeature.EventDetails)
 
-	mu     sync.Mutex // serialises re-evaluations and protects state, closed
-	state  []string
-	closed bool
+	callers []openfeature.EvaluationContext
+
+	mu       sync.Mutex // serialises re-evaluations and protects state, byCaller, closed
+	state    []string
+	byCaller [][]string // [route][caller]: StateOn, StateOff or "error:CODE"
+	closed   bool
 }
 
 type watched struct {
 	route router.Route
 	id    string
+	attrs map[string]any // the route's standard attributes
 	ec    openfeature.EvaluationContext
 }
 
@@ -90,7 +103,7 @@ type watched struct {
 // *openfeature.Client) gets the initial log only. Call [Trail.Close] to
 // unsubscribe.
 func New(rt *router.Router, ev flags.Evaluator, opts Options) *Trail {
-	t := &Trail{log: opts.Logger, now: opts.Now}
+	t := &Trail{log: opts.Logger, now: opts.Now, callers: opts.Callers}
 	if t.log == nil {
 		t.log = slog.Default()
 	}
@@ -105,16 +118,18 @@ func New(rt *router.Router, ev flags.Evaluator, opts Options) *Trail {
 		if r.Flag == "" || r.Handler == nil || (r.Stage != router.Planned && r.Stage != router.Beta) {
 			continue
 		}
-		t.routes = append(t.routes, watched{
-			route: r,
-			id:    r.Method + " " + r.Pattern,
-			ec: openfeature.NewEvaluationContext("", map[string]any{
-				router.AttrRoute: r.Name, router.AttrMethod: r.Method, router.AttrPattern: r.Pattern,
-				router.AttrStage: r.Stage.String(), router.AttrOptIn: []any{},
-			}),
-		})
+		attrs := map[string]any{
+			router.AttrRoute: r.Name, router.AttrMethod: r.Method, router.AttrPattern: r.Pattern,
+			router.AttrStage: r.Stage.String(), router.AttrOptIn: []any{},
+		}
+		t.routes = append(t.routes, watched{route: r, id: r.Method + " " + r.Pattern, attrs: attrs,
+			ec: openfeature.NewEvaluationContext("", attrs)})
 	}
 	t.state = make([]string, len(t.routes))
+	t.byCaller = make([][]string, len(t.routes))
+	for i := range t.byCaller {
+		t.byCaller[i] = make([]string, len(t.callers))
+	}
 	t.refresh("initial")
 	if src, ok := ev.(eventSource); ok && len(t.routes) > 0 {
 		t.src = src
@@ -153,6 +168,22 @@ func (t *Trail) States() map[string]string {
 	return m
 }
 
+// CallerStates returns the last evaluated decision of each flagged route
+// for each of Options.Callers, keyed by "METHOD pattern" and then by the
+// caller's targeting key: [StateOn], [StateOff] or "error:CODE".
+func (t *Trail) CallerStates() map[string]map[string]string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	m := make(map[string]map[string]string, len(t.routes))
+	for i, w := range t.routes {
+		m[w.id] = make(map[string]string, len(t.callers))
+		for j, c := range t.callers {
+			m[w.id][c.TargetingKey()] = t.byCaller[i][j]
+		}
+	}
+	return m
+}
+
 // refresh re-evaluates every flagged route and logs the changes.
 func (t *Trail) refresh(cause string) {
 	t.mu.Lock()
@@ -178,6 +209,46 @@ func (t *Trail) refresh(cause string) {
 			slog.String("cause", cause),
 		)
 	}
+	for i, w := range t.routes {
+		for j, c := range t.callers {
+			s := callerState(t.gate.Evaluate(ctx, w.route.Flag, withRoute(c, w.attrs)))
+			if s == t.byCaller[i][j] {
+				continue
+			}
+			old := t.byCaller[i][j]
+			t.byCaller[i][j] = s
+			t.log.LogAttrs(ctx, slog.LevelInfo, "route state changed for caller",
+				slog.String("route", w.id),
+				slog.String("name", w.route.Name),
+				slog.String("flag", w.route.Flag),
+				slog.String("caller", c.TargetingKey()),
+				slog.String("old", old),
+				slog.String("new", s),
+				slog.Time("at", t.now()),
+				slog.String("cause", cause),
+			)
+		}
+	}
+}
+
+// withRoute returns the caller's context with the route's attributes, which
+// win, as the router builds it.
+func withRoute(c openfeature.EvaluationContext, route map[string]any) openfeature.EvaluationContext {
+	attrs := c.Attributes()
+	for k, v := range route {
+		attrs[k] = v
+	}
+	return openfeature.NewEvaluationContext(c.TargetingKey(), attrs)
+}
+
+func callerState(d flags.Decision) string {
+	switch {
+	case d.Failed():
+		return "error:" + string(d.ErrorCode)
+	case d.On:
+		return StateOn
+	}
+	return StateOff
 }
 
 func stateOf(d flags.Decision) string {

@@ -20,8 +20,8 @@ import (
 )
 
 type record struct {
-	Msg, Route, Name, Flag, Old, New, Cause string
-	At                                      time.Time
+	Msg, Route, Name, Flag, Caller, Old, New, Cause string
+	At                                              time.Time
 }
 
 func records(t *testing.T, b *logtest.Buffer) []record {
@@ -130,6 +130,51 @@ func TestTrailRecordsFailures(t *testing.T) {
 	require.Eventually(t, func() bool {
 		return trail.States()["PUT /export"] == "error:"+string(openfeature.FlagNotFoundCode)
 	}, 10*time.Second, 5*time.Millisecond)
+}
+
+// TestTrailFollowsCallers: a change of targeting rules alone leaves the
+// anonymous state at "targeted", and is logged for the watched callers whose
+// decision it changes, once each.
+func TestTrailFollowsCallers(t *testing.T) {
+	only := func(key string) memprovider.InMemoryFlag {
+		f := flag(false)
+		fn := func(_ memprovider.InMemoryFlag, ec openfeature.FlattenedContext) (any, openfeature.ProviderResolutionDetail) {
+			// The route's attributes reach the rule, as in the router.
+			on := ec[openfeature.TargetingKey] == key && ec[router.AttrRoute] == "Patch" && ec["plan"] == "pro"
+			return on, openfeature.ProviderResolutionDetail{Reason: openfeature.TargetingMatchReason}
+		}
+		f.ContextEvaluator = &fn
+		return f
+	}
+	p := memprovider.NewInMemoryProvider(map[string]memprovider.InMemoryFlag{"patch": only("alice")})
+	require.NoError(t, openfeature.SetNamedProviderAndWait(t.Name(), p))
+	client := openfeature.NewClient(t.Name())
+	ok := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {})
+	rt, err := router.New([]router.Route{
+		{Method: http.MethodPatch, Pattern: "/patch", Stage: router.Beta, Flag: "patch", Handler: ok, Name: "Patch"},
+	}, router.Config{Flags: client, Logger: slog.New(slog.DiscardHandler)})
+	require.NoError(t, err)
+	t.Cleanup(rt.Close)
+	logs := &logtest.Buffer{}
+	pro := map[string]any{"plan": "pro"}
+	trail := audit.New(rt, client, audit.Options{
+		Logger:  slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{ReplaceAttr: lowerKeys})),
+		Callers: []openfeature.EvaluationContext{openfeature.NewEvaluationContext("alice", pro), openfeature.NewEvaluationContext("bob", pro)},
+	})
+	t.Cleanup(trail.Close)
+	assert.Equal(t, map[string]map[string]string{"PATCH /patch": {"alice": audit.StateOn, "bob": audit.StateOff}}, trail.CallerStates())
+
+	p.UpdateFlags(map[string]memprovider.InMemoryFlag{"patch": only("bob")})
+	require.Eventually(t, func() bool { return trail.CallerStates()["PATCH /patch"]["bob"] == audit.StateOn }, 10*time.Second, 5*time.Millisecond)
+	assert.Equal(t, audit.StateTargeted, trail.States()["PATCH /patch"], "the anonymous state did not change")
+
+	var changes []string
+	for _, r := range records(t, logs) {
+		if r.Msg == "route state changed for caller" {
+			changes = append(changes, r.Caller+":"+r.Old+">"+r.New)
+		}
+	}
+	assert.Equal(t, []string{"alice:>on", "bob:>off", "alice:on>off", "bob:off>on"}, changes)
 }
 
 // lowerKeys makes the JSON keys match the record struct's lower-cased

@@ -14,6 +14,11 @@
 // With N replicas, each logs its own view: a flip appears N times, once per
 // replica, at the moment that replica saw it.
 //
+// A change of targeting rules alone leaves the anonymous state at
+// [StateTargeted]; Options.Callers names callers whose own decision is
+// followed and logged ("route state changed for caller", with their
+// targeting key).
+//
 // # Example
 //
 //	rt, err := router.New(routes, router.Config{Flags: client})
