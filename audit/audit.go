@@ -48,7 +48,8 @@ type Options struct {
 	// few named beta users or test accounts. A change of targeting rules
 	// that turns a route on or off for one of them, which the anonymous
 	// state ([StateTargeted] before and after) does not show, is logged as
-	// "route state changed for caller" with the caller's targeting key.
+	// "route state changed for caller" with the caller's targeting key,
+	// which must be set and distinct (others are ignored, with a warning).
 	// Each costs one evaluation per route and provider event.
 	Callers []openfeature.EvaluationContext
 }
@@ -103,9 +104,18 @@ type watched struct {
 // *openfeature.Client) gets the initial log only. Call [Trail.Close] to
 // unsubscribe.
 func New(rt *router.Router, ev flags.Evaluator, opts Options) *Trail {
-	t := &Trail{log: opts.Logger, now: opts.Now, callers: opts.Callers}
+	t := &Trail{log: opts.Logger, now: opts.Now}
 	if t.log == nil {
 		t.log = slog.Default()
+	}
+	seen := make(map[string]bool, len(opts.Callers))
+	for _, c := range opts.Callers {
+		if k := c.TargetingKey(); k == "" || seen[k] {
+			t.log.Warn("audit: caller ignored: its targeting key is empty or repeated", "caller", k)
+			continue
+		}
+		seen[c.TargetingKey()] = true
+		t.callers = append(t.callers, c)
 	}
 	if t.now == nil {
 		t.now = time.Now
@@ -231,12 +241,14 @@ func (t *Trail) refresh(cause string) {
 	}
 }
 
-// withRoute returns the caller's context with the route's attributes, which
-// win, as the router builds it.
+// withRoute returns the caller's context with the route's attributes under
+// it, as the router evaluates it.
 func withRoute(c openfeature.EvaluationContext, route map[string]any) openfeature.EvaluationContext {
 	attrs := c.Attributes()
 	for k, v := range route {
-		attrs[k] = v
+		if _, set := attrs[k]; !set {
+			attrs[k] = v
+		}
 	}
 	return openfeature.NewEvaluationContext(c.TargetingKey(), attrs)
 }

@@ -158,8 +158,9 @@ func TestTrailFollowsCallers(t *testing.T) {
 	logs := &logtest.Buffer{}
 	pro := map[string]any{"plan": "pro"}
 	trail := audit.New(rt, client, audit.Options{
-		Logger:  slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{ReplaceAttr: lowerKeys})),
-		Callers: []openfeature.EvaluationContext{openfeature.NewEvaluationContext("alice", pro), openfeature.NewEvaluationContext("bob", pro)},
+		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{ReplaceAttr: lowerKeys})),
+		Callers: []openfeature.EvaluationContext{openfeature.NewEvaluationContext("alice", pro), openfeature.NewEvaluationContext("bob", pro),
+			openfeature.NewEvaluationContext("alice", nil), openfeature.NewEvaluationContext("", pro)}, // ignored: repeated, no key
 	})
 	t.Cleanup(trail.Close)
 	assert.Equal(t, map[string]map[string]string{"PATCH /patch": {"alice": audit.StateOn, "bob": audit.StateOff}}, trail.CallerStates())
@@ -168,6 +169,7 @@ func TestTrailFollowsCallers(t *testing.T) {
 	require.Eventually(t, func() bool { return trail.CallerStates()["PATCH /patch"]["bob"] == audit.StateOn }, 10*time.Second, 5*time.Millisecond)
 	assert.Equal(t, audit.StateTargeted, trail.States()["PATCH /patch"], "the anonymous state did not change")
 
+	assert.Equal(t, 2, strings.Count(logs.String(), "caller ignored"), logs.String())
 	var changes []string
 	for _, r := range records(t, logs) {
 		if r.Msg == "route state changed for caller" {

@@ -41,11 +41,12 @@ type Options struct {
 	// service (OFREP, flagd over gRPC, GO Feature Flag) stop there, and
 	// in-process providers, which never wait, pay about one small
 	// allocation for the bound. A provider that ignores its context could
-	// hold requests beyond the bound; the Gate notices (an answer more than
-	// Timeout late, or evaluations in flight with none finishing for
-	// twice Timeout), logs it once, and from then on isolates every
+	// hold requests beyond the bound; the Gate notices (an evaluation still
+	// running, or answering, later than its deadline plus Timeout, and at
+	// least 100 ms), logs it once, and from then on isolates every
 	// evaluation on a worker goroutine that it stops waiting for at the
-	// bound, about 1 µs per evaluation (docs/performance.md).
+	// bound, about 1 µs per evaluation (docs/performance.md). The
+	// requests such a provider already holds stay held until it answers.
 	Timeout time.Duration
 	// Isolate runs bounded evaluations on worker goroutines from the
 	// start, for a provider known to ignore its context: no request then
@@ -140,10 +141,11 @@ type Gate struct {
 
 	// Bounded evaluations run inline until isolated is set (by
 	// Options.Isolate, or when the provider is seen to ignore its
-	// deadline); flight tracks the inline ones for that (see enter).
+	// deadline); flight holds the inline ones for that (see enter).
 	isolated atomic.Bool
-	flight   atomic.Uint64
-	epoch    time.Time // zero of flight's clock
+	flight   [flightSlots]flightSlot
+	nextSlot atomic.Uint32
+	watching atomic.Bool // a watch goroutine runs
 
 	// Isolated evaluations run on worker goroutines that wait for the next
 	// one for workerIdle, so that under load a request hands its
@@ -225,7 +227,7 @@ func NewGate(ev Evaluator, opts Options) *Gate {
 		panic("flags: NewGate with nil Evaluator")
 	}
 	g := &Gate{ev: ev, timeout: opts.Timeout, log: opts.Logger, obs: opts.Observer,
-		jobs: make(chan *evalJob), stop: make(chan struct{}), epoch: time.Now()}
+		jobs: make(chan *evalJob), stop: make(chan struct{})}
 	g.isolated.Store(opts.Isolate)
 	if g.timeout == 0 {
 		g.timeout = DefaultTimeout
@@ -343,6 +345,10 @@ func (g *Gate) store(gen uint64, flag string, d Decision) {
 	g.cache.Store(cur.with(flag, d))
 }
 
+// Timeout returns the bound of one evaluation ([Options.Timeout] with the
+// default applied); negative means none.
+func (g *Gate) Timeout() time.Duration { return g.timeout }
+
 // Ready reports whether the evaluator's provider is ready, with the reason
 // when it is not. Evaluators that do not report a state are taken as ready.
 func (g *Gate) Ready() (bool, string) {
@@ -398,76 +404,115 @@ func (g *Gate) resolve(ctx context.Context, flag string, ec openfeature.Evaluati
 // failed (timeout, cancelled request) whatever it answered.
 func (g *Gate) inline(ctx context.Context, flag string, ec openfeature.EvaluationContext) (evalResult, openfeature.ErrorCode) {
 	start := time.Now()
-	if g.enter(start) {
-		g.leave(start)
-		g.startIsolating("flag evaluations in flight have not finished within twice the timeout")
-		return g.isolate(ctx, flag, ec)
-	}
+	slot := g.enter(start)
 	c := &boundCtx{Context: ctx, deadline: start.Add(g.timeout), timed: true}
 	r := g.call(c, flag, ec)
+	g.leave(slot)
 	now := time.Now()
-	g.leave(now)
 	c.end(context.Canceled) // the evaluation is over
 	switch {
-	case ctx.Err() != nil:
-		return r, CanceledCode
 	case !now.Before(c.deadline):
-		if now.Sub(c.deadline) > g.timeout {
-			g.startIsolating("a flag evaluation answered more than the timeout after its deadline")
+		if now.Sub(c.deadline) > g.overrun() {
+			g.startIsolating("a flag evaluation answered long after its deadline")
 		}
 		return r, TimeoutCode
+	case ctx.Err() != nil:
+		return r, CanceledCode
 	}
 	return r, ""
 }
 
-// The inline evaluations in flight are tracked in one word, so that a
-// provider that ignores its context and stops answering is noticed without
-// a lock or a timer per evaluation: the low flightBits bits count the
-// evaluations in flight, the others hold the last moment of progress (an
-// evaluation finishing, or one starting when none was in flight), in
-// milliseconds since the Gate was made.
-const (
-	flightBits = 20
-	flightMask = 1<<flightBits - 1
-)
+// overrun is how long past its deadline an inline evaluation may run
+// before the Gate takes the provider for one that ignores deadlines: the
+// bound again, and at least 100 ms, so that a pause of the process (garbage
+// collection, scheduling) is not taken for one.
+func (g *Gate) overrun() time.Duration { return max(g.timeout, 100*time.Millisecond) }
 
-// enter records an inline evaluation starting at now. It reports whether
-// evaluations are in flight that have made no progress for twice the
-// timeout: the provider is then holding them past their deadline.
-func (g *Gate) enter(now time.Time) bool {
-	ms := uint64(now.Sub(g.epoch).Milliseconds())
-	for {
-		old := g.flight.Load()
-		n, last := old&flightMask, old>>flightBits
-		if n == flightMask { // more in flight than the word counts: don't track
-			return false
+// flightSlots is how many inline evaluations in flight the Gate watches
+// (see enter); more may run, unwatched.
+const flightSlots = 64
+
+// flightSlot is the start (Unix nanoseconds) of one inline evaluation in
+// flight, 0 when free, alone on its cache line.
+type flightSlot struct {
+	start atomic.Int64
+	_     [56]byte
+}
+
+// enter records an inline evaluation starting at start in a free slot, and
+// makes sure a watcher runs while slots are taken: it reports an evaluation
+// that has been in flight for longer than its bound plus overrun (the
+// provider holds it past its deadline), which makes every later evaluation
+// isolated. It returns the slot, or -1 when none was free.
+func (g *Gate) enter(start time.Time) int {
+	i := int(g.nextSlot.Add(1))
+	for k := range 4 {
+		s := (i + k) % flightSlots
+		if g.flight[s].start.CompareAndSwap(0, start.UnixNano()) {
+			if !g.watching.Load() && g.watching.CompareAndSwap(false, true) {
+				go g.watch()
+			}
+			return s
 		}
-		next := old + 1
-		if n == 0 {
-			next = ms<<flightBits | 1
-		}
-		if g.flight.CompareAndSwap(old, next) {
-			return n > 0 && ms > last && time.Duration(ms-last)*time.Millisecond > 2*g.timeout+time.Millisecond
+	}
+	return -1
+}
+
+// leave frees the slot enter returned.
+func (g *Gate) leave(slot int) {
+	if slot >= 0 {
+		g.flight[slot].start.Store(0)
+	}
+}
+
+// watch looks at the slots every bound while inline evaluations are in
+// flight, and stops once none has been for a few rounds, once evaluations
+// are isolated, or when the Gate is closed.
+func (g *Gate) watch() {
+	t := time.NewTicker(g.timeout)
+	defer t.Stop()
+	limit := (g.timeout + g.overrun()).Nanoseconds()
+	for idle := 0; ; {
+		select {
+		case <-g.stop:
+			return
+		case now := <-t.C:
+			busy := false
+			for i := range g.flight {
+				if st := g.flight[i].start.Load(); st != 0 {
+					busy = true
+					if now.UnixNano()-st > limit {
+						g.startIsolating("a flag evaluation has been running for long after its deadline")
+					}
+				}
+			}
+			if g.isolated.Load() {
+				return // no more inline evaluations
+			}
+			if idle = idle + 1; busy {
+				idle = 0
+			}
+			if idle < 3 {
+				continue
+			}
+			g.watching.Store(false)
+			// An evaluation may have entered after the scan and seen a
+			// watcher: look again, and go on watching if one did.
+			if !g.inFlight() || !g.watching.CompareAndSwap(false, true) {
+				return
+			}
+			idle = 0
 		}
 	}
 }
 
-// leave records an inline evaluation finishing at now.
-func (g *Gate) leave(now time.Time) {
-	ms := uint64(now.Sub(g.epoch).Milliseconds())
-	for {
-		old := g.flight.Load()
-		n, last := old&flightMask, old>>flightBits
-		if n == 0 || n == flightMask { // not counted
-			return
-		}
-		if ms < last {
-			ms = last
-		}
-		if g.flight.CompareAndSwap(old, ms<<flightBits|(n-1)) {
-			return
+func (g *Gate) inFlight() bool {
+	for i := range g.flight {
+		if g.flight[i].start.Load() != 0 {
+			return true
 		}
 	}
+	return false
 }
 
 // startIsolating makes every later bounded evaluation run on a worker

@@ -26,39 +26,35 @@ import (
 // state, itself atomic.
 type requestContext struct {
 	context.Context
-	rctx *chi.Context  // nil: use the parent's
-	rt   *Router       // for the transaction-context key (Router.txKey)
-	req  *http.Request // the request this context is of, for txLazy
+	rctx *chi.Context // nil: use the parent's
+	rt   *Router      // for the transaction-context key (Router.txKey)
 	tx   atomic.Pointer[txData]
 }
 
-// txData is the transaction context of a request, in one of three states:
+// txData is the transaction context of a request, in one of two states:
 //
-//   - txRequest, set before the evaluation: the ContextFunc's context
-//     (targeting key and attributes) over any transaction context set
-//     upstream. The evaluation's invocation context is the route's
-//     attributes, pre-built by New, and OpenFeature merges the two: the
+//   - txRoute, set before the evaluation: the route's standard attributes
+//     (built once per route) over any transaction context set upstream.
+//     The evaluation's invocation context is the ContextFunc's (targeting
+//     key and attributes), and OpenFeature merges the two in the merge it
+//     makes anyway (invocation over client over transaction context): the
 //     router copies neither.
 //   - txHandler, set when the flag is on, before the handler runs: the
-//     route's attributes over the txRequest context, merged on the first
-//     lookup.
-//   - txLazy, for a handler served from the Gate's cache of static
-//     decisions, where nothing was evaluated: the route's attributes and
-//     the ContextFunc, which runs on the first lookup only. Each gated
-//     route has one, made by New, so a handler that never looks costs
-//     nothing more; the first lookup replaces it with a txHandler one.
+//     ContextFunc's context over the txRoute one, merged on the first
+//     lookup, so that the handler's own evaluations see what the router's
+//     saw.
+//
+// After an off decision the Router clears the request's txData.
 type txData struct {
 	state  atomic.Uint32
-	tx     openfeature.EvaluationContext // txRequest, txHandler
-	route  openfeature.EvaluationContext // txHandler, txLazy
-	e      *entry                        // txLazy: its ContextFunc
+	tx     openfeature.EvaluationContext // txRoute, txHandler
+	inv    openfeature.EvaluationContext // txHandler
 	merged atomic.Pointer[openfeature.EvaluationContext]
 }
 
 const (
-	txRequest uint32 = iota + 1
+	txRoute uint32 = iota + 1
 	txHandler
-	txLazy
 )
 
 // Value answers chi's routing-context key and, once set, OpenFeature's
@@ -68,52 +64,37 @@ func (c *requestContext) Value(key any) any {
 		return c.rctx
 	}
 	if d := c.tx.Load(); d != nil && key == c.rt.txKey {
-		return d.value(c)
+		return d.value()
 	}
 	return c.Context.Value(key)
 }
 
-func (d *txData) value(c *requestContext) openfeature.EvaluationContext {
-	switch d.state.Load() {
-	case txRequest:
+func (d *txData) value() openfeature.EvaluationContext {
+	if d.state.Load() == txRoute {
 		return d.tx
-	case txHandler:
-		if m := d.merged.Load(); m != nil {
-			return *m
-		}
-		m := mergeOver(d.route, d.tx)
-		d.merged.CompareAndSwap(nil, &m)
-		return *d.merged.Load()
 	}
-	// txLazy: d is shared by the route's requests; the merged context goes
-	// in a txHandler txData of the request's own.
-	base, _ := d.e.contextOf(c.req) // empty if it panicked
-	h := &txData{tx: overUpstream(c.Context, base), route: d.route}
-	h.state.Store(txHandler)
-	c.tx.CompareAndSwap(d, h)
-	return c.tx.Load().value(c)
+	if m := d.merged.Load(); m != nil {
+		return *m
+	}
+	m := mergeOver(d.inv, d.tx)
+	d.merged.CompareAndSwap(nil, &m)
+	return *d.merged.Load()
 }
 
-// setRequest sets the ContextFunc's context, for the evaluation.
-func (c *requestContext) setRequest(ec openfeature.EvaluationContext) *txData {
-	d := &txData{tx: overUpstream(c.Context, ec)}
-	d.state.Store(txRequest)
+// setRoute sets the route's part of the evaluation context, for the
+// evaluation.
+func (c *requestContext) setRoute(route openfeature.EvaluationContext) *txData {
+	d := &txData{tx: overUpstream(c.Context, route)}
+	d.state.Store(txRoute)
 	c.tx.Store(d)
 	return d
 }
 
-// setHandler adds the route's part of the context the flag was evaluated
-// with, for the handler.
-func (d *txData) setHandler(route openfeature.EvaluationContext) {
-	d.route = route
+// setHandler adds the invocation context the flag was evaluated with, for
+// the handler.
+func (d *txData) setHandler(inv openfeature.EvaluationContext) {
+	d.inv = inv
 	d.state.Store(txHandler)
-}
-
-// newLazy returns the txLazy data of a gated route.
-func newLazy(route openfeature.EvaluationContext, e *entry) *txData {
-	d := &txData{route: route, e: e}
-	d.state.Store(txLazy)
-	return d
 }
 
 // mergeOver returns top merged over under, as OpenFeature merges contexts.
@@ -158,7 +139,7 @@ func transactionKey() any {
 	// Check that the key is the one: a context answering it is read back.
 	probe := openfeature.NewEvaluationContext("probe", nil)
 	c := &requestContext{Context: context.Background(), rt: &Router{txKey: spy.key}}
-	c.setRequest(probe)
+	c.setRoute(probe)
 	if openfeature.TransactionContext(c).TargetingKey() != "probe" {
 		return nil
 	}
@@ -174,9 +155,6 @@ func (rt *Router) serveTop(w http.ResponseWriter, r *http.Request) {
 	}
 	rctx.Reset()
 	rctx.Routes = rt.mux
-	c := &requestContext{Context: r.Context(), rctx: rctx, rt: rt}
-	r = r.WithContext(c)
-	c.req = r
-	rt.mux.ServeHTTP(w, r)
+	rt.mux.ServeHTTP(w, r.WithContext(&requestContext{Context: r.Context(), rctx: rctx, rt: rt}))
 	rt.rctxPool.Put(rctx)
 }

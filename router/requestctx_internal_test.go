@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/open-feature/go-sdk/openfeature"
@@ -20,11 +19,10 @@ import (
 func TestTransactionKey(t *testing.T) {
 	key := transactionKey()
 	require.NotNil(t, key, "OpenFeature's transaction-context key was not found")
-	request := openfeature.NewEvaluationContext("alice", map[string]any{"plan": "pro", AttrRoute: "spoofed"})
-	route := openfeature.NewEvaluationContext("", map[string]any{AttrRoute: "r"})
+	request := openfeature.NewEvaluationContext("alice", map[string]any{"plan": "pro", AttrRoute: "own"})
+	route := openfeature.NewEvaluationContext("", map[string]any{AttrRoute: "r", AttrStage: "beta"})
 	upstream := openfeature.WithTransactionContext(context.Background(),
-		openfeature.NewEvaluationContext("bob", map[string]any{"org": "acme", "plan": "free"}))
-	fn := func(*http.Request) openfeature.EvaluationContext { return request }
+		openfeature.NewEvaluationContext("bob", map[string]any{"org": "acme", "plan": "free", AttrStage: "up"}))
 	tests := []struct {
 		name   string
 		parent context.Context
@@ -33,15 +31,11 @@ func TestTransactionKey(t *testing.T) {
 	}{
 		{name: "unset", parent: context.Background(), set: func(*requestContext) {}, want: openfeature.EvaluationContext{}},
 		{name: "unset, upstream", parent: upstream, set: func(*requestContext) {}, want: openfeature.TransactionContext(upstream)},
-		{name: "request", parent: context.Background(), set: func(c *requestContext) { c.setRequest(request) }, want: request},
-		{name: "request over upstream", parent: upstream, set: func(c *requestContext) { c.setRequest(request) },
-			want: openfeature.NewEvaluationContext("alice", map[string]any{"plan": "pro", AttrRoute: "spoofed", "org": "acme"})},
-		{name: "handler: route over request over upstream", parent: upstream, set: func(c *requestContext) { c.setRequest(request).setHandler(route) },
-			want: openfeature.NewEvaluationContext("alice", map[string]any{"plan": "pro", AttrRoute: "r", "org": "acme"})},
-		{name: "lazy: the same", parent: upstream, set: func(c *requestContext) {
-			c.tx.Store(newLazy(route, &entry{rt: c.rt, path: &pathHandler{}, x: &entryExtra{ctxFn: fn}}))
-		},
-			want: openfeature.NewEvaluationContext("alice", map[string]any{"plan": "pro", AttrRoute: "r", "org": "acme"})},
+		{name: "route", parent: context.Background(), set: func(c *requestContext) { c.setRoute(route) }, want: route},
+		{name: "route over upstream", parent: upstream, set: func(c *requestContext) { c.setRoute(route) },
+			want: openfeature.NewEvaluationContext("bob", map[string]any{AttrRoute: "r", AttrStage: "beta", "org": "acme", "plan": "free"})},
+		{name: "handler: request over route over upstream", parent: upstream, set: func(c *requestContext) { c.setRoute(route).setHandler(request) },
+			want: openfeature.NewEvaluationContext("alice", map[string]any{"plan": "pro", AttrRoute: "own", AttrStage: "beta", "org": "acme"})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -109,56 +103,11 @@ func (f evalFunc) BooleanValueDetails(ctx context.Context, flag string, _ bool, 
 	return f(ctx, flag, ec), nil
 }
 
-// TestTransactionContextFromCache: a route served from the Gate's cache of
-// static decisions still gives its handler the transaction context at the
-// top (made when the handler looks), and none when mounted.
-func TestTransactionContextFromCache(t *testing.T) {
-	domain := t.Name()
-	require.NoError(t, openfeature.SetNamedProviderAndWait(domain, memprovider.NewInMemoryProvider(map[string]memprovider.InMemoryFlag{
-		"f": {Key: "f", State: memprovider.Enabled, DefaultVariant: "on", Variants: map[string]any{"on": true, "off": false}},
-	})))
-	t.Cleanup(func() { _ = openfeature.SetNamedProviderAndWait(domain, openfeature.NoopProvider{}) })
-	got := make(chan openfeature.EvaluationContext, 1)
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got <- openfeature.TransactionContext(r.Context()) })
-	rt, err := New([]Route{{Method: http.MethodGet, Pattern: "/items/{id}", Stage: Beta, Flag: "f", Name: "Items", Handler: h}},
-		Config{Flags: openfeature.NewClient(domain), Context: func(r *http.Request) openfeature.EvaluationContext {
-			return openfeature.NewEvaluationContext(r.Header.Get("User"), map[string]any{"plan": "pro"})
-		}})
-	require.NoError(t, err)
-	t.Cleanup(rt.Close)
-	parent := chi.NewRouter()
-	parent.Mount("/", rt)
-	serve := func(h http.Handler) openfeature.EvaluationContext {
-		req := httptest.NewRequest(http.MethodGet, "/items/7", nil)
-		req.Header.Set("User", "alice")
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, req)
-		require.Equal(t, http.StatusOK, w.Code)
-		return <-got
-	}
-	// A request evaluates; its STATIC decision is cached (unless a provider
-	// event, delivered asynchronously, dropped it meanwhile: then again).
-	var evaluated openfeature.EvaluationContext
-	require.Eventually(t, func() bool {
-		evaluated = serve(rt)
-		_, cached := rt.Gate().Cached("f")
-		return cached
-	}, 10*time.Second, time.Millisecond, "the static decision is never cached")
-	assert.Equal(t, "alice", evaluated.TargetingKey())
-
-	fromCache := serve(rt)
-	assert.Equal(t, evaluated, fromCache, "from the cache, at the top: the same transaction context")
-	assert.Equal(t, "Items", fromCache.Attribute(AttrRoute))
-	assert.Equal(t, "pro", fromCache.Attribute("plan"))
-
-	assert.Equal(t, openfeature.EvaluationContext{}, serve(parent), "from the cache, mounted: none")
-}
-
-// TestRouteAttributesWin: the provider sees the ContextFunc's targeting key
-// and attributes and the route's attributes, and a ContextFunc attribute
-// named like a route attribute does not change the route's, at the top and
-// mounted.
-func TestRouteAttributesWin(t *testing.T) {
+// TestEvaluationContextPriorities: the provider sees the ContextFunc's
+// targeting key and attributes over the client's evaluation context, and
+// the route's attributes under both, at the top and mounted, as before the
+// router stopped copying them; Status agrees with what is served.
+func TestEvaluationContextPriorities(t *testing.T) {
 	domain := t.Name()
 	only := func(f memprovider.InMemoryFlag, ec openfeature.FlattenedContext) (any, openfeature.ProviderResolutionDetail) {
 		v := "off"
@@ -171,10 +120,16 @@ func TestRouteAttributesWin(t *testing.T) {
 		"f": {Key: "f", State: memprovider.Enabled, DefaultVariant: "off", Variants: map[string]any{"on": true, "off": false}, ContextEvaluator: &only},
 	})))
 	t.Cleanup(func() { _ = openfeature.SetNamedProviderAndWait(domain, openfeature.NoopProvider{}) })
+	client := openfeature.NewClient(domain)
+	client.SetEvaluationContext(openfeature.NewEvaluationContext("service", map[string]any{"plan": "free"}))
 	ok := http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})
 	rt, err := New([]Route{{Method: http.MethodGet, Pattern: "/items/{id}", Stage: Beta, Flag: "f", Name: "Items", Handler: ok}},
-		Config{Flags: openfeature.NewClient(domain), Context: func(r *http.Request) openfeature.EvaluationContext {
-			return openfeature.NewEvaluationContext(r.Header.Get("User"), map[string]any{"plan": "pro", AttrRoute: r.Header.Get("Route")})
+		Config{Flags: client, Context: func(r *http.Request) openfeature.EvaluationContext {
+			attrs := map[string]any{"plan": "pro"}
+			if route := r.Header.Get("Route"); route != "" {
+				attrs[AttrRoute] = route
+			}
+			return openfeature.NewEvaluationContext(r.Header.Get("User"), attrs)
 		}})
 	require.NoError(t, err)
 	t.Cleanup(rt.Close)
@@ -184,9 +139,9 @@ func TestRouteAttributesWin(t *testing.T) {
 		name, user, route string
 		want              int
 	}{
-		{name: "alice", user: "alice", want: http.StatusOK},
-		{name: "alice claiming another route", user: "alice", route: "Other", want: http.StatusOK},
+		{name: "alice: her key and plan over the client's", user: "alice", want: http.StatusOK},
 		{name: "bob", user: "bob", want: http.StatusNotImplemented},
+		{name: "a ContextFunc attribute named like a route attribute wins", user: "alice", route: "Other", want: http.StatusNotImplemented},
 	}
 	for setup, h := range map[string]http.Handler{"top": rt, "mounted": parent} {
 		for _, tt := range tests {
@@ -197,6 +152,7 @@ func TestRouteAttributesWin(t *testing.T) {
 				w := httptest.NewRecorder()
 				h.ServeHTTP(w, req)
 				assert.Equal(t, tt.want, w.Code)
+				assert.Equal(t, tt.want == http.StatusOK, rt.Status(req)[0].Serving, "Status agrees")
 			})
 		}
 	}

@@ -73,9 +73,6 @@ type attributeSet struct {
 	// tx holds m as an evaluation context without targeting key: the
 	// route's part of the evaluation context, see entry.evaluate.
 	tx openfeature.EvaluationContext
-	// lazy is the transaction context of a handler served from a cached
-	// decision, see txData.
-	lazy *txData
 }
 
 // standardAttributes returns the standard attributes of a gated route and an
@@ -101,7 +98,6 @@ func (e *entry) attributes() *attributeSet {
 		AttrOptIn:   e.rt.noOptIns,
 	}}
 	s.tx = openfeature.NewEvaluationContext("", s.m)
-	s.lazy = newLazy(s.tx, e)
 	if !x.standard.CompareAndSwap(nil, s) {
 		s = x.standard.Load()
 	}
@@ -177,6 +173,13 @@ func (p *pathHandler) absent(w http.ResponseWriter, r *http.Request, canSee bool
 // for the caller of r) whose flag is on for the caller, who is served them.
 // off is a route already known to be off for r, or nil.
 func (p *pathHandler) servedOf(r *http.Request, mask uint16, off *entry) uint16 {
+	// The evaluations share one bound: a slow provider delays the answer by
+	// one evaluation timeout at most, whatever the number of methods.
+	if bound := p.rt.gate.Timeout(); bound > 0 {
+		ctx, cancel := context.WithTimeout(r.Context(), bound)
+		defer cancel()
+		r = r.WithContext(ctx)
+	}
 	var on uint16
 	optIns, now := p.rt.optInsOf(r), p.rt.now()
 	for i, e := range p.byMethod {
@@ -278,16 +281,6 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 		d, cached := e.rt.gate.Cached(e.flag)
 		if !cached {
 			d, r = e.evaluate(r, optIns)
-		} else if d.On && e.rt.txKey != nil {
-			// At the top, the handler gets a transaction context that is
-			// made only if it looks (see requestContext); mounted, none.
-			if c, top := r.Context().(*requestContext); top && c.tx.Load() == nil {
-				lazy := e.attributes().lazy
-				if len(optIns) > 0 {
-					lazy = newLazy(e.routeContext(optIns), e)
-				}
-				c.tx.Store(lazy)
-			}
 		}
 		if d.On {
 			e.observe(stage, OutcomeServed)
@@ -323,11 +316,12 @@ func (e *entry) offAnswer(w http.ResponseWriter, r *http.Request, stage Stage) {
 // transaction context is the evaluation context, so that the handler's own
 // evaluations see the same targeting key and attributes.
 //
-// The route's attributes are pre-built (entryExtra.tx) and are the
-// invocation context; the ContextFunc's context rides in the transaction
-// context. OpenFeature merges the two in the evaluation it makes anyway
-// (the invocation context's attributes win, so a ContextFunc cannot change
-// the route's), and the router copies neither. At the top, the request's
+// The ContextFunc's context is the invocation context, and the route's
+// standard attributes (attributeSet.tx, built once per route) ride in the
+// transaction context: OpenFeature merges them in the merge it makes anyway,
+// with the same priorities as before (the ContextFunc's context, then the
+// client's, then the route's attributes, then a transaction context set
+// upstream), and the router copies neither. At the top, the request's
 // requestContext carries them; mounted under another chi router, a
 // requestContext is made for the evaluation, and the request is copied for
 // the handler only when the flag is on.
@@ -352,14 +346,16 @@ func (e *entry) evaluate(r *http.Request, optIns []string) (flags.Decision, *htt
 	if !ok {
 		return contextPanicked(), r
 	}
-	tx := c.setRequest(base)
-	route := e.routeContext(optIns)
-	d := e.rt.gate.Evaluate(c, e.flag, route)
-	if d.On {
-		tx.setHandler(route)
+	tx := c.setRoute(e.routeContext(optIns))
+	d := e.rt.gate.Evaluate(c, e.flag, base)
+	switch {
+	case d.On:
+		tx.setHandler(base)
 		if !top {
 			r = r.WithContext(c)
 		}
+	case top:
+		c.tx.Store(nil) // the off answer gets the request's own
 	}
 	return d, r
 }
@@ -392,10 +388,10 @@ func (e *entry) decide(r *http.Request, optIns []string) flags.Decision {
 	return e.rt.gate.Evaluate(r.Context(), e.flag, ec)
 }
 
-// evalContext merges the ContextFunc's context with the standard attributes.
-// Attributes() hands over a copy, which receives the standard attributes in
-// place; the attribute values are boxed once by New, and an empty opt-in
-// list is shared.
+// evalContext merges the ContextFunc's context with the standard attributes
+// into one invocation context, for Status and for an SDK whose
+// transaction-context key was not found. The ContextFunc's attributes win,
+// as when serving.
 func (e *entry) evalContext(r *http.Request, optIns []string) (openfeature.EvaluationContext, bool) {
 	base, ok := e.contextOf(r)
 	if !ok {
@@ -405,18 +401,11 @@ func (e *entry) evalContext(r *http.Request, optIns []string) (openfeature.Evalu
 	if len(attrs) == 0 && len(optIns) == 0 {
 		return openfeature.NewEvaluationContext(base.TargetingKey(), e.standardAttributes()), true
 	}
-	attrs[AttrRoute] = e.x.nameValue
-	attrs[AttrMethod] = methodValues[e.method]
-	attrs[AttrPattern] = e.path.patternValue
-	attrs[AttrStage] = stageValues[e.stage]
-	if len(optIns) == 0 {
-		attrs[AttrOptIn] = e.rt.noOptIns
-	} else {
-		list := make([]any, len(optIns))
-		for i, n := range optIns {
-			list[i] = n
+	// The ContextFunc's attributes win, as when serving (see evaluate).
+	for k, v := range e.routeContext(optIns).Attributes() {
+		if _, set := attrs[k]; !set {
+			attrs[k] = v
 		}
-		attrs[AttrOptIn] = list
 	}
 	return openfeature.NewEvaluationContext(base.TargetingKey(), attrs), true
 }

@@ -56,7 +56,7 @@ func (rt *Router) optInsOf(r *http.Request) []string {
 	for _, v := range r.Header[rt.optIn] {
 		for part := range strings.SplitSeq(v, ",") {
 			n := strings.TrimSpace(part)
-			if _, ok := rt.betaNames[n]; ok && len(names) < maxOptIns {
+			if _, ok := rt.betaNames[n]; ok && len(names) < maxOptIns && !contains(names, n) {
 				names = append(names, n)
 			}
 		}
