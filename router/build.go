@@ -95,7 +95,6 @@ func needsExtra(r *Route) bool {
 func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, cfg Config, b *builder) {
 	// Field by field: e is zero, and a composite literal would be built
 	// aside and copied.
-	e.rt = rt
 	e.path = p
 	e.name = r.Name
 	e.method = uint8(methodIndex(r.Method))
@@ -105,7 +104,7 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, cfg Config, b *b
 	e.gated = (r.Stage == Planned || r.Stage == Beta) && r.Handler != nil && r.Flag != ""
 	e.scheduled = !r.LiveFrom.IsZero() || r.Stage == Deprecated && !r.Sunset.IsZero()
 	e.direct = r.Stage == Live && !e.scheduled && rt.obs == nil
-	if needsExtra(r) {
+	if needsExtra(r) || ownOff(r, cfg) {
 		e.x = b.extra()
 	}
 	x := e.x
@@ -123,44 +122,41 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, cfg Config, b *b
 		if x.ctxFn == nil {
 			x.ctxFn = rt.ctxFn
 		}
-		x.nameValue = r.Name
-		if p.patternValue == nil {
-			p.patternValue = p.pattern
-		}
 	}
 
 	// Only Planned and Beta routes answer 501, only Removed and Deprecated
 	// ones (after Sunset) 410: the others need no problem body.
+	// The texts are rendered from their parts (see stub.Batch.NewJoined).
+	route := []string{r.Method, " ", r.Pattern}
 	if r.Stage == Planned || r.Stage == Beta {
-		detail := r.Detail
-		if detail == "" {
-			if r.Name != "" {
-				detail = b.text.concat(r.Name, " is not yet available. Check back in a future release.")
-			} else {
-				detail = b.text.concat(r.Method, " is not yet implemented for this endpoint")
-			}
+		detail := []string{r.Detail}
+		switch {
+		case r.Detail != "":
+		case r.Name != "":
+			detail = []string{r.Name, " is not yet available. Check back in a future release."}
+		default:
+			detail = []string{r.Method, " is not yet implemented for this endpoint"}
 		}
-		e.answer = b.stubs.New(stub.Problem{Status: http.StatusNotImplemented, Detail: detail,
-			Stage: r.Stage.String(), Route: b.text.concat(r.Method, " ", r.Pattern), Available: r.Available, Docs: r.Docs})
+		e.answer = b.stubs.NewJoined(stub.Problem{Status: http.StatusNotImplemented,
+			Stage: r.Stage.String(), Available: r.Available, Docs: r.Docs}, detail, route)
 	}
 
 	// A deprecated route without a Sunset is never removed: it needs no
 	// 410.
 	if r.Stage == Removed || r.Stage == Deprecated && !r.Sunset.IsZero() {
-		goneDetail := r.Detail
-		if goneDetail == "" {
+		detail := []string{r.Detail}
+		if r.Detail == "" {
 			what, gone := r.Name, " has been removed."
 			if r.Name == "" {
 				what, gone = r.Method, " is no longer available for this endpoint"
 			}
+			detail = []string{what, gone}
 			if r.Successor != "" {
-				goneDetail = b.text.concat(what, gone, " Use ", r.Successor, " instead.")
-			} else {
-				goneDetail = b.text.concat(what, gone)
+				detail = []string{what, gone, " Use ", r.Successor, " instead."}
 			}
 		}
-		e.answer = b.stubs.New(stub.Problem{Status: http.StatusGone, Detail: goneDetail,
-			Stage: Removed.String(), Route: b.text.concat(r.Method, " ", r.Pattern), Docs: r.Docs})
+		e.answer = b.stubs.NewJoined(stub.Problem{Status: http.StatusGone,
+			Stage: Removed.String(), Docs: r.Docs}, detail, route)
 	}
 
 	// Deprecation headers, rendered once.
@@ -187,19 +183,34 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, cfg Config, b *b
 	}
 	switch {
 	case r.OffHandler != nil:
-		e.off = r.OffHandler
+		e.off, x.off = offOwn, r.OffHandler
 	case r.Off == OffInherit && cfg.OffHandler != nil:
-		e.off = cfg.OffHandler
+		e.off = offConfig
 	case mode == OffNotFound:
 		e.hides = true
 	case mode == OffForbidden:
-		e.off = rt.forbidden
-	default:
-		e.off = e.answer
+		e.off = offForbidden
 	}
 	if r.Example != nil && !e.hides {
-		e.off = newPreview(r.Example, e.off)
+		off, _ := e.offHandler()
+		e.off, x.off = offOwn, newPreview(r.Example, off)
 	}
+}
+
+// ownOff reports whether the entry of r needs an entryExtra for an off
+// answer of its own (offOwn): its OffHandler, or a preview of its Example.
+func ownOff(r *Route, cfg Config) bool {
+	if r.OffHandler != nil {
+		return true
+	}
+	if r.Example == nil {
+		return false
+	}
+	mode := r.Off
+	if mode == OffInherit {
+		mode = cfg.Off
+	}
+	return mode != OffNotFound || r.Off == OffInherit && cfg.OffHandler != nil
 }
 
 // finish serves HEAD by GET where HEAD is not declared and looks up the

@@ -39,7 +39,7 @@ func TestTransactionKey(t *testing.T) {
 		{name: "handler: route over request over upstream", parent: upstream, set: func(c *requestContext) { c.setRequest(request).setHandler(route) },
 			want: openfeature.NewEvaluationContext("alice", map[string]any{"plan": "pro", AttrRoute: "r", "org": "acme"})},
 		{name: "lazy: the same", parent: upstream, set: func(c *requestContext) {
-			c.tx.Store(newLazy(route, &entry{rt: c.rt, path: &pathHandler{}, x: &entryExtra{ctxFn: fn}}))
+			c.tx.Store(newLazy(route, &entry{path: &pathHandler{rt: c.rt}, x: &entryExtra{ctxFn: fn}}))
 		},
 			want: openfeature.NewEvaluationContext("alice", map[string]any{"plan": "pro", AttrRoute: "r", "org": "acme"})},
 	}

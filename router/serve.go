@@ -18,8 +18,7 @@ import (
 // request is computed by New. What only some routes need is in extra, so
 // that a large table of mostly live routes stays small.
 type entry struct {
-	rt      *Router
-	path    *pathHandler
+	path    *pathHandler // its Router is path.rt
 	handler http.Handler
 	flag    string
 	name    string
@@ -30,12 +29,12 @@ type entry struct {
 	// answer is the route's problem answer: 501 for Planned and Beta
 	// routes, 410 for Removed ones and Deprecated ones with a Sunset.
 	answer *stub.Responder
-	off    http.Handler // answer when off, for callers who may see it
 
 	x *entryExtra // nil when every field of it would be zero
 
 	stage     uint8 // a Stage
 	method    uint8 // index in methodNames
+	off       uint8 // what answers when the route is off, for callers who may see it: see offHandler
 	gated     bool  // Planned or Beta with a handler and a flag
 	scheduled bool  // LiveFrom or Sunset set
 	hides     bool  // off means absent (OffNotFound)
@@ -44,10 +43,38 @@ type entry struct {
 	direct bool
 }
 
+// The off answers of an entry (entry.off).
+const (
+	offProblem   = iota // the route's problem answer
+	offForbidden        // Router.forbidden (OffForbidden)
+	offConfig           // Config.OffHandler
+	offOwn              // entryExtra.off: the route's OffHandler, or a preview
+)
+
+// offHandler returns what answers when the route is off, for callers who
+// may see it, and whether it is a stub.Responder (which sends no-store
+// itself).
+func (e *entry) offHandler() (http.Handler, bool) {
+	switch e.off {
+	case offProblem:
+		return e.answer, true
+	case offForbidden:
+		return e.path.rt.forbidden, true
+	case offConfig:
+		h := e.path.rt.cfgOff
+		_, ok := h.(*stub.Responder)
+		return h, ok
+	}
+	_, ok := e.x.off.(*stub.Responder)
+	return e.x.off, ok
+}
+
 // entryExtra holds the parts of an entry that only scheduled, deprecated,
-// removed, beta and gated routes need.
+// removed, beta and gated routes, and routes with an off answer of their
+// own, need.
 type entryExtra struct {
 	ctxFn flags.ContextFunc // of gated routes
+	off   http.Handler      // the route's own off answer (offOwn)
 
 	liveFrom time.Time
 	sunset   time.Time
@@ -57,7 +84,6 @@ type entryExtra struct {
 	links       []string
 	optInValue  []string // OptInAppliedHeader value for Beta routes
 
-	nameValue any // the route's name as the AttrRoute value, boxed once by New
 	// standard holds, from the first evaluation that needs it on (see
 	// standardAttributes), the standard attributes and an empty opt-in
 	// list: the whole attribute set of a request whose ContextFunc adds no
@@ -76,6 +102,9 @@ type attributeSet struct {
 	// lazy is the transaction context of a handler served from a cached
 	// decision, see txData.
 	lazy *txData
+	// route and pattern are the AttrRoute and AttrPattern values, boxed
+	// once.
+	route, pattern any
 }
 
 // standardAttributes returns the standard attributes of a gated route and an
@@ -93,13 +122,14 @@ func (e *entry) attributes() *attributeSet {
 	if s := x.standard.Load(); s != nil {
 		return s
 	}
-	s := &attributeSet{m: map[string]any{
-		AttrRoute:   x.nameValue,
+	s := &attributeSet{route: e.name, pattern: e.path.pattern}
+	s.m = map[string]any{
+		AttrRoute:   s.route,
 		AttrMethod:  methodValues[e.method],
-		AttrPattern: e.path.patternValue,
+		AttrPattern: s.pattern,
 		AttrStage:   stageValues[e.stage],
-		AttrOptIn:   e.rt.noOptIns,
-	}}
+		AttrOptIn:   e.path.rt.noOptIns,
+	}
 	s.tx = openfeature.NewEvaluationContext("", s.m)
 	s.lazy = newLazy(s.tx, e)
 	if !x.standard.CompareAndSwap(nil, s) {
@@ -120,7 +150,6 @@ type pathHandler struct {
 	rt           *Router
 	pattern      string
 	byMethod     [numMethods]*entry
-	patternValue any // pattern as the AttrPattern value, boxed once by New for gated routes
 	// Allow for callers who may and who may not see the roadmap, as
 	// indexes in Router.allowValues, and the methods they list (bit i for
 	// methodNames[i]).
@@ -194,22 +223,23 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 		e.handler.ServeHTTP(w, r)
 		return
 	}
+	rt := e.path.rt
 	stage := Stage(e.stage)
 	if e.scheduled {
-		stage = e.effectiveStage(e.rt.now())
+		stage = e.effectiveStage(rt.now())
 	}
 	// Only routes that evaluate a flag read the opt-in header: it is an
 	// evaluation attribute, meaningless (and not validated) elsewhere.
 	var optIns []string
-	if e.gated && (stage == Planned || stage == Beta) && e.rt.optIn != "" {
-		if vals := r.Header[e.rt.optIn]; len(vals) > 0 {
+	if e.gated && (stage == Planned || stage == Beta) && rt.optIn != "" {
+		if vals := r.Header[rt.optIn]; len(vals) > 0 {
 			var ok bool
 			// Only a caller who may see the route learns that a name is
 			// unknown: for a hidden route, or a caller the Roadmap
 			// predicate rejects, a 400 would tell the route from a
 			// missing one.
-			strict := !e.hides && e.rt.canSee(r)
-			if optIns, ok = e.rt.parseOptIn(w, r, vals, strict); !ok {
+			strict := !e.hides && rt.canSee(r)
+			if optIns, ok = rt.parseOptIn(w, r, vals, strict); !ok {
 				return
 			}
 		}
@@ -242,10 +272,10 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	if e.gated {
 		// The cached path builds no evaluation context.
-		d, cached := e.rt.gate.Cached(e.flag)
+		d, cached := rt.gate.Cached(e.flag)
 		if !cached {
 			d, r = e.evaluate(r, optIns)
-		} else if d.On && e.rt.txKey != nil {
+		} else if d.On && rt.txKey != nil {
 			// At the top, the handler gets a transaction context that is
 			// made only if it looks (see requestContext); mounted, none.
 			if c, top := r.Context().(*requestContext); top && c.tx.Load() == nil {
@@ -272,17 +302,18 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 
 // offAnswer answers for a Planned or Beta route that is off for r.
 func (e *entry) offAnswer(w http.ResponseWriter, r *http.Request, stage Stage) {
-	canSee := e.rt.canSee(r)
+	canSee := e.path.rt.canSee(r)
 	if e.hides || !canSee {
 		e.observe(stage, OutcomeHidden)
 		e.path.absent(w, r, canSee)
 		return
 	}
 	e.observe(stage, OutcomeStubbed)
-	if _, ok := e.off.(*stub.Responder); !ok { // a Responder sends no-store itself
+	off, responder := e.offHandler()
+	if !responder { // a Responder sends no-store itself
 		w.Header()["Cache-Control"] = noStore
 	}
-	e.off.ServeHTTP(w, r)
+	off.ServeHTTP(w, r)
 }
 
 // evaluate evaluates the route's flag for r and returns the decision and
@@ -299,13 +330,14 @@ func (e *entry) offAnswer(w http.ResponseWriter, r *http.Request, stage Stage) {
 // requestContext is made for the evaluation, and the request is copied for
 // the handler only when the flag is on.
 func (e *entry) evaluate(r *http.Request, optIns []string) (flags.Decision, *http.Request) {
-	key := e.rt.txKey
+	rt := e.path.rt
+	key := rt.txKey
 	if key == nil { // the SDK's key was not found: merge and copy
 		ec, ok := e.evalContext(r, optIns)
 		if !ok {
 			return contextPanicked(), r
 		}
-		d := e.rt.gate.Evaluate(r.Context(), e.flag, ec)
+		d := rt.gate.Evaluate(r.Context(), e.flag, ec)
 		if d.On {
 			r = r.WithContext(withTransactionContext(r.Context(), ec))
 		}
@@ -313,7 +345,7 @@ func (e *entry) evaluate(r *http.Request, optIns []string) (flags.Decision, *htt
 	}
 	c, top := r.Context().(*requestContext)
 	if !top || c.tx.Load() != nil {
-		c, top = &requestContext{Context: r.Context(), rt: e.rt}, false
+		c, top = &requestContext{Context: r.Context(), rt: rt}, false
 	}
 	base, ok := e.contextOf(r)
 	if !ok {
@@ -321,7 +353,7 @@ func (e *entry) evaluate(r *http.Request, optIns []string) (flags.Decision, *htt
 	}
 	tx := c.setRequest(base)
 	route := e.routeContext(optIns)
-	d := e.rt.gate.Evaluate(c, e.flag, route)
+	d := rt.gate.Evaluate(c, e.flag, route)
 	if d.On {
 		tx.setHandler(route)
 		if !top {
@@ -349,14 +381,15 @@ func (e *entry) routeContext(optIns []string) openfeature.EvaluationContext {
 // decide evaluates the route's flag for r, for Status: the decision
 // ServeHTTP would make.
 func (e *entry) decide(r *http.Request, optIns []string) flags.Decision {
-	if d, ok := e.rt.gate.Cached(e.flag); ok {
+	rt := e.path.rt
+	if d, ok := rt.gate.Cached(e.flag); ok {
 		return d
 	}
 	ec, ok := e.evalContext(r, optIns)
 	if !ok {
 		return contextPanicked()
 	}
-	return e.rt.gate.Evaluate(r.Context(), e.flag, ec)
+	return rt.gate.Evaluate(r.Context(), e.flag, ec)
 }
 
 // evalContext merges the ContextFunc's context with the standard attributes.
@@ -372,12 +405,13 @@ func (e *entry) evalContext(r *http.Request, optIns []string) (openfeature.Evalu
 	if len(attrs) == 0 && len(optIns) == 0 {
 		return openfeature.NewEvaluationContext(base.TargetingKey(), e.standardAttributes()), true
 	}
-	attrs[AttrRoute] = e.x.nameValue
+	s := e.attributes()
+	attrs[AttrRoute] = s.route
 	attrs[AttrMethod] = methodValues[e.method]
-	attrs[AttrPattern] = e.path.patternValue
+	attrs[AttrPattern] = s.pattern
 	attrs[AttrStage] = stageValues[e.stage]
 	if len(optIns) == 0 {
-		attrs[AttrOptIn] = e.rt.noOptIns
+		attrs[AttrOptIn] = e.path.rt.noOptIns
 	} else {
 		list := make([]any, len(optIns))
 		for i, n := range optIns {
