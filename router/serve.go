@@ -147,9 +147,9 @@ var (
 
 // pathHandler dispatches one chi pattern by method.
 type pathHandler struct {
-	rt           *Router
-	pattern      string
-	byMethod     [numMethods]*entry
+	rt       *Router
+	pattern  string
+	byMethod [numMethods]*entry
 	// Allow for callers who may and who may not see the roadmap, as
 	// indexes in Router.allowValues, and the methods they list (bit i for
 	// methodNames[i]).
