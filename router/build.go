@@ -72,21 +72,29 @@ func (rt *Router) registerPaths(tab *table, b *builder) []error {
 }
 
 // plain reports whether r declares nothing but its method, pattern, stage,
-// flag, handler and name, and for planned and beta routes Available and
-// Docs, which their 501 answer holds: the entry then gives all of it back
+// flag, handler and name, for planned and beta routes Available and Docs,
+// which their 501 answer holds, and for deprecated routes Deprecation,
+// Sunset, Docs and Successor, which their lifecycle holds: the entry then gives all of it back
 // (see entry.declaration), and New keeps no copy of the declaration.
 func plain(r *Route) bool {
 	answered := r.Stage == Planned || r.Stage == Beta
-	return r.Detail == "" && (answered || r.Available == "" && r.Docs == "") && r.Successor == "" && r.OperationID == "" &&
-		r.Deprecation == (time.Time{}) && r.Sunset == (time.Time{}) && r.LiveFrom == (time.Time{}) &&
+	deprecated := r.Stage == Deprecated // its lifecycle holds the rest
+	return r.Detail == "" && (answered || deprecated || r.Docs == "") && (answered || r.Available == "") &&
+		(deprecated || r.Successor == "" && r.Deprecation == (time.Time{}) && r.Sunset == (time.Time{})) &&
+		r.OperationID == "" && r.LiveFrom == (time.Time{}) &&
 		r.Off == OffInherit && r.OffHandler == nil && r.Context == nil && r.Example == nil
 }
 
-// needsExtra reports whether the entry of r needs an entryExtra: gated,
-// scheduled, beta and deprecated routes, and routes with a successor.
+// needsExtra reports whether the entry of r needs an entryExtra: gated and
+// beta routes, and those that need a lifecycle.
 func needsExtra(r *Route) bool {
-	return r.Stage == Planned && r.Handler != nil && r.Flag != "" || r.Stage == Beta || r.Stage == Deprecated ||
-		!r.LiveFrom.IsZero() || r.Successor != ""
+	return r.Stage == Planned && r.Handler != nil && r.Flag != "" || r.Stage == Beta || needsLife(r)
+}
+
+// needsLife reports whether the entry of r needs a lifecycle: scheduled and
+// deprecated routes, and routes with a successor.
+func needsLife(r *Route) bool {
+	return r.Stage == Deprecated || !r.LiveFrom.IsZero() || r.Successor != ""
 }
 
 // initEntry fills e, a zero entry, for route r on path p. Its strings,
@@ -108,10 +116,13 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, cfg Config, b *b
 		e.x = b.extra()
 	}
 	x := e.x
-	if e.scheduled {
-		x.liveFrom = r.LiveFrom
+	var l *lifecycle
+	if needsLife(r) {
+		l = b.lives.take()
+		x.life = l
+		l.liveFrom = r.LiveFrom
 		if r.Stage == Deprecated {
-			x.sunset = r.Sunset
+			l.sunset, l.deprecated, l.docs, l.successor = r.Sunset, r.Deprecation, r.Docs, r.Successor
 		}
 	}
 	if r.Stage == Beta {
@@ -161,19 +172,19 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, cfg Config, b *b
 
 	// Deprecation headers, rendered once.
 	if r.Stage == Deprecated {
-		x.deprecation = b.values(b.text.unixValue(r.Deprecation))
+		l.deprecation = b.values(b.text.unixValue(r.Deprecation))
 		if !r.Sunset.IsZero() {
-			x.sunsetValue = b.values(b.text.httpDate(r.Sunset))
+			l.sunsetValue = b.values(b.text.httpDate(r.Sunset))
 		}
 	}
 	switch deprecation := r.Docs != "" && r.Stage == Deprecated; {
 	case deprecation && r.Successor != "":
-		x.links = b.values(b.text.concat("<", r.Docs, `>; rel="deprecation"; type="text/html"`),
+		l.links = b.values(b.text.concat("<", r.Docs, `>; rel="deprecation"; type="text/html"`),
 			b.text.concat("<", r.Successor, `>; rel="successor-version"`))
 	case deprecation:
-		x.links = b.values(b.text.concat("<", r.Docs, `>; rel="deprecation"; type="text/html"`))
+		l.links = b.values(b.text.concat("<", r.Docs, `>; rel="deprecation"; type="text/html"`))
 	case r.Successor != "":
-		x.links = b.values(b.text.concat("<", r.Successor, `>; rel="successor-version"`))
+		l.links = b.values(b.text.concat("<", r.Successor, `>; rel="successor-version"`))
 	}
 
 	// The off answer, most specific setting first.

@@ -73,16 +73,10 @@ func (e *entry) offHandler() (http.Handler, bool) {
 // removed, beta and gated routes, and routes with an off answer of their
 // own, need.
 type entryExtra struct {
-	ctxFn flags.ContextFunc // of gated routes
-	off   http.Handler      // the route's own off answer (offOwn)
-
-	liveFrom time.Time
-	sunset   time.Time
-
-	deprecation []string
-	sunsetValue []string
-	links       []string
-	optInValue  []string // OptInAppliedHeader value for Beta routes
+	ctxFn      flags.ContextFunc // of gated routes
+	off        http.Handler      // the route's own off answer (offOwn)
+	optInValue []string          // OptInAppliedHeader value for Beta routes
+	life       *lifecycle        // nil but for scheduled, deprecated and superseded routes
 
 	// standard holds, from the first evaluation that needs it on (see
 	// standardAttributes), the standard attributes and an empty opt-in
@@ -90,6 +84,22 @@ type entryExtra struct {
 	// attributes and that opted into nothing. NewEvaluationContext copies
 	// it; nothing writes to it.
 	standard atomic.Pointer[attributeSet]
+}
+
+// lifecycle holds the dates and header values of scheduled, deprecated and
+// superseded routes (with a Successor).
+type lifecycle struct {
+	liveFrom time.Time
+	sunset   time.Time // of deprecated routes
+
+	deprecation []string
+	sunsetValue []string
+	links       []string
+
+	// The Deprecation, Docs and Successor of a deprecated route as
+	// declared, see entry.declaration.
+	deprecated      time.Time
+	docs, successor string
 }
 
 // attributeSet is the set of standard evaluation-context attributes of a
@@ -202,16 +212,20 @@ func (e *entry) declaration() Route {
 		p := e.answer.Problem()
 		d.Available, d.Docs = p.Available, p.Docs
 	}
+	if d.Stage == Deprecated {
+		l := e.x.life
+		d.Deprecation, d.Sunset, d.Docs, d.Successor = l.deprecated, l.sunset, l.docs, l.successor
+	}
 	return d
 }
 
 // effectiveStage applies LiveFrom and Sunset at instant now.
 func (e *entry) effectiveStage(now time.Time) Stage {
-	if x := e.x; x != nil {
-		if !x.liveFrom.IsZero() && !now.Before(x.liveFrom) {
+	if x := e.x; x != nil && x.life != nil {
+		if l := x.life; !l.liveFrom.IsZero() && !now.Before(l.liveFrom) {
 			return Live
 		}
-		if !x.sunset.IsZero() && !now.Before(x.sunset) {
+		if l := x.life; !l.sunset.IsZero() && !now.Before(l.sunset) {
 			return Removed
 		}
 	}
@@ -252,20 +266,20 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 	case Deprecated:
 		e.observe(stage, OutcomeServed)
 		h := w.Header()
-		x := e.x // set: a deprecated route has a Deprecation value
-		h["Deprecation"] = x.deprecation
-		if x.sunsetValue != nil {
-			h["Sunset"] = x.sunsetValue
+		l := e.x.life // set: a deprecated route has a Deprecation value
+		h["Deprecation"] = l.deprecation
+		if l.sunsetValue != nil {
+			h["Sunset"] = l.sunsetValue
 		}
-		if x.links != nil {
-			h["Link"] = x.links
+		if l.links != nil {
+			h["Link"] = l.links
 		}
 		e.handler.ServeHTTP(w, r)
 		return
 	case Removed:
 		e.observe(stage, OutcomeRemoved)
-		if e.x != nil && e.x.links != nil {
-			w.Header()["Link"] = e.x.links
+		if x := e.x; x != nil && x.life != nil && x.life.links != nil {
+			w.Header()["Link"] = x.life.links
 		}
 		e.answer.ServeHTTP(w, r)
 		return
