@@ -110,10 +110,8 @@ func (b *Batch) NewJoined(p Problem, detail, route []string) *Responder {
 func joinedLen(parts []string) (int, bool) {
 	n := 0
 	for _, s := range parts {
-		for i := 0; i < len(s); i++ {
-			if safeBytes[s[i]] == 0 {
-				return 0, false
-			}
+		if safePrefix(s) < len(s) {
+			return 0, false
 		}
 		n += len(s)
 	}
