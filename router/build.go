@@ -21,11 +21,8 @@ func (rt *Router) addEntry(i int, r *Route, p *patternInfo, cfg Config, b *build
 	path := p.path
 	e := &rt.entries[i]
 	rt.initEntry(e, r, path, cfg, b)
-	// The declaration itself is kept only when the entry cannot give it
-	// back (see entry.declaration), or when an Observer is told about it by
-	// pointer.
-	if cfg.Observer != nil || !plain(r) {
-		e.decl = b.declaration(r)
+	if keepDecl(r, cfg) {
+		e.x.decl = b.declaration(r)
 	}
 	path.byMethod[e.method] = e
 	bit := uint16(1) << e.method
@@ -85,11 +82,16 @@ func plain(r *Route) bool {
 		r.Off == OffInherit && r.OffHandler == nil && r.Context == nil && r.Example == nil
 }
 
-// needsExtra reports whether the entry of r needs an entryExtra: gated and
-// beta routes, and those that need a lifecycle.
+// needsExtra reports whether the entry of r needs an entryExtra for its
+// flag or its lifecycle (see also ownOff and keepDecl).
 func needsExtra(r *Route) bool {
-	return r.Stage == Planned && r.Handler != nil && r.Flag != "" || r.Stage == Beta || needsLife(r)
+	return r.Flag != "" || needsLife(r)
 }
+
+// keepDecl reports whether New keeps a copy of r (see entry.declaration):
+// when its entry cannot give it back, or an Observer is told about it by
+// pointer.
+func keepDecl(r *Route, cfg Config) bool { return cfg.Observer != nil || !plain(r) }
 
 // needsLife reports whether the entry of r needs a lifecycle: scheduled and
 // deprecated routes, and routes with a successor.
@@ -108,12 +110,12 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, cfg Config, b *b
 	e.method = uint8(methodIndex(r.Method))
 	e.stage = uint8(r.Stage)
 	e.handler = r.Handler
-	e.flag = r.Flag
 	e.gated = (r.Stage == Planned || r.Stage == Beta) && r.Handler != nil && r.Flag != ""
 	e.scheduled = !r.LiveFrom.IsZero() || r.Stage == Deprecated && !r.Sunset.IsZero()
 	e.direct = r.Stage == Live && !e.scheduled && rt.obs == nil
-	if needsExtra(r) || ownOff(r, cfg) {
+	if needsExtra(r) || ownOff(r, cfg) || keepDecl(r, cfg) {
 		e.x = b.extra()
+		e.x.flag = r.Flag
 	}
 	x := e.x
 	var l *lifecycle

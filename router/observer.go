@@ -48,6 +48,6 @@ type Observer interface {
 // Observer it costs one nil check.
 func (e *entry) observe(stage Stage, o Outcome) {
 	if obs := e.path.rt.obs; obs != nil {
-		obs.ObserveRequest(e.decl, stage, o) // New keeps every declaration when there is an Observer
+		obs.ObserveRequest(e.x.decl, stage, o) // New keeps every declaration when there is an Observer
 	}
 }

@@ -20,17 +20,13 @@ import (
 type entry struct {
 	path    *pathHandler // its Router is path.rt
 	handler http.Handler
-	flag    string
 	name    string
-	// decl is a copy of the declaration, nil when the other fields hold
-	// all of it (see declaration).
-	decl *Route
 
 	// answer is the route's problem answer: 501 for Planned and Beta
 	// routes, 410 for Removed ones and Deprecated ones with a Sunset.
 	answer *stub.Responder
 
-	x *entryExtra // nil when every field of it would be zero
+	x *entryExtra // nil when every field of it would be zero: see needsExtra
 
 	stage     uint8 // a Stage
 	method    uint8 // index in methodNames
@@ -69,10 +65,15 @@ func (e *entry) offHandler() (http.Handler, bool) {
 	return e.x.off, ok
 }
 
-// entryExtra holds the parts of an entry that only scheduled, deprecated,
-// removed, beta and gated routes, and routes with an off answer of their
-// own, need.
+// entryExtra holds the parts of an entry that only some routes need: those
+// with a flag, scheduled, deprecated and superseded ones, those with an off
+// answer of their own and those whose declaration is kept.
 type entryExtra struct {
+	flag string
+	// decl is a copy of the declaration, nil when the entry gives all of
+	// it back (see entry.declaration).
+	decl *Route
+
 	ctxFn      flags.ContextFunc // of gated routes
 	off        http.Handler      // the route's own off answer (offOwn)
 	optInValue []string          // OptInAppliedHeader value for Beta routes
@@ -204,10 +205,14 @@ func (p *pathHandler) absent(w http.ResponseWriter, r *http.Request, canSee bool
 
 // declaration returns the route e serves, as declared.
 func (e *entry) declaration() Route {
-	if e.decl != nil {
-		return *e.decl
+	x := e.x
+	if x != nil && x.decl != nil {
+		return *x.decl
 	}
-	d := Route{Method: methodNames[e.method], Pattern: e.path.pattern, Stage: Stage(e.stage), Flag: e.flag, Handler: e.handler, Name: e.name}
+	d := Route{Method: methodNames[e.method], Pattern: e.path.pattern, Stage: Stage(e.stage), Handler: e.handler, Name: e.name}
+	if x != nil {
+		d.Flag = x.flag
+	}
 	if d.Stage == Planned || d.Stage == Beta {
 		p := e.answer.Problem()
 		d.Available, d.Docs = p.Available, p.Docs
@@ -286,7 +291,7 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	if e.gated {
 		// The cached path builds no evaluation context.
-		d, cached := rt.gate.Cached(e.flag)
+		d, cached := rt.gate.Cached(e.x.flag) // gated: e.x is set
 		if !cached {
 			d, r = e.evaluate(r, optIns)
 		} else if d.On && rt.txKey != nil {
@@ -304,7 +309,7 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 			e.observe(stage, OutcomeServed)
 			h := w.Header()
 			h["Cache-Control"] = noStore
-			if len(optIns) > 0 && e.x.optInValue != nil && contains(optIns, e.flag) { // gated: e.x is set
+			if len(optIns) > 0 && e.x.optInValue != nil && contains(optIns, e.x.flag) {
 				h[OptInAppliedHeader] = e.x.optInValue
 			}
 			e.handler.ServeHTTP(w, r)
@@ -351,7 +356,7 @@ func (e *entry) evaluate(r *http.Request, optIns []string) (flags.Decision, *htt
 		if !ok {
 			return contextPanicked(), r
 		}
-		d := rt.gate.Evaluate(r.Context(), e.flag, ec)
+		d := rt.gate.Evaluate(r.Context(), e.x.flag, ec)
 		if d.On {
 			r = r.WithContext(withTransactionContext(r.Context(), ec))
 		}
@@ -367,7 +372,7 @@ func (e *entry) evaluate(r *http.Request, optIns []string) (flags.Decision, *htt
 	}
 	tx := c.setRequest(base)
 	route := e.routeContext(optIns)
-	d := rt.gate.Evaluate(c, e.flag, route)
+	d := rt.gate.Evaluate(c, e.x.flag, route)
 	if d.On {
 		tx.setHandler(route)
 		if !top {
@@ -396,14 +401,14 @@ func (e *entry) routeContext(optIns []string) openfeature.EvaluationContext {
 // ServeHTTP would make.
 func (e *entry) decide(r *http.Request, optIns []string) flags.Decision {
 	rt := e.path.rt
-	if d, ok := rt.gate.Cached(e.flag); ok {
+	if d, ok := rt.gate.Cached(e.x.flag); ok {
 		return d
 	}
 	ec, ok := e.evalContext(r, optIns)
 	if !ok {
 		return contextPanicked()
 	}
-	return rt.gate.Evaluate(r.Context(), e.flag, ec)
+	return rt.gate.Evaluate(r.Context(), e.x.flag, ec)
 }
 
 // evalContext merges the ContextFunc's context with the standard attributes.
