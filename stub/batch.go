@@ -24,6 +24,10 @@ type Batch struct {
 	shared   [8]*Problem
 	replace  int
 	problems []Problem // unused part of the current block
+	// Recent parts of joined texts found safe (see joinedLen): a table's
+	// texts repeat the same sentences and patterns.
+	safe     [2]string
+	safeNext int
 }
 
 // Block sizes. A block is never grown: Responders and bodies handed out stay
@@ -49,7 +53,7 @@ func (b *Batch) New(p Problem) *Responder {
 // concatenation of parts (p.Detail and p.Route are ignored). Texts that need
 // no escaping are rendered into the body from their parts and read back
 // from it by [Responder.Problem], so that they are never built as strings
-// of their own. NewJoined keeps no reference to detail or route.
+// of their own. NewJoined keeps no reference to the slices detail and route.
 func (b *Batch) NewJoined(p Problem, detail, route []string) *Responder {
 	defaults(&p)
 	if len(b.responders) == 0 {
@@ -57,8 +61,8 @@ func (b *Batch) NewJoined(p Problem, detail, route []string) *Responder {
 	}
 	s := &b.responders[0]
 	b.responders = b.responders[1:]
-	dn, dSafe := joinedLen(detail)
-	rn, rSafe := joinedLen(route)
+	dn, dSafe := b.joinedLen(detail)
+	rn, rSafe := b.joinedLen(route)
 	joined := dSafe && rSafe
 	p.Detail, p.Route = "", ""
 	if !joined { // rare: rendered from whole strings, with escaping, and kept
@@ -107,13 +111,18 @@ func (b *Batch) NewJoined(p Problem, detail, route []string) *Responder {
 
 // joinedLen returns the length of the concatenation of parts and whether
 // none of them needs escaping in a JSON string.
-func joinedLen(parts []string) (int, bool) {
+func (b *Batch) joinedLen(parts []string) (int, bool) {
 	n := 0
 	for _, s := range parts {
-		if safePrefix(s) < len(s) {
-			return 0, false
-		}
 		n += len(s)
+		switch long := len(s) >= 16; {
+		case long && (s == b.safe[0] || s == b.safe[1]): // found safe before
+		case safePrefix(s) < len(s):
+			return 0, false
+		case long:
+			b.safe[b.safeNext] = s
+			b.safeNext ^= 1
+		}
 	}
 	return n, true
 }
