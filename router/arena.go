@@ -22,6 +22,7 @@ type builder struct {
 	stubs  *stub.Batch
 	strs   []string // unused part of the current block of header values
 	extras block[entryExtra]
+	lives  block[lifecycle]
 	decls  block[Route] // declarations kept whole
 	paths  block[pathHandler]
 
@@ -41,7 +42,7 @@ const (
 // newBuilder returns a builder for the routes of rt.
 func newBuilder(rt *Router) *builder {
 	return &builder{rt: rt, stubs: &stub.Batch{}, allowValues: [][]string{nil},
-		extras: block[entryExtra]{max: 128}, decls: block[Route]{max: 64}, paths: block[pathHandler]{max: 256}}
+		extras: block[entryExtra]{max: 512}, lives: block[lifecycle]{max: 128}, decls: block[Route]{max: 64}, paths: block[pathHandler]{max: 256}}
 }
 
 // block hands out zero values of T from blocks it allocates, each twice

@@ -21,11 +21,8 @@ func (rt *Router) addEntry(i int, r *Route, p *patternInfo, cfg Config, b *build
 	path := p.path
 	e := &rt.entries[i]
 	rt.initEntry(e, r, path, cfg, b)
-	// The declaration itself is kept only when the entry cannot give it
-	// back (see entry.declaration), or when an Observer is told about it by
-	// pointer.
-	if cfg.Observer != nil || !plain(r) {
-		e.decl = b.declaration(r)
+	if keepDecl(r, cfg) {
+		e.x.decl = b.declaration(r)
 	}
 	path.byMethod[e.method] = e
 	bit := uint16(1) << e.method
@@ -75,21 +72,34 @@ func (rt *Router) registerPaths(tab *table, b *builder) []error {
 }
 
 // plain reports whether r declares nothing but its method, pattern, stage,
-// flag, handler and name, and for planned and beta routes Available and
-// Docs, which their 501 answer holds: the entry then gives all of it back
+// flag, handler and name, for planned and beta routes Available and Docs,
+// which their 501 answer holds, and for deprecated routes Deprecation,
+// Sunset, Docs and Successor, which their lifecycle holds: the entry then gives all of it back
 // (see entry.declaration), and New keeps no copy of the declaration.
 func plain(r *Route) bool {
 	answered := r.Stage == Planned || r.Stage == Beta
-	return r.Detail == "" && (answered || r.Available == "" && r.Docs == "") && r.Successor == "" && r.OperationID == "" &&
-		r.Deprecation == (time.Time{}) && r.Sunset == (time.Time{}) && r.LiveFrom == (time.Time{}) &&
+	deprecated := r.Stage == Deprecated // its lifecycle holds the rest
+	return r.Detail == "" && (answered || deprecated || r.Docs == "") && (answered || r.Available == "") &&
+		(deprecated || r.Successor == "" && r.Deprecation == (time.Time{}) && r.Sunset == (time.Time{})) &&
+		r.OperationID == "" && r.LiveFrom == (time.Time{}) &&
 		r.Off == OffInherit && r.OffHandler == nil && r.Context == nil && r.Example == nil
 }
 
-// needsExtra reports whether the entry of r needs an entryExtra: gated,
-// scheduled, beta and deprecated routes, and routes with a successor.
+// needsExtra reports whether the entry of r needs an entryExtra for its
+// flag or its lifecycle (see also ownOff and keepDecl).
 func needsExtra(r *Route) bool {
-	return r.Stage == Planned && r.Handler != nil && r.Flag != "" || r.Stage == Beta || r.Stage == Deprecated ||
-		!r.LiveFrom.IsZero() || r.Successor != ""
+	return r.Flag != "" || needsLife(r)
+}
+
+// keepDecl reports whether New keeps a copy of r (see entry.declaration):
+// when its entry cannot give it back, or an Observer is told about it by
+// pointer.
+func keepDecl(r *Route, cfg Config) bool { return cfg.Observer != nil || !plain(r) }
+
+// needsLife reports whether the entry of r needs a lifecycle: scheduled and
+// deprecated routes, and routes with a successor.
+func needsLife(r *Route) bool {
+	return r.Stage == Deprecated || !r.LiveFrom.IsZero() || r.Successor != ""
 }
 
 // initEntry fills e, a zero entry, for route r on path p. Its strings,
@@ -98,24 +108,26 @@ func needsExtra(r *Route) bool {
 func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, cfg Config, b *builder) {
 	// Field by field: e is zero, and a composite literal would be built
 	// aside and copied.
-	e.rt = rt
 	e.path = p
 	e.name = r.Name
 	e.method = uint8(methodIndex(r.Method))
 	e.stage = uint8(r.Stage)
 	e.handler = r.Handler
-	e.flag = r.Flag
 	e.gated = (r.Stage == Planned || r.Stage == Beta) && r.Handler != nil && r.Flag != ""
 	e.scheduled = !r.LiveFrom.IsZero() || r.Stage == Deprecated && !r.Sunset.IsZero()
 	e.direct = r.Stage == Live && !e.scheduled && rt.obs == nil
-	if needsExtra(r) {
+	if needsExtra(r) || ownOff(r, cfg) || keepDecl(r, cfg) {
 		e.x = b.extra()
+		e.x.flag = r.Flag
 	}
 	x := e.x
-	if e.scheduled {
-		x.liveFrom = r.LiveFrom
+	var l *lifecycle
+	if needsLife(r) {
+		l = b.lives.take()
+		x.life = l
+		l.liveFrom = r.LiveFrom
 		if r.Stage == Deprecated {
-			x.sunset = r.Sunset
+			l.sunset, l.deprecated, l.docs, l.successor = r.Sunset, r.Deprecation, r.Docs, r.Successor
 		}
 	}
 	if r.Stage == Beta {
@@ -126,61 +138,58 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, cfg Config, b *b
 		if x.ctxFn == nil {
 			x.ctxFn = rt.ctxFn
 		}
-		x.nameValue = r.Name
-		if p.patternValue == nil {
-			p.patternValue = p.pattern
-		}
 	}
 
 	// Only Planned and Beta routes answer 501, only Removed and Deprecated
 	// ones (after Sunset) 410: the others need no problem body.
+	// The texts are rendered from their parts (see stub.Batch.NewJoined).
+	route := []string{r.Method, " ", r.Pattern}
 	if r.Stage == Planned || r.Stage == Beta {
-		detail := r.Detail
-		if detail == "" {
-			if r.Name != "" {
-				detail = b.text.concat(r.Name, " is not yet available. Check back in a future release.")
-			} else {
-				detail = b.text.concat(r.Method, " is not yet implemented for this endpoint")
-			}
+		detail := []string{r.Detail}
+		switch {
+		case r.Detail != "":
+		case r.Name != "":
+			detail = []string{r.Name, " is not yet available. Check back in a future release."}
+		default:
+			detail = []string{r.Method, " is not yet implemented for this endpoint"}
 		}
-		e.answer = b.stubs.New(stub.Problem{Status: http.StatusNotImplemented, Detail: detail,
-			Stage: r.Stage.String(), Route: b.text.concat(r.Method, " ", r.Pattern), Available: r.Available, Docs: r.Docs})
+		e.answer = b.stubs.NewJoined(stub.Problem{Status: http.StatusNotImplemented,
+			Stage: r.Stage.String(), Available: r.Available, Docs: r.Docs}, detail, route)
 	}
 
 	// A deprecated route without a Sunset is never removed: it needs no
 	// 410.
 	if r.Stage == Removed || r.Stage == Deprecated && !r.Sunset.IsZero() {
-		goneDetail := r.Detail
-		if goneDetail == "" {
+		detail := []string{r.Detail}
+		if r.Detail == "" {
 			what, gone := r.Name, " has been removed."
 			if r.Name == "" {
 				what, gone = r.Method, " is no longer available for this endpoint"
 			}
+			detail = []string{what, gone}
 			if r.Successor != "" {
-				goneDetail = b.text.concat(what, gone, " Use ", r.Successor, " instead.")
-			} else {
-				goneDetail = b.text.concat(what, gone)
+				detail = []string{what, gone, " Use ", r.Successor, " instead."}
 			}
 		}
-		e.answer = b.stubs.New(stub.Problem{Status: http.StatusGone, Detail: goneDetail,
-			Stage: Removed.String(), Route: b.text.concat(r.Method, " ", r.Pattern), Docs: r.Docs})
+		e.answer = b.stubs.NewJoined(stub.Problem{Status: http.StatusGone,
+			Stage: Removed.String(), Docs: r.Docs}, detail, route)
 	}
 
 	// Deprecation headers, rendered once.
 	if r.Stage == Deprecated {
-		x.deprecation = b.values(b.text.unixValue(r.Deprecation))
+		l.deprecation = b.values(b.text.unixValue(r.Deprecation))
 		if !r.Sunset.IsZero() {
-			x.sunsetValue = b.values(b.text.httpDate(r.Sunset))
+			l.sunsetValue = b.values(b.text.httpDate(r.Sunset))
 		}
 	}
 	switch deprecation := r.Docs != "" && r.Stage == Deprecated; {
 	case deprecation && r.Successor != "":
-		x.links = b.values(b.text.concat("<", r.Docs, `>; rel="deprecation"; type="text/html"`),
+		l.links = b.values(b.text.concat("<", r.Docs, `>; rel="deprecation"; type="text/html"`),
 			b.text.concat("<", r.Successor, `>; rel="successor-version"`))
 	case deprecation:
-		x.links = b.values(b.text.concat("<", r.Docs, `>; rel="deprecation"; type="text/html"`))
+		l.links = b.values(b.text.concat("<", r.Docs, `>; rel="deprecation"; type="text/html"`))
 	case r.Successor != "":
-		x.links = b.values(b.text.concat("<", r.Successor, `>; rel="successor-version"`))
+		l.links = b.values(b.text.concat("<", r.Successor, `>; rel="successor-version"`))
 	}
 
 	// The off answer, most specific setting first.
@@ -190,19 +199,34 @@ func (rt *Router) initEntry(e *entry, r *Route, p *pathHandler, cfg Config, b *b
 	}
 	switch {
 	case r.OffHandler != nil:
-		e.off = r.OffHandler
+		e.off, x.off = offOwn, r.OffHandler
 	case r.Off == OffInherit && cfg.OffHandler != nil:
-		e.off = cfg.OffHandler
+		e.off = offConfig
 	case mode == OffNotFound:
 		e.hides = true
 	case mode == OffForbidden:
-		e.off = rt.forbidden
-	default:
-		e.off = e.answer
+		e.off = offForbidden
 	}
 	if r.Example != nil && !e.hides {
-		e.off = newPreview(r.Example, e.off)
+		off, _ := e.offHandler()
+		e.off, x.off = offOwn, newPreview(r.Example, off)
 	}
+}
+
+// ownOff reports whether the entry of r needs an entryExtra for an off
+// answer of its own (offOwn): its OffHandler, or a preview of its Example.
+func ownOff(r *Route, cfg Config) bool {
+	if r.OffHandler != nil {
+		return true
+	}
+	if r.Example == nil {
+		return false
+	}
+	mode := r.Off
+	if mode == OffInherit {
+		mode = cfg.Off
+	}
+	return mode != OffNotFound || r.Off == OffInherit && cfg.OffHandler != nil
 }
 
 // finish serves HEAD by GET where HEAD is not declared and looks up the

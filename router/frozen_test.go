@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/open-feature/go-sdk/openfeature"
 	"github.com/stretchr/testify/assert"
@@ -60,13 +61,17 @@ func TestNewKeepsItsOwnTable(t *testing.T) {
 			{Method: http.MethodHead, Pattern: "/head", Stage: router.Live, Handler: namedHandler("head")},
 			{Method: http.MethodGet, Pattern: "/old", Stage: router.Deprecated, Handler: namedHandler("old"),
 				Deprecation: testDeprecation, Sunset: testSunset, Successor: "/new", OperationID: "getOld"},
+			// Deprecated routes whose declaration the entry gives back.
+			{Method: http.MethodPut, Pattern: "/old", Stage: router.Deprecated, Handler: namedHandler("put old"), Name: "Put old",
+				Deprecation: testDeprecation.In(time.FixedZone("CET", 3600)), Sunset: testSunset, Docs: "https://example.com/old", Successor: "/new"},
+			{Method: http.MethodDelete, Pattern: "/old", Stage: router.Deprecated, Handler: namedHandler("delete old"), Deprecation: testDeprecation},
 			{Method: http.MethodPatch, Pattern: "/off", Off: router.OffForbidden, Detail: "Soon.", Name: "Off"},
 			{Method: http.MethodPost, Pattern: "/off", Flag: "off-post", Handler: namedHandler("post"), OffHandler: namedHandler("custom off")},
 		}
 	}
 	requests := []struct{ method, path string }{
 		{"GET", "/plain/1"}, {"HEAD", "/plain/1"}, {"POST", "/plain/1"}, {"PUT", "/plain/1"}, {"DELETE", "/plain/1"},
-		{"PATCH", "/plain/1"}, {"HEAD", "/head"}, {"GET", "/head"}, {"GET", "/old"}, {"PATCH", "/off"}, {"POST", "/off"},
+		{"PATCH", "/plain/1"}, {"HEAD", "/head"}, {"GET", "/head"}, {"GET", "/old"}, {"PUT", "/old"}, {"DELETE", "/old"}, {"PATCH", "/off"}, {"POST", "/off"},
 		{"GET", "/mutated"},
 	}
 	type answer struct {

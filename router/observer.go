@@ -47,7 +47,7 @@ type Observer interface {
 // observe reports an outcome when an Observer is configured. With no
 // Observer it costs one nil check.
 func (e *entry) observe(stage Stage, o Outcome) {
-	if obs := e.rt.obs; obs != nil {
-		obs.ObserveRequest(e.decl, stage, o) // New keeps every declaration when there is an Observer
+	if obs := e.path.rt.obs; obs != nil {
+		obs.ObserveRequest(e.x.decl, stage, o) // New keeps every declaration when there is an Observer
 	}
 }

@@ -168,8 +168,8 @@ func sharedPaths(patterns []string) []bool {
 	})
 	seed := maphash.MakeSeed()
 	var buf []byte
-	seen := map[uint64]int{}         // hash -> last pattern with it (index in params)
-	next := make([]int, len(params)) // previous pattern with the same hash, or -1
+	seen := make(map[uint64]int, len(params)) // hash -> last pattern with it (index in params)
+	next := make([]int, len(params))          // previous pattern with the same hash, or -1
 	for start := 0; start < len(params); {
 		end := start
 		for end < len(params) && params[end].segments == params[start].segments {

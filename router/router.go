@@ -113,6 +113,7 @@ type Router struct {
 	forbidden  *stub.Responder // OffForbidden
 	off        OffAnswer       // Config.Off, for OffAnswerOf
 	offHandler bool            // Config.OffHandler != nil
+	cfgOff     http.Handler    // Config.OffHandler
 }
 
 // The router's own answers, rendered once per Router by New (a Responder
@@ -161,6 +162,7 @@ func New(routes []Route, cfg Config) (*Router, error) {
 		forbidden:  newForbidden(),
 		off:        cfg.Off,
 		offHandler: cfg.OffHandler != nil,
+		cfgOff:     cfg.OffHandler,
 	}
 	if rt.ctxFn == nil {
 		rt.ctxFn = flags.Anonymous

@@ -18,24 +18,19 @@ import (
 // request is computed by New. What only some routes need is in extra, so
 // that a large table of mostly live routes stays small.
 type entry struct {
-	rt      *Router
-	path    *pathHandler
+	path    *pathHandler // its Router is path.rt
 	handler http.Handler
-	flag    string
 	name    string
-	// decl is a copy of the declaration, nil when the other fields hold
-	// all of it (see declaration).
-	decl *Route
 
 	// answer is the route's problem answer: 501 for Planned and Beta
 	// routes, 410 for Removed ones and Deprecated ones with a Sunset.
 	answer *stub.Responder
-	off    http.Handler // answer when off, for callers who may see it
 
-	x *entryExtra // nil when every field of it would be zero
+	x *entryExtra // nil when every field of it would be zero: see needsExtra
 
 	stage     uint8 // a Stage
 	method    uint8 // index in methodNames
+	off       uint8 // what answers when the route is off, for callers who may see it: see offHandler
 	gated     bool  // Planned or Beta with a handler and a flag
 	scheduled bool  // LiveFrom or Sunset set
 	hides     bool  // off means absent (OffNotFound)
@@ -44,26 +39,68 @@ type entry struct {
 	direct bool
 }
 
-// entryExtra holds the parts of an entry that only scheduled, deprecated,
-// removed, beta and gated routes need.
+// The off answers of an entry (entry.off).
+const (
+	offProblem   = iota // the route's problem answer
+	offForbidden        // Router.forbidden (OffForbidden)
+	offConfig           // Config.OffHandler
+	offOwn              // entryExtra.off: the route's OffHandler, or a preview
+)
+
+// offHandler returns what answers when the route is off, for callers who
+// may see it, and whether it is a stub.Responder (which sends no-store
+// itself).
+func (e *entry) offHandler() (http.Handler, bool) {
+	switch e.off {
+	case offProblem:
+		return e.answer, true
+	case offForbidden:
+		return e.path.rt.forbidden, true
+	case offConfig:
+		h := e.path.rt.cfgOff
+		_, ok := h.(*stub.Responder)
+		return h, ok
+	}
+	_, ok := e.x.off.(*stub.Responder)
+	return e.x.off, ok
+}
+
+// entryExtra holds the parts of an entry that only some routes need: those
+// with a flag, scheduled, deprecated and superseded ones, those with an off
+// answer of their own and those whose declaration is kept.
 type entryExtra struct {
-	ctxFn flags.ContextFunc // of gated routes
+	flag string
+	// decl is a copy of the declaration, nil when the entry gives all of
+	// it back (see entry.declaration).
+	decl *Route
 
-	liveFrom time.Time
-	sunset   time.Time
+	ctxFn      flags.ContextFunc // of gated routes
+	off        http.Handler      // the route's own off answer (offOwn)
+	optInValue []string          // OptInAppliedHeader value for Beta routes
+	life       *lifecycle        // nil but for scheduled, deprecated and superseded routes
 
-	deprecation []string
-	sunsetValue []string
-	links       []string
-	optInValue  []string // OptInAppliedHeader value for Beta routes
-
-	nameValue any // the route's name as the AttrRoute value, boxed once by New
 	// standard holds, from the first evaluation that needs it on (see
 	// standardAttributes), the standard attributes and an empty opt-in
 	// list: the whole attribute set of a request whose ContextFunc adds no
 	// attributes and that opted into nothing. NewEvaluationContext copies
 	// it; nothing writes to it.
 	standard atomic.Pointer[attributeSet]
+}
+
+// lifecycle holds the dates and header values of scheduled, deprecated and
+// superseded routes (with a Successor).
+type lifecycle struct {
+	liveFrom time.Time
+	sunset   time.Time // of deprecated routes
+
+	deprecation []string
+	sunsetValue []string
+	links       []string
+
+	// The Deprecation, Docs and Successor of a deprecated route as
+	// declared, see entry.declaration.
+	deprecated      time.Time
+	docs, successor string
 }
 
 // attributeSet is the set of standard evaluation-context attributes of a
@@ -73,6 +110,9 @@ type attributeSet struct {
 	// tx holds m as an evaluation context without targeting key: the
 	// route's part of the evaluation context, see entry.evaluate.
 	tx openfeature.EvaluationContext
+	// route and pattern are the AttrRoute and AttrPattern values, boxed
+	// once.
+	route, pattern any
 }
 
 // standardAttributes returns the standard attributes of a gated route and an
@@ -90,13 +130,14 @@ func (e *entry) attributes() *attributeSet {
 	if s := x.standard.Load(); s != nil {
 		return s
 	}
-	s := &attributeSet{m: map[string]any{
-		AttrRoute:   x.nameValue,
+	s := &attributeSet{route: e.name, pattern: e.path.pattern}
+	s.m = map[string]any{
+		AttrRoute:   s.route,
 		AttrMethod:  methodValues[e.method],
-		AttrPattern: e.path.patternValue,
+		AttrPattern: s.pattern,
 		AttrStage:   stageValues[e.stage],
-		AttrOptIn:   e.rt.noOptIns,
-	}}
+		AttrOptIn:   e.path.rt.noOptIns,
+	}
 	s.tx = openfeature.NewEvaluationContext("", s.m)
 	if !x.standard.CompareAndSwap(nil, s) {
 		s = x.standard.Load()
@@ -113,10 +154,9 @@ var (
 
 // pathHandler dispatches one chi pattern by method.
 type pathHandler struct {
-	rt           *Router
-	pattern      string
-	byMethod     [numMethods]*entry
-	patternValue any // pattern as the AttrPattern value, boxed once by New for gated routes
+	rt       *Router
+	pattern  string
+	byMethod [numMethods]*entry
 	// Allow for callers who may and who may not see the roadmap, as
 	// indexes in Router.allowValues, and the methods they list (bit i for
 	// methodNames[i]).
@@ -201,24 +241,32 @@ func (p *pathHandler) servedOf(r *http.Request, mask uint16, off *entry) uint16 
 
 // declaration returns the route e serves, as declared.
 func (e *entry) declaration() Route {
-	if e.decl != nil {
-		return *e.decl
+	x := e.x
+	if x != nil && x.decl != nil {
+		return *x.decl
 	}
-	d := Route{Method: methodNames[e.method], Pattern: e.path.pattern, Stage: Stage(e.stage), Flag: e.flag, Handler: e.handler, Name: e.name}
+	d := Route{Method: methodNames[e.method], Pattern: e.path.pattern, Stage: Stage(e.stage), Handler: e.handler, Name: e.name}
+	if x != nil {
+		d.Flag = x.flag
+	}
 	if d.Stage == Planned || d.Stage == Beta {
 		p := e.answer.Problem()
 		d.Available, d.Docs = p.Available, p.Docs
+	}
+	if d.Stage == Deprecated {
+		l := e.x.life
+		d.Deprecation, d.Sunset, d.Docs, d.Successor = l.deprecated, l.sunset, l.docs, l.successor
 	}
 	return d
 }
 
 // effectiveStage applies LiveFrom and Sunset at instant now.
 func (e *entry) effectiveStage(now time.Time) Stage {
-	if x := e.x; x != nil {
-		if !x.liveFrom.IsZero() && !now.Before(x.liveFrom) {
+	if x := e.x; x != nil && x.life != nil {
+		if l := x.life; !l.liveFrom.IsZero() && !now.Before(l.liveFrom) {
 			return Live
 		}
-		if !x.sunset.IsZero() && !now.Before(x.sunset) {
+		if l := x.life; !l.sunset.IsZero() && !now.Before(l.sunset) {
 			return Removed
 		}
 	}
@@ -230,22 +278,23 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 		e.handler.ServeHTTP(w, r)
 		return
 	}
+	rt := e.path.rt
 	stage := Stage(e.stage)
 	if e.scheduled {
-		stage = e.effectiveStage(e.rt.now())
+		stage = e.effectiveStage(rt.now())
 	}
 	// Only routes that evaluate a flag read the opt-in header: it is an
 	// evaluation attribute, meaningless (and not validated) elsewhere.
 	var optIns []string
-	if e.gated && (stage == Planned || stage == Beta) && e.rt.optIn != "" {
-		if vals := r.Header[e.rt.optIn]; len(vals) > 0 {
+	if e.gated && (stage == Planned || stage == Beta) && rt.optIn != "" {
+		if vals := r.Header[rt.optIn]; len(vals) > 0 {
 			var ok bool
 			// Only a caller who may see the route learns that a name is
 			// unknown: for a hidden route, or a caller the Roadmap
 			// predicate rejects, a 400 would tell the route from a
 			// missing one.
-			strict := !e.hides && e.rt.canSee(r)
-			if optIns, ok = e.rt.parseOptIn(w, r, vals, strict); !ok {
+			strict := !e.hides && rt.canSee(r)
+			if optIns, ok = rt.parseOptIn(w, r, vals, strict); !ok {
 				return
 			}
 		}
@@ -258,27 +307,27 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 	case Deprecated:
 		e.observe(stage, OutcomeServed)
 		h := w.Header()
-		x := e.x // set: a deprecated route has a Deprecation value
-		h["Deprecation"] = x.deprecation
-		if x.sunsetValue != nil {
-			h["Sunset"] = x.sunsetValue
+		l := e.x.life // set: a deprecated route has a Deprecation value
+		h["Deprecation"] = l.deprecation
+		if l.sunsetValue != nil {
+			h["Sunset"] = l.sunsetValue
 		}
-		if x.links != nil {
-			h["Link"] = x.links
+		if l.links != nil {
+			h["Link"] = l.links
 		}
 		e.handler.ServeHTTP(w, r)
 		return
 	case Removed:
 		e.observe(stage, OutcomeRemoved)
-		if e.x != nil && e.x.links != nil {
-			w.Header()["Link"] = e.x.links
+		if x := e.x; x != nil && x.life != nil && x.life.links != nil {
+			w.Header()["Link"] = x.life.links
 		}
 		e.answer.ServeHTTP(w, r)
 		return
 	}
 	if e.gated {
 		// The cached path builds no evaluation context.
-		d, cached := e.rt.gate.Cached(e.flag)
+		d, cached := rt.gate.Cached(e.x.flag) // gated: e.x is set
 		if !cached {
 			d, r = e.evaluate(r, optIns)
 		}
@@ -286,7 +335,7 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 			e.observe(stage, OutcomeServed)
 			h := w.Header()
 			h["Cache-Control"] = noStore
-			if len(optIns) > 0 && e.x.optInValue != nil && contains(optIns, e.flag) { // gated: e.x is set
+			if len(optIns) > 0 && e.x.optInValue != nil && contains(optIns, e.x.flag) {
 				h[OptInAppliedHeader] = e.x.optInValue
 			}
 			e.handler.ServeHTTP(w, r)
@@ -298,17 +347,18 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 
 // offAnswer answers for a Planned or Beta route that is off for r.
 func (e *entry) offAnswer(w http.ResponseWriter, r *http.Request, stage Stage) {
-	canSee := e.rt.canSee(r)
+	canSee := e.path.rt.canSee(r)
 	if e.hides || !canSee {
 		e.observe(stage, OutcomeHidden)
 		e.path.absent(w, r, canSee, e)
 		return
 	}
 	e.observe(stage, OutcomeStubbed)
-	if _, ok := e.off.(*stub.Responder); !ok { // a Responder sends no-store itself
+	off, responder := e.offHandler()
+	if !responder { // a Responder sends no-store itself
 		w.Header()["Cache-Control"] = noStore
 	}
-	e.off.ServeHTTP(w, r)
+	off.ServeHTTP(w, r)
 }
 
 // evaluate evaluates the route's flag for r and returns the decision and
@@ -326,13 +376,14 @@ func (e *entry) offAnswer(w http.ResponseWriter, r *http.Request, stage Stage) {
 // requestContext is made for the evaluation, and the request is copied for
 // the handler only when the flag is on.
 func (e *entry) evaluate(r *http.Request, optIns []string) (flags.Decision, *http.Request) {
-	key := e.rt.txKey
+	rt := e.path.rt
+	key := rt.txKey
 	if key == nil { // the SDK's key was not found: merge and copy
 		ec, ok := e.evalContext(r, optIns)
 		if !ok {
 			return contextPanicked(), r
 		}
-		d := e.rt.gate.Evaluate(r.Context(), e.flag, ec)
+		d := rt.gate.Evaluate(r.Context(), e.x.flag, ec)
 		if d.On {
 			r = r.WithContext(withTransactionContext(r.Context(), ec))
 		}
@@ -340,14 +391,14 @@ func (e *entry) evaluate(r *http.Request, optIns []string) (flags.Decision, *htt
 	}
 	c, top := r.Context().(*requestContext)
 	if !top || c.tx.Load() != nil {
-		c, top = &requestContext{Context: r.Context(), rt: e.rt}, false
+		c, top = &requestContext{Context: r.Context(), rt: rt}, false
 	}
 	base, ok := e.contextOf(r)
 	if !ok {
 		return contextPanicked(), r
 	}
 	tx := c.setRoute(e.routeContext(optIns))
-	d := e.rt.gate.Evaluate(c, e.flag, base)
+	d := rt.gate.Evaluate(c, e.x.flag, base)
 	switch {
 	case d.On:
 		tx.setHandler(base)
@@ -378,14 +429,15 @@ func (e *entry) routeContext(optIns []string) openfeature.EvaluationContext {
 // decide evaluates the route's flag for r, for Status: the decision
 // ServeHTTP would make.
 func (e *entry) decide(r *http.Request, optIns []string) flags.Decision {
-	if d, ok := e.rt.gate.Cached(e.flag); ok {
+	rt := e.path.rt
+	if d, ok := rt.gate.Cached(e.x.flag); ok {
 		return d
 	}
 	ec, ok := e.evalContext(r, optIns)
 	if !ok {
 		return contextPanicked()
 	}
-	return e.rt.gate.Evaluate(r.Context(), e.flag, ec)
+	return rt.gate.Evaluate(r.Context(), e.x.flag, ec)
 }
 
 // evalContext merges the ContextFunc's context with the standard attributes

@@ -23,7 +23,10 @@ type table struct {
 	shapeBuf []byte
 	collided map[string]int32  // shape -> first route, for shapes whose hash is taken by another
 	odd      map[[2]string]int // {method, pattern} -> first route, for methods outside the standard set
-	links    linkSet
+	// firsts: {pattern, method} -> first route, for standard methods, made
+	// at the first duplicate (see add).
+	firsts map[[2]int32]int32
+	links  linkSet
 }
 
 // linkSet remembers the Docs and Successor links found valid: a table
@@ -50,11 +53,11 @@ func (s *linkSet) valid(link string) bool {
 
 // patternInfo is what New knows about one distinct pattern.
 type patternInfo struct {
-	path    *pathHandler      // set by New once the first route of the pattern is built
-	err     error             // what is wrong with the pattern (ErrPattern), nil if chi accepts it
-	methods [numMethods]int32 // route index + 1 of the route declaring each standard method
-	first   int32             // the first route that declares it
-	shapeOf int32             // -1, or the first route of a differently spelled pattern of the same shape
+	path    *pathHandler // set by New once the first route of the pattern is built
+	err     error        // what is wrong with the pattern (ErrPattern), nil if chi accepts it
+	first   int32        // the first route that declares it
+	shapeOf int32        // -1, or the first route of a differently spelled pattern of the same shape
+	methods uint16       // the standard methods declared (bit i for methodNames[i])
 }
 
 func newTable(routes []Route) *table {
@@ -87,11 +90,18 @@ func (t *table) add(i int) (int32, int) {
 	t.last = k
 	p := &t.patterns[k]
 	if m := methodIndex(r.Method); m >= 0 {
-		if j := p.methods[m]; j != 0 {
-			return k, int(j) - 1
+		key := [2]int32{k, int32(m)}
+		if p.methods&(1<<m) == 0 {
+			p.methods |= 1 << m
+			if t.firsts != nil {
+				t.firsts[key] = int32(i)
+			}
+			return k, -1
 		}
-		p.methods[m] = int32(i) + 1
-		return k, -1
+		if t.firsts == nil {
+			t.firstRoutes(i)
+		}
+		return k, int(t.firsts[key])
 	}
 	// Not a standard method (New reports it): duplicates by exact spelling.
 	if t.odd == nil {
@@ -103,6 +113,24 @@ func (t *table) add(i int) (int32, int) {
 	}
 	t.odd[key] = i
 	return k, -1
+}
+
+// firstRoutes makes t.firsts for the routes before i, the first duplicate.
+func (t *table) firstRoutes(i int) {
+	t.firsts = map[[2]int32]int32{}
+	k := int32(-1)
+	for j := range i {
+		r := &t.routes[j]
+		if j == 0 || r.Pattern != t.routes[j-1].Pattern {
+			k = t.byPattern[r.Pattern]
+		}
+		if m := methodIndex(r.Method); m >= 0 {
+			key := [2]int32{k, int32(m)}
+			if _, seen := t.firsts[key]; !seen {
+				t.firsts[key] = int32(j)
+			}
+		}
+	}
 }
 
 // shapeOf returns -1 if route i is the first with its pattern's shape (see

@@ -43,7 +43,7 @@ func (rt *Router) visibleSafely(r *http.Request) (ok bool) {
 func (e *entry) contextOf(r *http.Request) (ec openfeature.EvaluationContext, ok bool) {
 	defer func() {
 		if p := recover(); p != nil {
-			e.rt.userPanic(fmt.Sprintf("the ContextFunc of %s %s", methodNames[e.method], e.path.pattern), p)
+			e.path.rt.userPanic(fmt.Sprintf("the ContextFunc of %s %s", methodNames[e.method], e.path.pattern), p)
 			ec, ok = openfeature.EvaluationContext{}, false
 		}
 	}()

@@ -49,7 +49,14 @@ func TestBatchAnswersLikeNew(t *testing.T) {
 	for round := range 40 { // past the first block and several body buffers
 		for _, p := range problems {
 			p.problem.Detail += fmt.Sprint(round)
-			pairs = append(pairs, pair{name: fmt.Sprintf("%s %d", p.name, round), batch: b.New(p.problem), want: stub.New(p.problem)})
+			want := stub.New(p.problem)
+			pairs = append(pairs, pair{name: fmt.Sprintf("%s %d", p.name, round), batch: b.New(p.problem), want: want})
+			// The same texts in parts, split anywhere (even inside a
+			// character), and Detail and Route left to be ignored.
+			detail, route := splitAt(p.problem.Detail, round), splitAt(p.problem.Route, round+1)
+			joined := p.problem
+			joined.Detail, joined.Route = "ignored", "ignored"
+			pairs = append(pairs, pair{name: fmt.Sprintf("%s %d joined", p.name, round), batch: b.NewJoined(joined, detail, route), want: want})
 		}
 	}
 	for _, p := range pairs {
@@ -66,6 +73,16 @@ func TestBatchAnswersLikeNew(t *testing.T) {
 			}
 		})
 	}
+}
+
+// splitAt splits s in three parts at byte offsets derived from n.
+func splitAt(s string, n int) []string {
+	if len(s) == 0 {
+		return []string{"", ""}
+	}
+	i := n % len(s)
+	j := i + (len(s)-i)/2
+	return []string{s[:i], s[i:j], s[j:]}
 }
 
 func TestBatchZeroValueAndPanic(t *testing.T) {

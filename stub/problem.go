@@ -47,14 +47,17 @@ type Problem struct {
 //
 // A Responder is safe for concurrent use; what it answers never changes.
 type Responder struct {
-	status int
+	status int32
+	// Where Detail and Route are in prefix and suffix, as JSON strings that
+	// needed no escaping, when shared does not hold them (see Problem).
+	detail, route [2]int32
 	// The problem, with Type and Title defaulted, is shared with the other
-	// Responders of a Batch that differ from it only in Detail and Route.
-	shared        *Problem
-	detail, route string
-	prefix        []byte // `{...,"instance":"`
-	suffix        []byte // `",...}` + "\n"
-	first         atomic.Pointer[rendered]
+	// Responders of a Batch that differ from it only in Detail and Route,
+	// which are then read from the body.
+	shared *Problem
+	prefix []byte // `{...,"instance":"`
+	suffix []byte // `",...}` + "\n"
+	first  atomic.Pointer[rendered]
 }
 
 // rendered is the whole body for one request path.
@@ -94,7 +97,7 @@ func New(p Problem) *Responder {
 		Responder
 		p Problem
 	}{p: p}
-	o.status, o.shared, o.detail, o.route = p.Status, &o.p, p.Detail, p.Route
+	o.status, o.shared = int32(p.Status), &o.p
 	o.prefix, o.suffix = prefix, suffix
 	return &o.Responder
 }
@@ -116,12 +119,17 @@ func defaults(p *Problem) {
 // Title defaulted.
 func (s *Responder) Problem() Problem {
 	p := *s.shared
-	p.Detail, p.Route = s.detail, s.route
+	if s.detail[1] > 0 {
+		p.Detail = string(s.prefix[s.detail[0]:s.detail[1]])
+	}
+	if s.route[1] > 0 {
+		p.Route = string(s.suffix[s.route[0]:s.route[1]])
+	}
 	return p
 }
 
 // Status returns the HTTP status code the Responder answers with.
-func (s *Responder) Status() int { return s.status }
+func (s *Responder) Status() int { return int(s.status) }
 
 // ServeHTTP writes the problem with Content-Type application/problem+json,
 // Cache-Control no-store and the request path (escaped) as "instance". Header values
@@ -132,7 +140,7 @@ func (s *Responder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h[headerContentType] = contentTypeValue
 	h[headerCache] = noStoreValue
 	h[headerNosniff] = nosniffValue
-	w.WriteHeader(s.status)
+	w.WriteHeader(int(s.status))
 	if r.Method == http.MethodHead {
 		return
 	}

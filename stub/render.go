@@ -88,15 +88,36 @@ const safeBytes = "" +
 	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" +
 	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
 
+// safePrefix returns the length of the longest prefix of s that
+// appendString copies as it is (see safeBytes). It checks eight bytes at a
+// time: none is 0x80 or above, below 0x20, or one of '"', '\\', '<', '>'
+// and '&'.
+func safePrefix(s string) int {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	// zero reports whether a byte of v is zero.
+	zero := func(v uint64) bool { return (v-lo)&^v&hi != 0 }
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := s[i : i+8]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		if x&hi != 0 || (x-0x20*lo)&^x&hi != 0 || zero(x^('"'*lo)) || zero(x^('\\'*lo)) ||
+			zero(x^('<'*lo)) || zero(x^('>'*lo)) || zero(x^('&'*lo)) {
+			break
+		}
+	}
+	for i < len(s) && safeBytes[s[i]] == 1 {
+		i++
+	}
+	return i
+}
+
 // appendString appends s as a JSON string exactly as encoding/json.Marshal
 // writes it: HTML-safe (<, > and & escaped), U+2028 and U+2029 escaped,
 // invalid UTF-8 replaced by U+FFFD.
 func appendString(b []byte, s string) []byte {
 	// The common case, nothing to escape, is one scan and one copy.
-	i := 0
-	for i < len(s) && safeBytes[s[i]] == 1 {
-		i++
-	}
+	i := safePrefix(s)
 	b = append(b, '"')
 	if i == len(s) {
 		b = append(b, s...)

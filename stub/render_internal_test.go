@@ -84,3 +84,23 @@ func FuzzAppendString(f *testing.F) {
 		}
 	})
 }
+
+// TestSafePrefix checks the word-at-a-time scan against safeBytes for every
+// byte value at every position of the first two words and the tail.
+func TestSafePrefix(t *testing.T) {
+	const safe = "abcdefghijklmnopqrst" // 20 safe bytes: two words and a tail
+	for c := range 256 {
+		for at := range len(safe) {
+			s := []byte(safe)
+			s[at] = byte(c)
+			want := len(safe)
+			if safeBytes[c] == 0 {
+				want = at
+			}
+			if got := safePrefix(string(s)); got != want {
+				t.Fatalf("safePrefix with %#x at %d = %d, want %d", c, at, got, want)
+			}
+		}
+	}
+	assert.Equal(t, 0, safePrefix(""))
+}
