@@ -247,8 +247,11 @@ func directCall(client *openfeature.Client, flag string, attrs map[string]any) h
 // in-memory and the flagd in-process providers, a flag without rules
 // (provider=*/flag=static: the router answers from its cache, and
 // impl=roadmap-nocache shows the uncached cost) and a fractional rollout
-// (flag=fractional: evaluated per request by both). impl=roadmap-inline sets
-// FlagOptions.Timeout to -1: no per-evaluation bound, no hand-off to a worker.
+// (flag=fractional: evaluated per request by both). impl=roadmap has the
+// default per-evaluation bound (a context deadline, evaluated inline);
+// impl=roadmap-inline sets FlagOptions.Timeout to -1 (no bound);
+// impl=roadmap-isolated sets FlagOptions.Isolate (each evaluation handed to
+// a worker goroutine, for providers that ignore their context).
 func BenchmarkFlag(b *testing.B) {
 	providers := []struct {
 		name   string
@@ -285,6 +288,11 @@ func BenchmarkFlag(b *testing.B) {
 					in := cfg
 					in.FlagOptions.Timeout = -1
 					serve(b, newRouter(b, []router.Route{route}, in), req, http.StatusOK)
+				})
+				b.Run("flag="+flag.name+"/impl=roadmap-isolated", func(b *testing.B) {
+					iso := cfg
+					iso.FlagOptions.Isolate = true
+					serve(b, newRouter(b, []router.Route{route}, iso), req, http.StatusOK)
 				})
 				if flag.key == flagOn {
 					b.Run("flag="+flag.name+"/impl=roadmap-nocache", func(b *testing.B) {
