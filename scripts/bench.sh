@@ -53,7 +53,7 @@ done
 	"$benchstat" -filter '.name:(Serve OR Build10k)' -col '/impl@(chi roadmap)' "$raw"
 	echo
 	echo "## Flag evaluation: router against a direct provider call (Flag, OFREP)"
-	"$benchstat" -filter '.name:(Flag OR OFREP)' -col '/impl@(direct-attrs direct roadmap roadmap-inline roadmap-nocache)' "$raw"
+	"$benchstat" -filter '.name:(Flag OR OFREP)' -col '/impl@(direct-attrs direct roadmap roadmap-inline roadmap-isolated roadmap-nocache)' "$raw"
 	echo
 	echo "## Flip propagation, flag file edit to served (Flip)"
 	"$benchstat" -filter '.name:Flip' -col '/impl@(provider roadmap)' "$raw"
