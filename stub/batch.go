@@ -96,16 +96,15 @@ func (b *Batch) NewJoined(p Problem, detail, route []string) *Responder {
 	}
 	end := len(b.buf)
 	// s is zero: set field by field rather than copy a whole Responder.
-	// Full slice expressions: appending to either never writes into the
-	// next body.
+	// A full slice expression: appending to the body never writes into
+	// the next one.
 	s.status = int32(p.Status)
 	if joined {
 		s.shared = b.share(&p)
 	} else {
 		s.shared = b.problem(&p)
 	}
-	s.prefix = b.buf[start:mid:mid]
-	s.suffix = b.buf[mid:end:end]
+	s.body, s.mid = b.buf[start:end:end], int32(mid-start)
 	return s
 }
 
