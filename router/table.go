@@ -155,7 +155,9 @@ func (t *table) shapeOf(i int) int32 {
 		return -1
 	}
 	if t.shapes == nil {
-		t.shapes = map[uint64]int32{}
+		// Sized once, like byPattern: a map grown step by step costs
+		// every table it outgrows.
+		t.shapes = make(map[uint64]int32, cap(t.patterns)-len(t.patterns))
 	}
 	t.shapeBuf = appendShape(t.shapeBuf[:0], pattern)
 	h := maphash.Bytes(t.seed, t.shapeBuf)
