@@ -10,21 +10,22 @@ import (
 	"github.com/roadmap-go/roadmap/stub"
 )
 
-// addEntry builds the entry of route i, r, on the path of its pattern p, and
-// adds it to the path. New calls it for each route while it validates the
-// table, as long as nothing is wrong with it, so that the table is read
-// once.
-func (rt *Router) addEntry(i int, r *Route, p *patternInfo, cfg Config, b *builder) {
-	if p.path == nil {
-		p.path = b.path(r.Pattern)
+// addEntry builds the entry of route i, r, on the path of its pattern (k,
+// its index in table.patterns), and adds it to the path. New calls it for
+// each route while it validates the table, as long as nothing is wrong with
+// it, so that the table is read once: the path of pattern k is made at its
+// first route, after those of the patterns before it, and is rt.paths[k].
+func (rt *Router) addEntry(i int, r *Route, k int32, cfg Config, b *builder) {
+	if int(k) == len(rt.paths) {
+		rt.paths = append(rt.paths, b.path(r.Pattern))
 	}
-	path := p.path
+	path := rt.paths[k]
 	e := &rt.entries[i]
 	rt.initEntry(e, r, path, cfg, b)
 	if keepDecl(r, cfg) {
 		e.x.decl = b.declaration(r)
 	}
-	path.byMethod[e.method] = e
+	path.byMethod[e.method] = int32(i) + 1
 	bit := uint16(1) << e.method
 	if public(r.Stage) {
 		path.publicMask |= bit
@@ -53,12 +54,9 @@ func (rt *Router) registerPaths(tab *table, b *builder) []error {
 	rt.mux.NotFound(rt.notFound.ServeHTTP)
 	rt.mux.MethodNotAllowed(rt.methodNotAllowed)
 	rt.byPattern = tab.byPattern
-	rt.paths = make([]*pathHandler, len(tab.patterns))
-	patterns := make([]string, len(tab.patterns))
-	for k := range tab.patterns {
-		p := tab.patterns[k].path
+	patterns := make([]string, len(rt.paths))
+	for k, p := range rt.paths {
 		p.finish(b)
-		rt.paths[k] = p
 		patterns[k] = p.pattern
 	}
 	rt.allowValues = b.allowValues
@@ -232,7 +230,7 @@ func ownOff(r *Route, cfg Config) bool {
 // finish serves HEAD by GET where HEAD is not declared and looks up the
 // Allow values of the path's methods.
 func (p *pathHandler) finish(b *builder) {
-	if p.byMethod[mHead] == nil && p.byMethod[mGet] != nil {
+	if p.byMethod[mHead] == 0 && p.byMethod[mGet] != 0 {
 		p.byMethod[mHead] = p.byMethod[mGet]
 		if p.gatedMask&(1<<mGet) != 0 {
 			p.gatedMask |= 1 << mHead
@@ -259,7 +257,8 @@ func (p *pathHandler) allowAt(now time.Time, canSee bool) []string {
 // and Beta ones that do not hide. A zero now means the declared stages.
 func (p *pathHandler) allowMask(now time.Time, canSee bool) uint16 {
 	var mask uint16
-	for i, e := range p.byMethod {
+	for i := range p.byMethod {
+		e := p.entry(i)
 		if e == nil {
 			continue
 		}

@@ -41,10 +41,10 @@ func register(mux *chi.Mux, p *pathHandler, all bool) (err error) {
 		mux.Handle(p.pattern, p)
 		return nil
 	}
-	for i, e := range p.byMethod {
+	for i, j := range p.byMethod {
 		// HEAD served by GET is not registered: chi's method-not-allowed
 		// handler finds the pattern by GET and the path handler answers.
-		if e != nil && (i != mHead || e != p.byMethod[mGet]) {
+		if j != 0 && (i != mHead || j != p.byMethod[mGet]) {
 			mux.Method(methodNames[i], p.pattern, p)
 		}
 	}

@@ -194,12 +194,13 @@ func New(routes []Route, cfg Config) (*Router, error) {
 	var opIDs map[string]int // OperationID -> first route; made only if used
 	tab := newTable(routes)
 	rt.entries = make([]entry, len(routes))
+	rt.paths = make([]*pathHandler, 0, cap(tab.patterns))
 	b := newBuilder(rt)
 	for i := range routes {
 		r := &routes[i]
 		k, dup := tab.add(i)
 		p := &tab.patterns[k]
-		for _, err := range validate(r, p.err, &tab.links) {
+		for _, err := range validate(r, tab.patternErr(k), &tab.links) {
 			errs = append(errs, &RouteError{Index: i, Route: r.id(), err: err})
 		}
 		if dup >= 0 {
@@ -227,7 +228,7 @@ func New(routes []Route, cfg Config) (*Router, error) {
 			rt.betaNames[r.Flag] = struct{}{}
 		}
 		if len(errs) == 0 {
-			rt.addEntry(i, r, p, cfg, b)
+			rt.addEntry(i, r, k, cfg, b)
 		}
 	}
 	if needFlags && cfg.Flags == nil {

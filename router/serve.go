@@ -154,9 +154,12 @@ var (
 
 // pathHandler dispatches one chi pattern by method.
 type pathHandler struct {
-	rt       *Router
-	pattern  string
-	byMethod [numMethods]*entry
+	rt      *Router
+	pattern string
+	// byMethod: for each method (index in methodNames), 1 + the index in
+	// rt.entries of its entry, or 0. Indexes rather than pointers keep the
+	// path handlers of a large table small and the collector's work light.
+	byMethod [numMethods]int32
 	// Allow for callers who may and who may not see the roadmap, as
 	// indexes in Router.allowValues, and the methods they list (bit i for
 	// methodNames[i]).
@@ -174,15 +177,21 @@ var (
 )
 
 func (p *pathHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	var e *entry
 	if i := methodIndex(r.Method); i >= 0 {
-		e = p.byMethod[i]
+		if j := p.byMethod[i]; j != 0 {
+			p.rt.entries[j-1].serve(w, r)
+			return
+		}
 	}
-	if e == nil {
-		p.absent(w, r, p.rt.canSee(r), nil)
-		return
+	p.absent(w, r, p.rt.canSee(r), nil)
+}
+
+// entry returns the entry of method m (index in methodNames), or nil.
+func (p *pathHandler) entry(m int) *entry {
+	if j := p.byMethod[m]; j != 0 {
+		return &p.rt.entries[j-1]
 	}
-	e.serve(w, r)
+	return nil
 }
 
 // absent answers as if the requested route were not declared: 405 with the
@@ -222,11 +231,12 @@ func (p *pathHandler) servedOf(r *http.Request, mask uint16, off *entry) uint16 
 	}
 	var on uint16
 	optIns, now := p.rt.optInsOf(r), p.rt.now()
-	for i, e := range p.byMethod {
-		if mask&(1<<i) == 0 || e == off {
+	for i, j := range p.byMethod {
+		e := p.entry(i)
+		if mask&(1<<i) == 0 || e == nil || e == off {
 			continue
 		}
-		if i == mHead && e == p.byMethod[mGet] {
+		if i == mHead && j == p.byMethod[mGet] {
 			if on&(1<<mGet) != 0 {
 				on |= 1 << mHead
 			}

@@ -17,6 +17,7 @@ type table struct {
 	patterns  []patternInfo    // distinct patterns, in order of first declaration
 	byPattern map[string]int32 // pattern -> index in patterns
 	last      int32            // index in patterns of the route added last
+	bad       map[int32]error  // index in patterns -> what is wrong with it (ErrPattern), made at the first such pattern
 
 	seed     maphash.Seed
 	shapes   map[uint64]int32 // hash of a pattern's shape -> first route
@@ -51,13 +52,13 @@ func (s *linkSet) valid(link string) bool {
 	return true
 }
 
-// patternInfo is what New knows about one distinct pattern.
+// patternInfo is what New knows about one distinct pattern. It holds no
+// pointers, so that the collector need not scan the table: what is wrong
+// with a pattern is in table.bad, its path handler in Router.paths.
 type patternInfo struct {
-	path    *pathHandler // set by New once the first route of the pattern is built
-	err     error        // what is wrong with the pattern (ErrPattern), nil if chi accepts it
-	first   int32        // the first route that declares it
-	shapeOf int32        // -1, or the first route of a differently spelled pattern of the same shape
-	methods uint16       // the standard methods declared (bit i for methodNames[i])
+	first   int32  // the first route that declares it
+	shapeOf int32  // -1, or the first route of a differently spelled pattern of the same shape
+	methods uint16 // the standard methods declared (bit i for methodNames[i])
 }
 
 func newTable(routes []Route) *table {
@@ -85,7 +86,13 @@ func (t *table) add(i int) (int32, int) {
 	if !ok {
 		k = int32(len(t.patterns))
 		t.byPattern[r.Pattern] = k
-		t.patterns = append(t.patterns, patternInfo{first: int32(i), err: patternProblem(r.Pattern), shapeOf: t.shapeOf(i)})
+		t.patterns = append(t.patterns, patternInfo{first: int32(i), shapeOf: t.shapeOf(i)})
+		if err := patternProblem(r.Pattern); err != nil {
+			if t.bad == nil {
+				t.bad = map[int32]error{}
+			}
+			t.bad[k] = err
+		}
 	}
 	t.last = k
 	p := &t.patterns[k]
@@ -114,6 +121,10 @@ func (t *table) add(i int) (int32, int) {
 	t.odd[key] = i
 	return k, -1
 }
+
+// patternErr returns what is wrong with pattern k (see patternProblem), or
+// nil.
+func (t *table) patternErr(k int32) error { return t.bad[k] }
 
 // firstRoutes makes t.firsts for the routes before i, the first duplicate.
 func (t *table) firstRoutes(i int) {
@@ -144,7 +155,9 @@ func (t *table) shapeOf(i int) int32 {
 		return -1
 	}
 	if t.shapes == nil {
-		t.shapes = map[uint64]int32{}
+		// Sized once, like byPattern: a map grown step by step costs
+		// every table it outgrows.
+		t.shapes = make(map[uint64]int32, cap(t.patterns)-len(t.patterns))
 	}
 	t.shapeBuf = appendShape(t.shapeBuf[:0], pattern)
 	h := maphash.Bytes(t.seed, t.shapeBuf)

@@ -14,11 +14,11 @@ type Batch struct {
 	responders []Responder // unused part of the current block
 	buf        []byte      // current body buffer; rendered bodies are never moved
 
-	// The head (see appendHead) of the last problem rendered: a table's
-	// answers mostly share their type, title and status.
-	head                []byte
-	headType, headTitle string
-	headStatus          int
+	// The heads (see appendHead) of the last two kinds of problem
+	// rendered: a table's answers mostly share their type and title, and
+	// a status of two (501 and 410).
+	heads    [2]renderedHead
+	headNext int
 	// Problems of recent Responders, shared by the next ones that differ
 	// from one only in Detail and Route; replaced in turn.
 	shared   [8]*Problem
@@ -71,12 +71,8 @@ func (b *Batch) NewJoined(p Problem, detail, route []string) *Responder {
 	if need := problemSize(&p) + dn + rn; cap(b.buf)-len(b.buf) < need {
 		b.buf = make([]byte, 0, max(batchBytes, need))
 	}
-	if b.head == nil || p.Status != b.headStatus || p.Type != b.headType || p.Title != b.headTitle {
-		b.head = appendHead(b.head[:0], &p)
-		b.headType, b.headTitle, b.headStatus = p.Type, p.Title, p.Status
-	}
 	start := len(b.buf)
-	b.buf = append(b.buf, b.head...)
+	b.buf = append(b.buf, b.head(&p)...)
 	if joined {
 		b.buf, s.detail = appendJoined(b.buf, start, "detail", detail, dn)
 		b.buf = append(b.buf, `,"instance":"`...)
@@ -96,17 +92,38 @@ func (b *Batch) NewJoined(p Problem, detail, route []string) *Responder {
 	}
 	end := len(b.buf)
 	// s is zero: set field by field rather than copy a whole Responder.
-	// Full slice expressions: appending to either never writes into the
-	// next body.
+	// A full slice expression: appending to the body never writes into
+	// the next one.
 	s.status = int32(p.Status)
 	if joined {
 		s.shared = b.share(&p)
 	} else {
 		s.shared = b.problem(&p)
 	}
-	s.prefix = b.buf[start:mid:mid]
-	s.suffix = b.buf[mid:end:end]
+	s.body, s.mid = b.buf[start:end:end], int32(mid-start)
 	return s
+}
+
+// renderedHead is the rendered head of a problem of one status, type and title.
+type renderedHead struct {
+	b          []byte
+	typ, title string
+	status     int
+}
+
+// head returns the head of p (see appendHead): a recent one, or a new one
+// that replaces the older.
+func (b *Batch) head(p *Problem) []byte {
+	for i := range b.heads {
+		if h := &b.heads[i]; h.b != nil && p.Status == h.status && p.Type == h.typ && p.Title == h.title {
+			return h.b
+		}
+	}
+	h := &b.heads[b.headNext]
+	b.headNext ^= 1
+	h.b = appendHead(h.b[:0], p)
+	h.typ, h.title, h.status = p.Type, p.Title, p.Status
+	return h.b
 }
 
 // joinedLen returns the length of the concatenation of parts and whether

@@ -110,3 +110,20 @@ func ExampleBatch() {
 	// 501 {"type":"about:blank","title":"Not Implemented","status":501,"detail":"Not yet.","instance":"/reports","stage":"planned","route":"PUT /reports"}
 	// 410 {"type":"about:blank","title":"Gone","status":410,"detail":"Gone for good.","instance":"/reports","stage":"removed","route":"GET /v0/reports"}
 }
+
+// NewJoined renders Detail and Route from their parts, as a route table
+// has them (name, method, pattern), without building them as strings;
+// Problem gives them back whole.
+func ExampleBatch_NewJoined() {
+	var b stub.Batch
+	name, method, pattern := "Export reports", http.MethodPut, "/reports/export"
+	s := b.NewJoined(stub.Problem{Status: http.StatusNotImplemented, Stage: "planned", Available: "v2.0"},
+		[]string{name, " is not yet available."}, []string{method, " ", pattern})
+
+	fmt.Print(string(s.Body("/reports/export")))
+	p := s.Problem()
+	fmt.Printf("%q %q\n", p.Detail, p.Route)
+	// Output:
+	// {"type":"about:blank","title":"Not Implemented","status":501,"detail":"Export reports is not yet available.","instance":"/reports/export","stage":"planned","route":"PUT /reports/export","available":"v2.0"}
+	// "Export reports is not yet available." "PUT /reports/export"
+}

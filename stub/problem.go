@@ -48,6 +48,10 @@ type Problem struct {
 // A Responder is safe for concurrent use; what it answers never changes.
 type Responder struct {
 	status int32
+	// body[:mid] is the prefix `{...,"instance":"`, body[mid:] the suffix
+	// `",...}` + "\n": one slice rather than two keeps a Responder at 64
+	// bytes.
+	mid int32
 	// Where Detail and Route are in prefix and suffix, as JSON strings that
 	// needed no escaping, when shared does not hold them (see Problem).
 	detail, route [2]int32
@@ -55,10 +59,15 @@ type Responder struct {
 	// Responders of a Batch that differ from it only in Detail and Route,
 	// which are then read from the body.
 	shared *Problem
-	prefix []byte // `{...,"instance":"`
-	suffix []byte // `",...}` + "\n"
+	body   []byte
 	first  atomic.Pointer[rendered]
 }
+
+// prefix returns the body up to "instance": `{...,"instance":"`.
+func (s *Responder) prefix() []byte { return s.body[:s.mid:s.mid] }
+
+// suffix returns the body after "instance": `",...}` + "\n".
+func (s *Responder) suffix() []byte { return s.body[s.mid:] }
 
 // rendered is the whole body for one request path.
 type rendered struct {
@@ -92,13 +101,13 @@ func New(p Problem) *Responder {
 	defaults(&p)
 	// The members are rendered in a fixed, documented order, with "instance"
 	// spliced in per request between prefix and suffix.
-	prefix, suffix := appendProblem(&p)
+	body, mid := appendProblem(&p)
 	o := &struct {
 		Responder
 		p Problem
 	}{p: p}
 	o.status, o.shared = int32(p.Status), &o.p
-	o.prefix, o.suffix = prefix, suffix
+	o.body, o.mid = body, int32(mid)
 	return &o.Responder
 }
 
@@ -120,10 +129,10 @@ func defaults(p *Problem) {
 func (s *Responder) Problem() Problem {
 	p := *s.shared
 	if s.detail[1] > 0 {
-		p.Detail = string(s.prefix[s.detail[0]:s.detail[1]])
+		p.Detail = string(s.body[s.detail[0]:s.detail[1]])
 	}
 	if s.route[1] > 0 {
-		p.Route = string(s.suffix[s.route[0]:s.route[1]])
+		p.Route = string(s.suffix()[s.route[0]:s.route[1]])
 	}
 	return p
 }
@@ -155,21 +164,21 @@ func (s *Responder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	_, _ = w.Write(s.prefix)
+	_, _ = w.Write(s.prefix())
 	// The escaped path: "instance" is a URI reference (RFC 9457 §3.1.5),
 	// which a decoded path with a space or "%2F" in it is not. Escaping a
 	// path with nothing to escape allocates nothing.
 	writeJSONString(w, r.URL.EscapedPath())
-	_, _ = w.Write(s.suffix)
+	_, _ = w.Write(s.suffix())
 }
 
 // Body returns the body the Responder writes for a request to path. It is meant
 // for tests and documentation; ServeHTTP does not call it.
 func (s *Responder) Body(path string) []byte {
 	var b bodyBuffer
-	b = append(b, s.prefix...)
+	b = append(b, s.prefix()...)
 	writeJSONString(&b, path)
-	b = append(b, s.suffix...)
+	b = append(b, s.suffix()...)
 	return b
 }
 

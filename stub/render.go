@@ -6,14 +6,14 @@ import (
 )
 
 // appendProblem renders the members of p, as encoding/json renders them
-// (same order, same escaping, empty optional members omitted), into prefix
-// and suffix: `{...,"instance":"` and `",...}` + "\n". It replaces two
-// json.Marshal calls, because a large route table builds one Responder per
-// planned route.
-func appendProblem(p *Problem) (prefix, suffix []byte) {
-	prefix = appendPrefix(make([]byte, 0, 64+len(p.Type)+len(p.Title)+len(p.Detail)), p)
-	suffix = appendSuffix(make([]byte, 0, 48+len(p.Stage)+len(p.Route)+len(p.Available)+len(p.Docs)), p)
-	return prefix, suffix
+// (same order, same escaping, empty optional members omitted), into one
+// buffer: the prefix `{...,"instance":"`, ending at mid, and the suffix
+// `",...}` + "\n". It replaces two json.Marshal calls, because a large route
+// table builds one Responder per planned route.
+func appendProblem(p *Problem) (body []byte, mid int) {
+	body = appendPrefix(make([]byte, 0, problemSize(p)), p)
+	mid = len(body)
+	return appendSuffix(body, p), mid
 }
 
 // problemSize is the length of p's prefix and suffix when no member needs

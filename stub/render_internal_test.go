@@ -65,7 +65,8 @@ func TestAppendProblemMatchesEncodingJSON(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			wantPrefix, wantSuffix := referenceProblem(t, tt.p)
-			gotPrefix, gotSuffix := appendProblem(&tt.p)
+			body, mid := appendProblem(&tt.p)
+			gotPrefix, gotSuffix := body[:mid], body[mid:]
 			assert.Equal(t, string(wantPrefix), string(gotPrefix))
 			assert.Equal(t, string(wantSuffix), string(gotSuffix))
 		})
