@@ -2,6 +2,7 @@ package audit_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
@@ -42,4 +43,41 @@ func Example() {
 	defer trail.Close()
 	// Output:
 	// level=INFO msg="route state changed" route="PUT /api/reports/export" name="Report export" flag=reports-export old="" new=on cause=initial
+}
+
+// targetedFlags answers on for the targeting keys it lists, by a targeting
+// rule, and has no provider events.
+type targetedFlags map[string][]string
+
+func (f targetedFlags) BooleanValueDetails(_ context.Context, flag string, _ bool, ec openfeature.EvaluationContext, _ ...openfeature.Option) (openfeature.BooleanEvaluationDetails, error) {
+	on := false
+	for _, k := range f[flag] {
+		on = on || k == ec.TargetingKey()
+	}
+	return openfeature.BooleanEvaluationDetails{Value: on, EvaluationDetails: openfeature.EvaluationDetails{
+		FlagKey: flag, ResolutionDetail: openfeature.ResolutionDetail{Reason: openfeature.TargetingMatchReason}}}, nil
+}
+
+// Callers: a rollout to named users is "targeted" for everyone else; the
+// trail follows the decision of the callers it is told about.
+func ExampleTrail_CallerStates() {
+	flags := targetedFlags{"users-patch": {"alice"}}
+	rt, err := router.New([]router.Route{{
+		Method: http.MethodPatch, Pattern: "/api/users/{id}", Stage: router.Beta,
+		Flag: "users-patch", Handler: http.NotFoundHandler(),
+	}}, router.Config{Flags: flags})
+	if err != nil {
+		panic(err)
+	}
+	defer rt.Close()
+	trail := audit.New(rt, flags, audit.Options{
+		Logger:  slog.New(slog.DiscardHandler),
+		Callers: []openfeature.EvaluationContext{openfeature.NewEvaluationContext("alice", nil), openfeature.NewEvaluationContext("bob", nil)},
+	})
+	defer trail.Close()
+	fmt.Println(trail.States()["PATCH /api/users/{id}"])
+	fmt.Println(trail.CallerStates()["PATCH /api/users/{id}"])
+	// Output:
+	// targeted
+	// map[alice:on bob:off]
 }
