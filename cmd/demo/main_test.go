@@ -15,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/roadmap-go/roadmap/internal/logtest"
 )
 
 // mtDemo is a demo started with run, as main does, on 127.0.0.1:0.
@@ -239,4 +241,36 @@ func TestDemoGracefulShutdown(t *testing.T) {
 	require.NoError(t, d.stop(t))
 	_, err := net.DialTimeout("tcp", addr, 5*time.Second)
 	assert.Error(t, err, "nothing listens after shutdown")
+}
+
+// TestAuditCallers: -audit-callers makes the audit trail follow the named
+// callers' decisions and log them, here at start-up: grace is named in the
+// users-patch rule, so the route is on for her while it is "targeted" for
+// everyone.
+func TestAuditCallers(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "flags.json")
+	require.NoError(t, os.WriteFile(path, defaultFlags, 0o644))
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	var logs logtest.Buffer
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-flags", path, "-audit-callers", " grace, ,linus"},
+			func(string) string { return "" }, &logs, ready)
+	}()
+	select {
+	case <-ready:
+	case err := <-done:
+		require.FailNow(t, "the demo stopped at start-up", "%v", err)
+	case <-time.After(60 * time.Second):
+		require.FailNow(t, "the demo did not start")
+	}
+	out := logs.String()
+	for _, caller := range []string{"grace", "linus"} {
+		assert.Regexp(t, `msg="route state changed for caller" route="PATCH /api/users/\{id\}" .*caller=`+caller+` old="" new=on`, out)
+	}
+	assert.Equal(t, 2, strings.Count(out, `route="PATCH /api/users/{id}" name="Partial user update" flag=users-patch caller=`), out)
+	cancel()
+	require.NoError(t, <-done)
 }

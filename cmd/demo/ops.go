@@ -34,19 +34,23 @@ type opsDeps struct {
 	FlagOptions flags.Options
 	// Tracer provides the request spans. Nil means otel.GetTracerProvider().
 	Tracer trace.TracerProvider
+	// AuditCallers are targeting keys whose decisions the audit trail
+	// follows (audit.Options.Callers), from -audit-callers.
+	AuditCallers []string
 }
 
 // ops is the demo's operational surface for one server: Prometheus metrics
 // (/metrics), readiness (/readyz), request spans with the flag evaluations
 // on them, and the audit trail of flag flips.
 type ops struct {
-	log     *slog.Logger
-	flags   flags.Evaluator
-	reg     *prometheus.Registry
-	metrics *metrics.Metrics
-	tracer  trace.Tracer
-	prop    propagation.TextMapPropagator
-	trail   *audit.Trail
+	log          *slog.Logger
+	auditCallers []string
+	flags        flags.Evaluator
+	reg          *prometheus.Registry
+	metrics      *metrics.Metrics
+	tracer       trace.Tracer
+	prop         propagation.TextMapPropagator
+	trail        *audit.Trail
 
 	client    *openfeature.Client // nil when Flags is not a client
 	lastError atomic.Pointer[string]
@@ -57,7 +61,8 @@ type ops struct {
 // newOps prepares the operational pieces of a server; configure and mount
 // wire them in. Each server has its own metrics registry.
 func newOps(d deps) (*ops, error) {
-	o := &ops{log: d.Logger, flags: d.Flags, reg: prometheus.NewRegistry(), prop: propagation.TraceContext{}}
+	o := &ops{log: d.Logger, flags: d.Flags, reg: prometheus.NewRegistry(), prop: propagation.TraceContext{},
+		auditCallers: d.Ops.AuditCallers}
 	o.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	var state func() openfeature.State
 	if c, ok := d.Flags.(*openfeature.Client); ok {
@@ -109,7 +114,11 @@ func (o *ops) mount(r chi.Router, rt *router.Router) {
 	})
 	r.Get("/readyz", func(w http.ResponseWriter, _ *http.Request) { o.ready(w, rt) })
 	if o.flags != nil {
-		o.trail = audit.New(rt, o.flags, audit.Options{Logger: o.log})
+		callers := make([]openfeature.EvaluationContext, len(o.auditCallers))
+		for i, k := range o.auditCallers {
+			callers[i] = openfeature.NewEvaluationContext(k, nil)
+		}
+		o.trail = audit.New(rt, o.flags, audit.Options{Logger: o.log, Callers: callers})
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/open-feature/go-sdk/openfeature"
@@ -31,6 +32,7 @@ type providerFlags struct {
 	flagTimeout   *time.Duration
 	keepLastKnown *int
 	traceStdout   *bool
+	auditCallers  *string
 }
 
 func addProviderFlags(fs *flag.FlagSet) *providerFlags {
@@ -40,6 +42,7 @@ func addProviderFlags(fs *flag.FlagSet) *providerFlags {
 		flagTimeout:   fs.Duration("flag-timeout", flags.DefaultTimeout, "bound on one flag evaluation; on timeout the route fails closed"),
 		keepLastKnown: fs.Int("keep-last-known", 0, "if > 0, remember up to this many decisions (flag and user) and answer them while the flag service is down, instead of failing closed"),
 		traceStdout:   fs.Bool("trace-stdout", false, "export OpenTelemetry traces (requests with their flag evaluations) to standard error"),
+		auditCallers:  fs.String("audit-callers", "", "comma-separated targeting keys (e.g. alice,bob) whose decisions the audit trail follows and logs when flag rules change them"),
 	}
 }
 
@@ -85,6 +88,11 @@ func (pf *providerFlags) startDegraded(err error, logger *slog.Logger) bool {
 // returned shutdown flushes the trace exporter, if any.
 func (pf *providerFlags) opsDeps(stderr io.Writer) (opsDeps, func(), error) {
 	d := opsDeps{FlagOptions: flags.Options{Timeout: *pf.flagTimeout, KeepLastKnown: *pf.keepLastKnown}}
+	for k := range strings.SplitSeq(*pf.auditCallers, ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			d.AuditCallers = append(d.AuditCallers, k)
+		}
+	}
 	if !*pf.traceStdout {
 		return d, func() {}, nil
 	}
