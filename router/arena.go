@@ -13,7 +13,8 @@ import (
 // a table: the path handlers, the problem answers, the strings they and the
 // header values are made of, the header value slices, the entry extras and
 // the declarations kept whole. A route then costs no allocation of its own
-// but, for gated routes, the boxing of its name and its attribute map.
+// (a gated route's attribute set is built at its first uncached
+// evaluation, see entry.attributes).
 // Blocks are never grown, so that what was handed out stays where it is;
 // everything lives as long as the Router.
 type builder struct {

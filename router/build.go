@@ -72,8 +72,9 @@ func (rt *Router) registerPaths(tab *table, b *builder) []error {
 // plain reports whether r declares nothing but its method, pattern, stage,
 // flag, handler and name, for planned and beta routes Available and Docs,
 // which their 501 answer holds, and for deprecated routes Deprecation,
-// Sunset, Docs and Successor, which their lifecycle holds: the entry then gives all of it back
-// (see entry.declaration), and New keeps no copy of the declaration.
+// Sunset, Docs and Successor, which their lifecycle holds: the entry then
+// gives all of it back (see entry.declaration), and New keeps no copy of
+// the declaration.
 func plain(r *Route) bool {
 	answered := r.Stage == Planned || r.Stage == Beta
 	deprecated := r.Stage == Deprecated // its lifecycle holds the rest

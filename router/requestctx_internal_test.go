@@ -11,6 +11,8 @@ import (
 	"github.com/open-feature/go-sdk/openfeature/memprovider"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/roadmap-go/roadmap/flags"
 )
 
 // TestTransactionKey checks that the SDK's transaction-context key is
@@ -47,15 +49,33 @@ func TestTransactionKey(t *testing.T) {
 	}
 }
 
-// TestServeTop checks how a request reaches a handler: at the top, in the
+// TestServeTop checks how a request reaches a handler and what the flag
+// rule and the handler see. With an OpenFeature client at the top: in the
 // requestContext the Router made for it, which holds the transaction
 // context and chi's routing context (URL parameters); mounted under a
 // parent chi router, in a requestContext made for the evaluation, over the
-// parent's routing context.
+// parent's routing context. With any other evaluator: the whole context as
+// the invocation context, and a copied request for the handler.
 func TestServeTop(t *testing.T) {
-	evaluator := evalFunc(func(context.Context, string, openfeature.EvaluationContext) openfeature.BooleanEvaluationDetails {
+	// An OpenFeature client: the router carries the transaction context.
+	// Any other evaluator sees the whole context as the invocation
+	// context, as before, and gets the route's attributes there.
+	on := func(f memprovider.InMemoryFlag, ec openfeature.FlattenedContext) (any, openfeature.ProviderResolutionDetail) {
+		v := "off"
+		if ec[openfeature.TargetingKey] == "alice" && ec[AttrMethod] == http.MethodGet {
+			v = "on"
+		}
+		return f.Variants[v], openfeature.ProviderResolutionDetail{Reason: openfeature.TargetingMatchReason, Variant: v}
+	}
+	domain := t.Name()
+	require.NoError(t, openfeature.SetNamedProviderAndWait(domain, memprovider.NewInMemoryProvider(map[string]memprovider.InMemoryFlag{
+		"f": {Key: "f", State: memprovider.Enabled, DefaultVariant: "off", Variants: map[string]any{"on": true, "off": false}, ContextEvaluator: &on},
+	})))
+	t.Cleanup(func() { _ = openfeature.SetNamedProviderAndWait(domain, openfeature.NoopProvider{}) })
+	fake := evalFunc(func(_ context.Context, _ string, ec openfeature.EvaluationContext) openfeature.BooleanEvaluationDetails {
 		var d openfeature.BooleanEvaluationDetails
-		d.Value, d.Reason = true, openfeature.TargetingMatchReason
+		d.Value = ec.TargetingKey() == "alice" && ec.Attribute(AttrMethod) == http.MethodGet
+		d.Reason = openfeature.TargetingMatchReason
 		return d
 	})
 	type seen struct {
@@ -63,26 +83,41 @@ func TestServeTop(t *testing.T) {
 		slot    bool // the transaction context is in a requestContext
 		id      string
 		txKey   string
+		method  any // the AttrMethod of the transaction context
 	}
 	got := make(chan seen, 1)
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, ok := r.Context().(*requestContext)
-		got <- seen{routing: ok && c.rctx != nil, slot: ok && c.tx.Load() != nil && c.tx.Load().state.Load() == txHandler, id: chi.URLParam(r, "id"), txKey: openfeature.TransactionContext(r.Context()).TargetingKey()}
+		tc := openfeature.TransactionContext(r.Context())
+		got <- seen{routing: ok && c.rctx != nil, slot: ok && c.tx.Load() != nil && c.tx.Load().state.Load() == txHandler,
+			id: chi.URLParam(r, "id"), txKey: tc.TargetingKey(), method: tc.Attribute(AttrMethod)}
 	})
-	rt, err := New([]Route{{Method: http.MethodGet, Pattern: "/items/{id}", Stage: Beta, Flag: "f", Handler: h}},
-		Config{Flags: evaluator, Context: func(r *http.Request) openfeature.EvaluationContext {
+	cfg := func(ev flags.Evaluator) Config {
+		return Config{Flags: ev, Context: func(r *http.Request) openfeature.EvaluationContext {
 			return openfeature.NewEvaluationContext(r.Header.Get("User"), nil)
-		}})
+		}}
+	}
+	routes := []Route{{Method: http.MethodGet, Pattern: "/items/{id}", Stage: Beta, Flag: "f", Handler: h}}
+	client, err := New(routes, cfg(openfeature.NewClient(domain)))
 	require.NoError(t, err)
-	parent := chi.NewRouter()
-	parent.Mount("/", rt)
+	t.Cleanup(client.Close)
+	other, err := New(routes, cfg(fake))
+	require.NoError(t, err)
+	mounted := func(rt *Router) http.Handler {
+		parent := chi.NewRouter()
+		parent.Mount("/", rt)
+		return parent
+	}
 	tests := []struct {
 		name    string
+		rt      *Router
 		handler http.Handler
 		want    seen
 	}{
-		{name: "top", handler: rt, want: seen{routing: true, slot: true, id: "7", txKey: "alice"}},
-		{name: "mounted", handler: parent, want: seen{routing: false, slot: true, id: "7", txKey: "alice"}},
+		{name: "client, top", rt: client, handler: client, want: seen{routing: true, slot: true, id: "7", txKey: "alice", method: "GET"}},
+		{name: "client, mounted", rt: client, handler: mounted(client), want: seen{routing: false, slot: true, id: "7", txKey: "alice", method: "GET"}},
+		{name: "other evaluator, top", rt: other, handler: other, want: seen{id: "7", txKey: "alice", method: "GET"}},
+		{name: "other evaluator, mounted", rt: other, handler: mounted(other), want: seen{id: "7", txKey: "alice", method: "GET"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -90,8 +125,9 @@ func TestServeTop(t *testing.T) {
 			req.Header.Set("User", "alice")
 			w := httptest.NewRecorder()
 			tt.handler.ServeHTTP(w, req)
-			require.Equal(t, http.StatusOK, w.Code)
+			require.Equal(t, http.StatusOK, w.Code, "the flag rule sees the key and the route's attributes")
 			assert.Equal(t, tt.want, <-got)
+			assert.True(t, tt.rt.Status(req)[0].Serving, "Status agrees")
 		})
 	}
 }

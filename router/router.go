@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/open-feature/go-sdk/openfeature"
 
 	"github.com/roadmap-go/roadmap/flags"
 	"github.com/roadmap-go/roadmap/stub"
@@ -103,9 +104,14 @@ type Router struct {
 	log       *slog.Logger
 	panics    sync.Map // where -> struct{}: recovered panics logged, see userPanic
 	obs       Observer
-	noOptIns  any       // []any{}, the AttrOptIn value when the client opted into nothing
-	txKey     any       // OpenFeature's transaction-context key; nil: see transactionKey
-	rctxPool  sync.Pool // *chi.Context, for serveTop
+	noOptIns  any // []any{}, the AttrOptIn value when the client opted into nothing
+	// txKey is OpenFeature's transaction-context key (see transactionKey),
+	// nil when it was not found or when Config.Flags is not an
+	// *openfeature.Client: only the SDK merges the transaction context into
+	// the evaluation context, so any other evaluator gets the whole
+	// context as the invocation context (see entry.evaluate).
+	txKey    any
+	rctxPool sync.Pool // *chi.Context, for serveTop
 
 	notFound   *stub.Responder
 	notAllowed *stub.Responder
@@ -143,18 +149,18 @@ func newForbidden() *stub.Responder {
 // the table is reported at once, as [*RouteError] values joined with
 // errors.Join; nothing is validated per request afterwards.
 //
-// New copies routes; later changes to the slice have no effect. Call
-// [Router.Close] when the Router is no longer used, to unsubscribe from
-// provider events.
+// New keeps what it needs of routes, never the slice itself; later changes
+// to the slice have no effect. Call [Router.Close] when the Router is no
+// longer used, to unsubscribe from provider events.
 func New(routes []Route, cfg Config) (*Router, error) {
 	rt := &Router{
-		ctxFn:      cfg.Context,
-		now:        cfg.Now,
-		visible:    cfg.Roadmap,
-		log:        cfg.Logger,
-		obs:        cfg.Observer,
-		noOptIns:   []any{},
-		txKey:      transactionKey(),
+		ctxFn:    cfg.Context,
+		now:      cfg.Now,
+		visible:  cfg.Roadmap,
+		log:      cfg.Logger,
+		obs:      cfg.Observer,
+		noOptIns: []any{},
+
 		betaNames:  map[string]struct{}{},
 		notFound:   newNotFound(),
 		notAllowed: newNotAllowed(),
@@ -166,6 +172,9 @@ func New(routes []Route, cfg Config) (*Router, error) {
 	}
 	if rt.ctxFn == nil {
 		rt.ctxFn = flags.Anonymous
+	}
+	if _, sdk := cfg.Flags.(*openfeature.Client); sdk {
+		rt.txKey = transactionKey()
 	}
 	if rt.now == nil {
 		rt.now = time.Now

@@ -26,7 +26,7 @@ type entry struct {
 	// routes, 410 for Removed ones and Deprecated ones with a Sunset.
 	answer *stub.Responder
 
-	x *entryExtra // nil when every field of it would be zero: see needsExtra
+	x *entryExtra // nil when the route needs none: see needsExtra (and ownOff, keepDecl)
 
 	stage     uint8 // a Stage
 	method    uint8 // index in methodNames
@@ -388,7 +388,7 @@ func (e *entry) offAnswer(w http.ResponseWriter, r *http.Request, stage Stage) {
 func (e *entry) evaluate(r *http.Request, optIns []string) (flags.Decision, *http.Request) {
 	rt := e.path.rt
 	key := rt.txKey
-	if key == nil { // the SDK's key was not found: merge and copy
+	if key == nil { // not the SDK, or its key was not found: merge and copy
 		ec, ok := e.evalContext(r, optIns)
 		if !ok {
 			return contextPanicked(), r
