@@ -1,16 +1,12 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/assert"
@@ -57,32 +53,7 @@ func docsVisibleRoutes(secretOn bool) []string {
 // when the test ends.
 func startDemoForDocs(t *testing.T, flags string) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "flags.json")
-	require.NoError(t, os.WriteFile(path, []byte(flags), 0o644))
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-flags", path}, func(string) string { return "" }, io.Discard, ready)
-	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			assert.NoError(t, err)
-		case <-time.After(30 * time.Second):
-			t.Error("demo did not stop")
-		}
-	})
-	select {
-	case addr := <-ready:
-		return "http://" + addr
-	case err := <-done:
-		require.FailNow(t, "demo stopped", "%v", err)
-	case <-time.After(60 * time.Second):
-		require.FailNow(t, "demo did not start")
-	}
-	return ""
+	return mtRun(t, mtNoEnv, io.Discard, "-flags", mtFlagFile(t, []byte(flags))).base
 }
 
 func getForDocs(t *testing.T, url string, header http.Header) (*http.Response, []byte) {

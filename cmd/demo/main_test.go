@@ -28,19 +28,40 @@ type mtDemo struct {
 }
 
 // mtStart writes the demo's shipped flag file to a temp file and runs the
-// demo on it. The demo is stopped when the test ends, if the test did not
-// stop it.
+// demo on it.
 func mtStart(t *testing.T) *mtDemo {
 	t.Helper()
+	path := mtFlagFile(t, defaultFlags)
+	d := mtRun(t, mtNoEnv, io.Discard, "-flags", path)
+	d.flags = path
+	return d
+}
+
+// mtFlagFile writes flags to a flag file in a temp directory and returns its
+// path.
+func mtFlagFile(t *testing.T, flags []byte) string {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "flags.json")
-	require.NoError(t, os.WriteFile(path, defaultFlags, 0o644))
+	require.NoError(t, os.WriteFile(path, flags, 0o644))
+	return path
+}
+
+// mtNoEnv is an environment with no variables set.
+func mtNoEnv(string) string { return "" }
+
+// mtRun runs the demo with run, as main does, on 127.0.0.1:0 with args,
+// getenv and stdout (where it logs), and waits until it listens. The demo
+// is stopped when the test ends, if the test did not stop it, and must stop
+// cleanly.
+func mtRun(t *testing.T, getenv func(string) string, stdout io.Writer, args ...string) *mtDemo {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	d := &mtDemo{flags: path, cancel: cancel, done: make(chan error, 1)}
+	d := &mtDemo{cancel: cancel, done: make(chan error, 1)}
 	ready := make(chan string, 1)
 	go func() {
-		d.done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-flags", path}, func(string) string { return "" }, io.Discard, ready)
+		d.done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), getenv, stdout, ready)
 	}()
-	t.Cleanup(func() { _ = d.stop(t) })
+	t.Cleanup(func() { assert.NoError(t, d.stop(t)) })
 	select {
 	case addr := <-ready:
 		d.base = "http://" + addr
@@ -248,29 +269,12 @@ func TestDemoGracefulShutdown(t *testing.T) {
 // users-patch rule, so the route is on for her while it is "targeted" for
 // everyone.
 func TestAuditCallers(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "flags.json")
-	require.NoError(t, os.WriteFile(path, defaultFlags, 0o644))
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
 	var logs logtest.Buffer
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-flags", path, "-audit-callers", " grace, ,linus"},
-			func(string) string { return "" }, &logs, ready)
-	}()
-	select {
-	case <-ready:
-	case err := <-done:
-		require.FailNow(t, "the demo stopped at start-up", "%v", err)
-	case <-time.After(60 * time.Second):
-		require.FailNow(t, "the demo did not start")
-	}
+	d := mtRun(t, mtNoEnv, &logs, "-flags", mtFlagFile(t, defaultFlags), "-audit-callers", " grace, ,linus")
 	out := logs.String()
 	for _, caller := range []string{"grace", "linus"} {
 		assert.Regexp(t, `msg="route state changed for caller" route="PATCH /api/users/\{id\}" .*caller=`+caller+` old="" new=on`, out)
 	}
 	assert.Equal(t, 2, strings.Count(out, `route="PATCH /api/users/{id}" name="Partial user update" flag=users-patch caller=`), out)
-	cancel()
-	require.NoError(t, <-done)
+	require.NoError(t, d.stop(t))
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"io"
 	"log/slog"
@@ -292,32 +291,9 @@ func TestSlowFlagServiceFailsClosed(t *testing.T) {
 func TestReplicaStartsDuringOutage(t *testing.T) {
 	proxy := relayproxytest.Start(t, demoFlags(true))
 	proxy.Stop()
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
 	logs := &logtest.Buffer{}
-	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-ofrep", proxy.URL()},
-			func(k string) string { return map[string]string{envOFREPToken: "not-needed"}[k] }, logs, ready)
-	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			assert.NoError(t, err)
-		case <-time.After(30 * time.Second):
-			t.Error("demo did not stop")
-		}
-	})
-	var base string
-	select {
-	case addr := <-ready:
-		base = "http://" + addr
-	case err := <-done:
-		require.FailNow(t, "demo stopped", "%v\n%s", err, logs.String())
-	case <-time.After(60 * time.Second):
-		require.FailNow(t, "demo did not start")
-	}
+	base := mtRun(t, func(k string) string { return map[string]string{envOFREPToken: "not-needed"}[k] }, logs,
+		"-ofrep", proxy.URL()).base
 	r := &replica{url: base}
 	assert.Equal(t, http.StatusNotImplemented, r.status(t, http.MethodPut, "/api/reports/export", ""))
 	assert.Equal(t, http.StatusOK, r.status(t, http.MethodGet, "/api/users/42", ""))
