@@ -178,7 +178,7 @@ func TestBodyLimit(t *testing.T) {
 			}
 			limitBody(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if _, err := io.Copy(io.Discard, r.Body); err != nil {
-					tooLarge.ServeHTTP(w, r)
+					newTooLarge().ServeHTTP(w, r)
 					return
 				}
 				w.WriteHeader(http.StatusNoContent)

@@ -70,15 +70,20 @@ func serve(ctx context.Context, srv *http.Server, ln net.Listener, logger *slog.
 	return nil
 }
 
-// tooLarge is the answer to a request body over maxBodyBytes.
-var tooLarge = stub.New(stub.Problem{Status: http.StatusRequestEntityTooLarge,
-	Detail: fmt.Sprintf("The request body is larger than %d bytes.", maxBodyBytes)})
+// newTooLarge returns the answer to a request body over maxBodyBytes. A
+// Responder keeps the body of the first path it answered, so each
+// middleware makes its own rather than sharing a package variable.
+func newTooLarge() *stub.Responder {
+	return stub.New(stub.Problem{Status: http.StatusRequestEntityTooLarge,
+		Detail: fmt.Sprintf("The request body is larger than %d bytes.", maxBodyBytes)})
+}
 
 // limitBody answers 413 to a request that declares a body over
 // maxBodyBytes, before any handler runs, and bounds every other body with
 // http.MaxBytesReader (a handler that reads past the bound gets an
 // *http.MaxBytesError and should answer 413 too).
 func limitBody(next http.Handler) http.Handler {
+	tooLarge := newTooLarge()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > maxBodyBytes {
 			w.Header().Set("Connection", "close")
