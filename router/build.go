@@ -247,12 +247,6 @@ func (p *pathHandler) finish(b *builder) {
 	p.allowPublic = b.allowIndex(p.publicMask)
 }
 
-// allowAt returns the Allow value for a caller who may (canSee) or may not
-// see the roadmap at instant now (see allowMask). Nil when there are none.
-func (p *pathHandler) allowAt(now time.Time, canSee bool) []string {
-	return allowValue(p.allowMask(now, canSee))
-}
-
 // allowMask returns the methods (bit i for methodNames[i]) that are public
 // at instant now (Live, Deprecated, Removed), plus, for canSee, the Planned
 // and Beta ones that do not hide. A zero now means the declared stages.

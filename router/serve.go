@@ -476,10 +476,7 @@ func (e *entry) evalContext(r *http.Request, optIns []string) (openfeature.Evalu
 // handler's request, merged into one set upstream if there is one. With
 // none, the merge (a copy of every attribute) is skipped.
 func withTransactionContext(ctx context.Context, ec openfeature.EvaluationContext) context.Context {
-	if tc := openfeature.TransactionContext(ctx); tc.TargetingKey() == "" && len(tc.Attributes()) == 0 {
-		return openfeature.WithTransactionContext(ctx, ec)
-	}
-	return openfeature.MergeTransactionContext(ctx, ec)
+	return openfeature.WithTransactionContext(ctx, overUpstream(ctx, ec))
 }
 
 // maxOptIns bounds the number of names read from the opt-in header.
