@@ -440,10 +440,8 @@ type flightSlot struct {
 }
 
 // enter records an inline evaluation starting at start in a free slot, and
-// makes sure a watcher runs while slots are taken: it reports an evaluation
-// that has been in flight for longer than its bound plus overrun (the
-// provider holds it past its deadline), which makes every later evaluation
-// isolated. It returns the slot, or -1 when none was free.
+// makes sure a watcher (see watch) runs while slots are taken. It returns
+// the slot, or -1 when none was free.
 func (g *Gate) enter(start time.Time) int {
 	i := int(g.nextSlot.Add(1))
 	for k := range 4 {
@@ -466,8 +464,10 @@ func (g *Gate) leave(slot int) {
 }
 
 // watch looks at the slots every bound while inline evaluations are in
-// flight, and stops once none has been for a few rounds, once evaluations
-// are isolated, or when the Gate is closed.
+// flight: one that has run for longer than its bound plus overrun (the
+// provider holds it past its deadline) makes every later evaluation
+// isolated. It stops once none has been in flight for a few rounds, once
+// evaluations are isolated, or when the Gate is closed.
 func (g *Gate) watch() {
 	t := time.NewTicker(g.timeout)
 	defer t.Stop()
@@ -489,8 +489,10 @@ func (g *Gate) watch() {
 			if g.isolated.Load() {
 				return // no more inline evaluations
 			}
-			if idle = idle + 1; busy {
+			if busy {
 				idle = 0
+			} else {
+				idle++
 			}
 			if idle < 3 {
 				continue
