@@ -22,7 +22,7 @@ import (
 func TestUserCodePanics(t *testing.T) {
 	client, _ := memFlags(t, nil) // the flag is never evaluated: the ContextFunc panics first
 	var logs syncBuffer
-	rt, err := router.New([]router.Route{
+	rt, srv := serve(t, []router.Route{
 		{Method: http.MethodPatch, Pattern: "/items/{id}", Stage: router.Beta, Flag: "items-patch", Name: "Item patch", Handler: served("patch")},
 		{Method: http.MethodGet, Pattern: "/items/{id}", Stage: router.Live, Handler: served("get")},
 		{Method: http.MethodPost, Pattern: "/reports", Stage: router.Planned, Name: "Reports"},
@@ -37,10 +37,6 @@ func TestUserCodePanics(t *testing.T) {
 		},
 		Logger: slog.New(slog.NewTextHandler(&logs, nil)),
 	})
-	require.NoError(t, err)
-	t.Cleanup(rt.Close)
-	srv := httptest.NewServer(rt)
-	t.Cleanup(srv.Close)
 
 	tests := []struct {
 		name   string
