@@ -23,7 +23,7 @@ max=${MAX_MODULES:-}
 fail=0
 
 # 1. go.work uses every module.
-want=$(find . -name go.mod -not -path './.cache/*' -not -path './tools/*' -not -path '*/testdata/*' |
+want=$(find . \( -name '.?*' -o -name testdata -o -name node_modules -o -path ./tools \) -prune -o -name go.mod -print |
 	sed -e 's#/go.mod$##' -e 's#^\./##' -e 's#^\.$#.#' | sort)
 got=$(go work edit -json | sed -nE 's#^[[:space:]]*"DiskPath": "(\./)?([^"]*)".*#\2#p' | sed 's#^$#.#' | sort)
 if [ "$want" != "$got" ]; then
