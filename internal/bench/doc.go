@@ -7,9 +7,10 @@
 // them with benchstat, e.g. scripts/bench.sh, which interleaves the pairs and
 // prints ratios. docs/performance.md has the method and the figures.
 //
-// The package lives under internal/ because it imports the flagd in-process
-// provider, which must stay out of the import graph of router/, flags/ and
-// stub/.
+// The package lives under internal/, in a module of its own
+// (github.com/roadmap-go/roadmap/internal/bench, docs/modules.md), because it
+// imports the flagd in-process provider, which must stay out of the import
+// graph of router/, flags/ and stub/ and out of the root module's go.mod.
 //
 // # Example
 //

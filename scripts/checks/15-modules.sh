@@ -14,7 +14,7 @@
 #     most MAX_MODULES lines if that is set. docs/modules.md quotes the
 #     figures.
 #
-# ROADMAP_ROOT may name another checkout to check (used to test this script).
+# ROADMAP_ROOT may name another checkout to check.
 set -euo pipefail
 cd "${ROADMAP_ROOT:-$(dirname "$0")/../..}"
 root=$PWD
