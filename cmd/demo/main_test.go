@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -277,4 +278,39 @@ func TestAuditCallers(t *testing.T) {
 	}
 	assert.Equal(t, 2, strings.Count(out, `route="PATCH /api/users/{id}" name="Partial user update" flag=users-patch caller=`), out)
 	require.NoError(t, d.stop(t))
+}
+
+// TestDemoHelp: -h and -help print the usage to stdout and run returns nil
+// (main exits 0, as Go commands do); a flag the demo does not know is an
+// error (exit 1). Neither serves.
+func TestDemoHelp(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		wantErr bool
+	}{
+		{name: "-h", args: []string{"-h"}},
+		{name: "-help", args: []string{"-help"}},
+		{name: "--help", args: []string{"--help"}},
+		{name: "-help after a flag", args: []string{"-addr", "127.0.0.1:0", "-help"}},
+		{name: "unknown flag", args: []string{"-nope"}, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out strings.Builder
+			ready := make(chan string, 1)
+			err := run(context.Background(), tt.args, mtNoEnv, &out, ready)
+			if tt.wantErr {
+				require.Error(t, err)
+				assert.NotErrorIs(t, err, flag.ErrHelp)
+			} else {
+				require.NoError(t, err)
+			}
+			assert.Contains(t, out.String(), "Usage of demo:")
+			for _, f := range []string{"-addr", "-flags", "-ofrep"} {
+				assert.Contains(t, out.String(), "\n  "+f+" ", "the usage lists %s", f)
+			}
+			assert.Empty(t, ready, "never served")
+		})
+	}
 }
