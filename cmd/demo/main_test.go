@@ -40,7 +40,7 @@ func mtStart(t *testing.T) *mtDemo {
 
 // mtFlagFile writes flags to a flag file in a temp directory and returns its
 // path.
-func mtFlagFile(t *testing.T, flags []byte) string {
+func mtFlagFile(t testing.TB, flags []byte) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "flags.json")
 	require.NoError(t, os.WriteFile(path, flags, 0o644))
@@ -54,7 +54,7 @@ func mtNoEnv(string) string { return "" }
 // getenv and stdout (where it logs), and waits until it listens. The demo
 // is stopped when the test ends, if the test did not stop it, and must stop
 // cleanly.
-func mtRun(t *testing.T, getenv func(string) string, stdout io.Writer, args ...string) *mtDemo {
+func mtRun(t testing.TB, getenv func(string) string, stdout io.Writer, args ...string) *mtDemo {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	d := &mtDemo{cancel: cancel, done: make(chan error, 1)}
@@ -76,7 +76,7 @@ func mtRun(t *testing.T, getenv func(string) string, stdout io.Writer, args ...s
 }
 
 // stop cancels the demo's context and returns what run returned.
-func (d *mtDemo) stop(t *testing.T) error {
+func (d *mtDemo) stop(t testing.TB) error {
 	t.Helper()
 	d.cancel()
 	select {
@@ -107,7 +107,7 @@ func (a mtAnswer) json(t *testing.T) map[string]any {
 // mtSetDefault edits the flag file: flag's defaultVariant becomes variant.
 // The edit is written to a temp file and renamed over the original, as
 // editors do.
-func (d *mtDemo) mtSetDefault(t *testing.T, flag, variant string) {
+func (d *mtDemo) mtSetDefault(t testing.TB, flag, variant string) {
 	t.Helper()
 	raw, err := os.ReadFile(d.flags)
 	require.NoError(t, err)
