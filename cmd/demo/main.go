@@ -87,7 +87,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
-	domain := "roadmap-demo"
+	// One domain per flag source, so that demos run in one process (the
+	// README session test runs a file demo beside an -ofrep one) keep their
+	// own providers.
+	domain := "roadmap-demo " + path
+	if pflags.remote() {
+		domain = "roadmap-demo " + *pflags.ofrepURL
+	}
 	if err := openfeature.SetNamedProviderAndWait(domain, provider); err != nil && !pflags.startDegraded(err, logger) {
 		return fmt.Errorf("flag provider for %s: %w", path, err)
 	}
