@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -17,11 +18,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-chi/chi/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/roadmap-go/roadmap/internal/logtest"
 	"github.com/roadmap-go/roadmap/internal/relayproxytest"
+	"github.com/roadmap-go/roadmap/router"
+	"github.com/roadmap-go/roadmap/routertest"
 )
 
 // sessionMarker precedes, in a Markdown file, each code block that
@@ -647,4 +651,124 @@ func splitCommands(t *testing.T, words []string, where string) []sessionCmd {
 		}
 	}
 	return cmds
+}
+
+// stagesTableRows returns the rows of the first table after the heading
+// line in docs/stages.md, each as its trimmed cells.
+func stagesTableRows(t *testing.T, doc, heading string) [][]string {
+	t.Helper()
+	_, rest, ok := strings.Cut(doc, "\n"+heading+"\n")
+	require.True(t, ok, "heading %q in docs/stages.md", heading)
+	var rows [][]string
+	inTable := false
+	for _, line := range strings.Split(rest, "\n") {
+		if !strings.HasPrefix(line, "|") {
+			if inTable {
+				break
+			}
+			continue
+		}
+		inTable = true
+		cells := strings.Split(strings.Trim(line, "|"), " | ")
+		for i := range cells {
+			cells[i] = strings.TrimSpace(cells[i])
+		}
+		rows = append(rows, cells)
+	}
+	require.Greater(t, len(rows), 2, "table under %q", heading)
+	return rows[2:] // less the header and the separator
+}
+
+// TestStagesCacheControl checks what docs/stages.md says about
+// Cache-Control: no-store, row by row of its two answer tables, against a
+// router: a row whose headers column names no-store must get it, any other
+// row must not (for HEAD: exactly what GET gets).
+func TestStagesCacheControl(t *testing.T) {
+	raw, err := os.ReadFile("../../docs/stages.md")
+	require.NoError(t, err)
+	doc := string(raw)
+	now := time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "ok\n") })
+	fl := routertest.NewFlags(t, map[string]bool{"off": false, "on": true})
+	rt, err := router.New([]router.Route{
+		{Method: http.MethodGet, Pattern: "/planned", Stage: router.Planned},
+		{Method: http.MethodGet, Pattern: "/planned-off", Stage: router.Planned, Flag: "off", Handler: ok},
+		{Method: http.MethodGet, Pattern: "/planned-on", Stage: router.Planned, Flag: "on", Handler: ok},
+		{Method: http.MethodGet, Pattern: "/beta-off", Stage: router.Beta, Flag: "off", Handler: ok},
+		{Method: http.MethodGet, Pattern: "/beta-on", Stage: router.Beta, Flag: "on", Handler: ok},
+		{Method: http.MethodGet, Pattern: "/live", Stage: router.Live, Handler: ok},
+		{Method: http.MethodGet, Pattern: "/deprecated", Stage: router.Deprecated, Handler: ok,
+			Deprecation: now.AddDate(-1, 0, 0), Sunset: now.AddDate(1, 0, 0)},
+		{Method: http.MethodGet, Pattern: "/sunset", Stage: router.Deprecated, Handler: ok,
+			Deprecation: now.AddDate(-2, 0, 0), Sunset: now.AddDate(-1, 0, 0)},
+		{Method: http.MethodGet, Pattern: "/removed", Stage: router.Removed},
+		{Method: http.MethodGet, Pattern: "/live-from", Stage: router.Beta, Flag: "off", Handler: ok, LiveFrom: now.AddDate(0, -1, 0)},
+	}, router.Config{Flags: fl.Client(), Now: func() time.Time { return now }})
+	require.NoError(t, err)
+	t.Cleanup(rt.Close)
+	app := chi.NewRouter()
+	app.Use(router.KnownMethods)
+	app.NotFound(rt.NotFound)
+	app.Mount("/", rt)
+	srv := httptest.NewServer(app)
+	t.Cleanup(srv.Close)
+
+	type probe struct {
+		method, path string
+		status       int
+	}
+	stageRows := map[string]probe{
+		"`planned` (zero value), no handler | —":                           {http.MethodGet, "/planned", http.StatusNotImplemented},
+		"`planned` with handler and flag | off":                            {http.MethodGet, "/planned-off", http.StatusNotImplemented},
+		"`planned` with handler and flag | on":                             {http.MethodGet, "/planned-on", http.StatusOK},
+		"`beta` | off":                                                     {http.MethodGet, "/beta-off", http.StatusNotImplemented},
+		"`beta` | on":                                                      {http.MethodGet, "/beta-on", http.StatusOK},
+		"`live` | not consulted":                                           {http.MethodGet, "/live", http.StatusOK},
+		"`deprecated` | not consulted":                                     {http.MethodGet, "/deprecated", http.StatusOK},
+		"`deprecated`, at or after `Sunset` | not consulted":               {http.MethodGet, "/sunset", http.StatusGone},
+		"`removed` | not consulted":                                        {http.MethodGet, "/removed", http.StatusGone},
+		"`planned`/`beta` with `LiveFrom`, at or after it | not consulted": {http.MethodGet, "/live-from", http.StatusOK},
+	}
+	methodRows := map[string]probe{
+		"a method the server does not recognise (`BREW`, lower-case `get`) on any path": {"BREW", "/live", http.StatusNotImplemented},
+		"a known method a declared path does not declare":                               {http.MethodDelete, "/live", http.StatusMethodNotAllowed},
+		"`HEAD` on a path with a GET route":                                             {http.MethodHead, "/planned-off", http.StatusNotImplemented},
+		"a path nothing declares":                                                       {http.MethodGet, "/nowhere", http.StatusNotFound},
+	}
+	cacheControl := func(t *testing.T, p probe) string {
+		req, err := http.NewRequest(p.method, srv.URL+p.path, nil)
+		require.NoError(t, err)
+		res, err := srv.Client().Do(req)
+		require.NoError(t, err)
+		_ = res.Body.Close()
+		require.Equal(t, p.status, res.StatusCode, "%s %s", p.method, p.path)
+		return res.Header.Get("Cache-Control")
+	}
+	check := func(t *testing.T, rows [][]string, probes map[string]probe, key func([]string) string) {
+		seen := map[string]bool{}
+		for _, cells := range rows {
+			k := key(cells)
+			t.Run(k, func(t *testing.T) {
+				p, ok := probes[k]
+				require.True(t, ok, "a docs/stages.md row the test does not know: %q", k)
+				seen[k] = true
+				got := cacheControl(t, p)
+				headers := cells[len(cells)-1]
+				switch {
+				case p.method == http.MethodHead:
+					assert.Equal(t, "as for GET", headers)
+					assert.Equal(t, cacheControl(t, probe{http.MethodGet, p.path, p.status}), got)
+				case strings.Contains(headers, "`Cache-Control: no-store`"):
+					assert.Equal(t, "no-store", got, "the docs say no-store")
+				default:
+					assert.Empty(t, got, "the docs say %q", headers)
+				}
+			})
+		}
+		for k := range probes {
+			assert.True(t, seen[k], "row %q is no longer in docs/stages.md", k)
+		}
+	}
+	check(t, stagesTableRows(t, doc, "## Stage × flag"), stageRows, func(c []string) string { return c[0] + " | " + c[1] })
+	check(t, stagesTableRows(t, doc, "## Methods and paths"), methodRows, func(c []string) string { return c[0] })
 }
