@@ -62,6 +62,8 @@ type Lifecycle struct {
 	Detail string `json:"detail,omitempty"`
 	// LiveFrom is the route's general-availability time, RFC 3339.
 	LiveFrom string `json:"liveFrom,omitempty"`
+	// BetaSince is when the route entered Beta, RFC 3339.
+	BetaSince string `json:"betaSince,omitempty"`
 	// Deprecation is when the route was deprecated, RFC 3339.
 	Deprecation string `json:"deprecation,omitempty"`
 	// Sunset is when a deprecated route stops being served, RFC 3339.
@@ -276,6 +278,7 @@ func lifecycle(v view) Lifecycle {
 		Available:   r.Available,
 		Detail:      r.Detail,
 		LiveFrom:    timeString(r.LiveFrom),
+		BetaSince:   timeString(r.BetaSince),
 		Deprecation: timeString(r.Deprecation),
 		Sunset:      timeString(r.Sunset),
 		Successor:   r.Successor,

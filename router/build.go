@@ -80,7 +80,7 @@ func plain(r *Route) bool {
 	deprecated := r.Stage == Deprecated // its lifecycle holds the rest
 	return r.Detail == "" && (answered || deprecated || r.Docs == "") && (answered || r.Available == "") &&
 		(deprecated || r.Successor == "" && r.Deprecation == (time.Time{}) && r.Sunset == (time.Time{})) &&
-		r.OperationID == "" && r.LiveFrom == (time.Time{}) &&
+		r.OperationID == "" && r.LiveFrom == (time.Time{}) && r.BetaSince == (time.Time{}) &&
 		r.Off == OffInherit && r.OffHandler == nil && r.Context == nil && r.Example == nil
 }
 

@@ -58,6 +58,10 @@ type Route struct {
 	// from that instant it is served as Live, without a restart, and its
 	// flag is no longer consulted. Requires a Handler.
 	LiveFrom time.Time
+	// BetaSince is when the route entered Beta. It changes nothing that is
+	// served: documents carry it (x-lifecycle betaSince) so that tools can
+	// report betas that last too long (roadmap check --max-beta).
+	BetaSince time.Time
 
 	// Off selects the answer when a Planned or Beta route is off for the
 	// request. The zero value inherits Config.Off.
