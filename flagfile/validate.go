@@ -121,6 +121,10 @@ func (v *validator) check(data []byte) (err error) {
 	if !json.Valid(data) {
 		var x any
 		err := json.Unmarshal(data, &x)
+		if se, ok := errors.AsType[*json.SyntaxError](err); ok {
+			line, col := position(data, se.Offset-1)
+			return fmt.Errorf("%w: line %d, column %d: %v", ErrSyntax, line, col, err)
+		}
 		return fmt.Errorf("%w: %v", ErrSyntax, err)
 	}
 	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
