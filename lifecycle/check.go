@@ -90,7 +90,8 @@ type CheckOptions struct {
 const DefaultSamples = 1000
 
 // Check compares a route table with a flag source and returns its findings,
-// sorted by route then kind (flags no route references last):
+// by route in the table's order, then by kind (flags no route references
+// last):
 //
 //   - a Planned or Beta route whose flag is on for everyone: promote it;
 //   - a route in force Live, Deprecated or Removed whose flag is still in the
@@ -122,6 +123,7 @@ func Check(ctx context.Context, t *Table, flags *Flags, opts CheckOptions) []Fin
 		return v
 	}
 	for _, o := range t.Operations {
+		start := len(out)
 		where := ""
 		if o.Line > 0 {
 			where = fmt.Sprintf("%s:%d", t.Source, o.Line)
@@ -164,10 +166,9 @@ func Check(ctx context.Context, t *Table, flags *Flags, opts CheckOptions) []Fin
 					Problem: "the flag cannot be evaluated: " + v.Err,
 					Fix:     "fix the flag's definition in " + flags.Source})
 			case v.Reach == Everyone:
-				next := "Live"
 				add(Finding{Kind: KindPromote, Flag: o.Flag, Verdict: &v,
 					Problem: fmt.Sprintf("the route is %s but its flag is on for everyone (%s)", inForce, v.method()),
-					Fix:     "promote the route to " + next + " (Stage: router.Live) and delete the flag"})
+					Fix:     "promote the route to Live (Stage: router.Live) and delete the flag"})
 			}
 		}
 		if inForce == router.Beta && opts.MaxBeta > 0 {
@@ -194,10 +195,9 @@ func Check(ctx context.Context, t *Table, flags *Flags, opts CheckOptions) []Fin
 					Fix:     "tell its clients to move to " + cmp.Or(o.Successor, "its successor") + ", or move the sunset later"})
 			}
 		}
+		// This route's findings, by kind.
+		slices.SortStableFunc(out[start:], func(a, b Finding) int { return strings.Compare(a.Kind, b.Kind) })
 	}
-	slices.SortStableFunc(out, func(a, b Finding) int {
-		return cmp.Or(strings.Compare(a.Route, b.Route), strings.Compare(a.Kind, b.Kind))
-	})
 	for _, fi := range flags.Listed {
 		if referenced[fi.Key] {
 			continue

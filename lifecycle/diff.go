@@ -215,7 +215,11 @@ func (c Changelog) WriteMarkdown(w io.Writer) error {
 		}
 	}
 	section("Regressions", func(ch Change) bool { return ch.Regression }, func(ch Change) string {
-		return fmt.Sprintf("**%s**: %s — %s", route(ch), transition(ch), ch.Note)
+		what := transition(ch)
+		if ch.Kind == ChangeDate || ch.Kind == ChangeFlag {
+			what = ch.Field + " " + what
+		}
+		return fmt.Sprintf("**%s**: %s — %s", route(ch), what, ch.Note)
 	})
 	section("Added", func(ch Change) bool { return ch.Kind == ChangeAdded }, func(ch Change) string {
 		return route(ch) + ": " + ch.To
