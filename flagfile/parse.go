@@ -151,12 +151,15 @@ func keyLines(data []byte) map[string]int {
 	lines := map[string]int{}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	var stack []frame
+	line, counted := 1, int64(0) // the line at offset counted
 	for {
 		tok, err := dec.Token()
 		if err != nil {
 			return lines
 		}
-		line := 1 + bytes.Count(data[:dec.InputOffset()], []byte("\n"))
+		off := dec.InputOffset()
+		line += bytes.Count(data[counted:off], []byte("\n"))
+		counted = off
 		if n := len(stack); n > 0 && stack[n-1].obj && stack[n-1].wantKey {
 			if k, ok := tok.(string); ok {
 				top := &stack[n-1]

@@ -277,18 +277,22 @@ func operationLines(data []byte) map[string]int {
 		key          string
 	}
 	var stack []frame
+	line, counted := 1, int64(0) // the line at offset counted
 	for {
 		tok, err := dec.Token()
 		if err != nil {
 			return lines
 		}
+		off := dec.InputOffset()
+		line += bytes.Count(data[counted:off], []byte("\n"))
+		counted = off
 		n := len(stack)
 		if n > 0 && stack[n-1].obj && stack[n-1].wantKey {
 			if k, ok := tok.(string); ok {
 				stack[n-1].key, stack[n-1].wantKey = k, false
 				// stack: root {paths: {PATH: {METHOD: ...
 				if n == 3 && stack[0].key == "paths" {
-					lines[stack[1].key+" "+k] = 1 + bytes.Count(data[:dec.InputOffset()], []byte("\n"))
+					lines[stack[1].key+" "+k] = line
 				}
 				continue
 			}
