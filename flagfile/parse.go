@@ -29,23 +29,29 @@ type Flag struct {
 	Line int
 }
 
-// Kind returns the JSON type of the flag's variants: "boolean", "string",
-// "number", "object" or "array" ([Parse] rejects flags that mix types), or
-// "" for a flag without variants.
+// Kind returns the JSON type of the flag's variants ([ValueKind]; [Parse]
+// rejects flags that mix types), or "" for a flag without variants.
 func (f Flag) Kind() string {
 	for _, v := range f.Variants {
-		switch v.(type) {
-		case bool:
-			return "boolean"
-		case string:
-			return "string"
-		case float64:
-			return "number"
-		case map[string]any:
-			return "object"
-		case []any:
-			return "array"
-		}
+		return ValueKind(v)
+	}
+	return ""
+}
+
+// ValueKind returns the JSON type of a decoded JSON value: "boolean",
+// "string", "number", "object", "array", or "" (null or another Go type).
+func ValueKind(v any) string {
+	switch v.(type) {
+	case bool:
+		return "boolean"
+	case string:
+		return "string"
+	case float64:
+		return "number"
+	case map[string]any:
+		return "object"
+	case []any:
+		return "array"
 	}
 	return ""
 }

@@ -125,26 +125,10 @@ func OpenOFREP(ctx context.Context, baseURL string, opts OFREPOptions) (*Flags, 
 	}
 	f := &Flags{Source: baseURL, ofrep: ofrepflags.New(baseURL, ofrepflags.Options{Token: opts.Token, Client: opts.Client, PollInterval: -1})}
 	for _, fl := range bulk.Flags {
-		f.Listed = append(f.Listed, FlagInfo{Key: fl.Key, Kind: valueKind(fl.Value)})
+		f.Listed = append(f.Listed, FlagInfo{Key: fl.Key, Kind: flagfile.ValueKind(fl.Value)})
 	}
 	slices.SortFunc(f.Listed, func(a, b FlagInfo) int { return strings.Compare(a.Key, b.Key) })
 	return f, nil
-}
-
-func valueKind(v any) string {
-	switch v.(type) {
-	case bool:
-		return "boolean"
-	case string:
-		return "string"
-	case float64:
-		return "number"
-	case map[string]any:
-		return "object"
-	case []any:
-		return "array"
-	}
-	return ""
 }
 
 // listed returns what the source lists of key.

@@ -253,13 +253,13 @@ func jsonError(source string, data []byte, err error) error {
 	if off < 0 {
 		return fmt.Errorf("%s: %w: %v", source, ErrDocument, err)
 	}
-	line, col := Position(data, off)
+	line, col := position(data, off)
 	return fmt.Errorf("%s:%d:%d: %w: %v", source, line, col, ErrDocument, err)
 }
 
-// Position returns the line and column (counted from 1; columns in bytes)
+// position returns the line and column (counted from 1; columns in bytes)
 // of byte offset off in data.
-func Position(data []byte, off int64) (line, col int) {
+func position(data []byte, off int64) (line, col int) {
 	off = min(max(off, 0), int64(len(data)))
 	before := data[:off]
 	line = 1 + bytes.Count(before, []byte("\n"))
