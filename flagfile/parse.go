@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // Flag is one flag of a flag file, as [Parse] returns it.
@@ -220,4 +224,93 @@ func position(data []byte, off int64) (line, col int) {
 	line = 1 + bytes.Count(before, []byte("\n"))
 	col = int(off) - (bytes.LastIndexByte(before, '\n') + 1) + 1
 	return line, col
+}
+
+// schemaLine returns the line of the deepest value a schema validation error
+// is about (the most specific of its causes), or 0.
+func schemaLine(data []byte, err error) int {
+	ve, ok := errors.AsType[*jsonschema.ValidationError](err)
+	if !ok {
+		return 0
+	}
+	var deepest []string
+	var walk func(e *jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		if len(e.InstanceLocation) > len(deepest) {
+			deepest = e.InstanceLocation
+		}
+		for _, c := range e.Causes {
+			walk(c)
+		}
+	}
+	walk(ve)
+	return pointerLine(data, deepest)
+}
+
+// pointerLine returns the line (counted from 1) of the JSON value at the
+// path ptr (object keys and array indexes) in data, or 0.
+func pointerLine(data []byte, ptr []string) int {
+	type frame struct {
+		obj, wantKey bool
+		key          string
+		index        int
+	}
+	var stack []frame
+	at := func() bool {
+		if len(stack) != len(ptr) {
+			return false
+		}
+		for i, f := range stack {
+			seg := f.key
+			if !f.obj {
+				seg = strconv.Itoa(f.index)
+			}
+			if seg != ptr[i] {
+				return false
+			}
+		}
+		return true
+	}
+	done := func() { // the value of the innermost container ended
+		if n := len(stack); n > 0 {
+			f := &stack[n-1]
+			if f.obj {
+				f.wantKey = true
+			} else {
+				f.index++
+			}
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	line, counted := 1, int64(0) // the line at offset counted
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return 0
+		}
+		off := dec.InputOffset()
+		line += bytes.Count(data[counted:off], []byte("\n"))
+		counted = off
+		n := len(stack)
+		if n > 0 && stack[n-1].obj && stack[n-1].wantKey {
+			if k, ok := tok.(string); ok {
+				stack[n-1].key, stack[n-1].wantKey = k, false
+				continue
+			}
+		}
+		d, isDelim := tok.(json.Delim)
+		if isDelim && (d == '}' || d == ']') {
+			stack = stack[:n-1]
+			done()
+			continue
+		}
+		if at() { // a value starts here
+			return line
+		}
+		if isDelim {
+			stack = append(stack, frame{obj: d == '{', wantKey: d == '{'})
+			continue
+		}
+		done()
+	}
 }

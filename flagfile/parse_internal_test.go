@@ -29,6 +29,10 @@ func FuzzKeyLines(f *testing.F) {
 		for key, line := range keyLines(data) {
 			assert.True(t, line >= 1 && line <= lines, "key %q at line %d of %d", key, line, lines)
 		}
+		for _, ptr := range [][]string{{"flags"}, {"flags", "a"}, {"flags", "0", "key"}, {"0"}} {
+			line := pointerLine(data, ptr)
+			assert.True(t, line >= 0 && line <= lines, "%v at line %d of %d", ptr, line, lines)
+		}
 		var x any
 		if se, ok := json.Unmarshal(data, &x).(*json.SyntaxError); ok {
 			line, col := position(data, se.Offset-1)
@@ -47,4 +51,25 @@ func FuzzKeyLines(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestPointerLine(t *testing.T) {
+	data := []byte("{\n  \"flags\": {\n    \"a\": {\"state\": 1},\n    \"b\": [\n      10,\n      {\"x\": true}\n    ]\n  }\n}\n")
+	tests := []struct {
+		ptr  []string
+		want int
+	}{
+		{nil, 1},
+		{[]string{"flags"}, 2},
+		{[]string{"flags", "a"}, 3},
+		{[]string{"flags", "a", "state"}, 3},
+		{[]string{"flags", "b"}, 4},
+		{[]string{"flags", "b", "0"}, 5},
+		{[]string{"flags", "b", "1", "x"}, 6},
+		{[]string{"flags", "c"}, 0},
+		{[]string{"flags", "b", "2"}, 0},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, pointerLine(data, tt.ptr), "%v", tt.ptr)
+	}
 }

@@ -135,6 +135,9 @@ func (v *validator) check(data []byte) (err error) {
 		return err
 	}
 	if err := v.schema.Validate(inst); err != nil {
+		if line := schemaLine(data, err); line > 0 {
+			return fmt.Errorf("%w: line %d: %v", ErrSchema, line, oneLine(err.Error()))
+		}
 		return fmt.Errorf("%w: %v", ErrSchema, oneLine(err.Error()))
 	}
 	if err := v.eval.SetState(flagdsync.DataSync{FlagData: string(data), Source: "validate"}); err != nil {

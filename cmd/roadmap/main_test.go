@@ -273,7 +273,7 @@ func TestUsageAndErrors(t *testing.T) {
 		{"flag syntax", []string{"check", "--flags", "testdata/bad/flags-syntax.json", "testdata/demo-openapi-v1.json"}, exitUsage, "",
 			"testdata/bad/flags-syntax.json: cannot read the flags: flag file is not valid JSON: line 5, column 33"},
 		{"flag schema", []string{"check", "--flags", "testdata/bad/flags-schema.json", "testdata/demo-openapi-v1.json"}, exitUsage, "",
-			"flag file does not match the flagd schema"},
+			"testdata/bad/flags-schema.json: cannot read the flags: flag file does not match the flagd schema: line 3: "},
 		{"missing flag file", []string{"check", "--flags", "testdata/nope.json", "testdata/demo-openapi-v1.json"}, exitUsage, "", "no such file"},
 	}
 	for _, tt := range tests {
