@@ -10,28 +10,11 @@ import (
 	"github.com/roadmap-go/roadmap/flags"
 )
 
-// benchClient registers an in-memory provider with a static flag "static"
-// and a flag "targeted" on for the targeting key "alice", under the
-// benchmark's own domain.
+// benchClient is a client with a static flag "static" and a flag
+// "targeted" on for the targeting key "alice".
 func benchClient(b *testing.B) *openfeature.Client {
-	b.Helper()
-	byKey := func(f memprovider.InMemoryFlag, ec openfeature.FlattenedContext) (any, openfeature.ProviderResolutionDetail) {
-		v := "off"
-		if ec[openfeature.TargetingKey] == "alice" {
-			v = "on"
-		}
-		return f.Variants[v], openfeature.ProviderResolutionDetail{Reason: openfeature.TargetingMatchReason, Variant: v}
-	}
-	variants := map[string]any{"on": true, "off": false}
-	p := memprovider.NewInMemoryProvider(map[string]memprovider.InMemoryFlag{
-		"static":   {State: memprovider.Enabled, DefaultVariant: "on", Variants: variants},
-		"targeted": {State: memprovider.Enabled, DefaultVariant: "off", Variants: variants, ContextEvaluator: &byKey},
-	})
-	if err := openfeature.SetNamedProviderAndWait(b.Name(), p); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = openfeature.SetNamedProviderAndWait(b.Name(), openfeature.NoopProvider{}) })
-	return openfeature.NewClient(b.Name())
+	c, _ := memClient(b, map[string]memprovider.InMemoryFlag{"static": staticFlag(true), "targeted": keyedFlag(nil, "alice")})
+	return c
 }
 
 // BenchmarkGate measures one decision: from the cache of static flags, and
@@ -72,4 +55,22 @@ func BenchmarkGate(b *testing.B) {
 			_, _ = client.BooleanValueDetails(ctx, "targeted", false, alice)
 		}
 	})
+}
+
+// BenchmarkGateEvaluateFunc measures a cached decision through EvaluateFunc,
+// with a closure that would build the evaluation context: it is never
+// called, and nothing is allocated.
+func BenchmarkGateEvaluateFunc(b *testing.B) {
+	g := flags.NewGate(benchClient(b), flags.Options{})
+	b.Cleanup(g.Close)
+	ctx := context.Background()
+	key := "alice"
+	ec := func() openfeature.EvaluationContext { return openfeature.NewEvaluationContext(key, nil) }
+	if d := g.EvaluateFunc(ctx, "static", ec); !d.On {
+		b.Fatalf("got %+v, want on", d)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		g.EvaluateFunc(ctx, "static", func() openfeature.EvaluationContext { return openfeature.NewEvaluationContext(key, nil) })
+	}
 }

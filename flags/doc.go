@@ -50,7 +50,24 @@
 // A [ContextFunc] derives the evaluation context from a request:
 // [FromHeader], [FromCookie] and [FromContextValue] take the targeting key
 // from a header, a cookie or an authenticated identity; [Anonymous] is the
-// default. It runs only when a flag must actually be evaluated.
+// default. [Gate.EvaluateFunc] takes a function that builds the context,
+// called only when the flag must actually be evaluated: a cached decision
+// builds none and allocates nothing.
+//
+// The context given to [Gate.Evaluate] is the invocation context; the
+// transaction context of the request's context.Context
+// ([openfeature.WithTransactionContext]) is merged beneath it, for every
+// evaluator: an *openfeature.Client merges it itself, and the Gate merges it
+// for any other [Evaluator].
+//
+// # Timeout
+//
+// Every evaluation that is not answered from the cache is bounded by
+// [Options.Timeout]: the provider gets the bound as its context's deadline,
+// and a later answer is discarded (off, TIMEOUT). Evaluations run on the
+// request's goroutine; only once a provider is seen to ignore its deadline
+// does the Gate run them on goroutines of their own, so that no request
+// waits past the bound.
 //
 // # Example
 //
