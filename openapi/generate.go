@@ -111,7 +111,7 @@ func DocumentFor(rt *router.Router, r *http.Request, opts Options) *openapi3.T {
 	for i, s := range status {
 		routes[i] = s.Route
 		early := s.Stage == router.Planned || s.Stage == router.Beta
-		hidden := !canSee || rt.HidesWhenOff(s.Route.Method, s.Route.Pattern)
+		hidden := !canSee || s.Hidden
 		if early && !s.Serving && (hidden || opts.HidePlanned && s.Stage == router.Planned) {
 			continue
 		}

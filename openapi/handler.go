@@ -1,7 +1,6 @@
 package openapi
 
 import (
-	"encoding/json"
 	"net/http"
 
 	"github.com/roadmap-go/roadmap/router"
@@ -42,7 +41,7 @@ func NewHandler(rt *router.Router, opts Options) (*Handler, error) {
 		return h, nil
 	}
 	var err error
-	if h.full, err = json.Marshal(Document(rt, opts)); err != nil {
+	if h.full, err = marshal(Document(rt, opts)); err != nil {
 		return nil, err
 	}
 	public := opts
@@ -58,7 +57,7 @@ func NewHandler(rt *router.Router, opts Options) (*Handler, error) {
 			doc.Paths.Delete(path)
 		}
 	}
-	if h.public, err = json.Marshal(doc); err != nil {
+	if h.public, err = marshal(doc); err != nil {
 		return nil, err
 	}
 	return h, nil
@@ -71,7 +70,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr["X-Content-Type-Options"] = noSniff
 	var body []byte
 	if h.opts.PerRequest {
-		b, err := json.Marshal(DocumentFor(h.rt, r, h.opts))
+		b, err := marshal(DocumentFor(h.rt, r, h.opts))
 		if err != nil {
 			http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 			return

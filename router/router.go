@@ -164,7 +164,7 @@ func New(routes []Route, cfg Config) (*Router, error) {
 	// a pattern join the other problems.
 	rt.mux = chi.NewRouter()
 	rt.mux.NotFound(rt.notFound.ServeHTTP)
-	rt.byPattern = make(map[string]*path, len(routes))
+	rt.byPattern = make(map[string]*path, len(routes)/2)
 	var order []*path // distinct patterns, in declaration order
 	register := func(pattern string) error {
 		p := &path{rt: rt, pattern: pattern}

@@ -39,10 +39,11 @@ func validateTable(routes []Route, haveFlags bool, register func(pattern string)
 	add := func(i int, err error) {
 		errs = append(errs, &RouteError{Index: i, Route: routes[i].id(), err: err})
 	}
-	first := make(map[string]int, len(routes))      // "METHOD pattern" -> first route
-	patterns := make(map[string]error, len(routes)) // pattern -> its problem, or nil
-	shapes := map[string]int{}                      // shape -> first route with it
-	opIDs := map[string]int{}                       // OperationID -> first route
+	type key struct{ method, pattern string }
+	first := make(map[key]int, len(routes))           // first route of each method and pattern
+	patterns := make(map[string]error, len(routes)/2) // pattern -> its problem, or nil
+	shapes := map[string]int{}                        // shape -> first route with it
+	opIDs := map[string]int{}                         // OperationID -> first route
 	needFlags := false
 	for i := range routes {
 		r := &routes[i]
@@ -69,10 +70,10 @@ func validateTable(routes []Route, haveFlags bool, register func(pattern string)
 		for _, err := range validate(r) {
 			add(i, err)
 		}
-		if j, dup := first[r.id()]; dup {
+		if j, dup := first[key{r.Method, r.Pattern}]; dup {
 			add(i, fmt.Errorf("%w: also declared by route %d", ErrDuplicate, j))
 		} else {
-			first[r.id()] = i
+			first[key{r.Method, r.Pattern}] = i
 		}
 		if id := r.OperationID; id != "" {
 			if j, dup := opIDs[id]; dup {
