@@ -39,7 +39,7 @@ func (e *entry) decide(ctx context.Context, g *flags.Gate, flag string, c *calle
 			d, built = flags.Decision{Reason: openfeature.ErrorReason, ErrorCode: ContextPanicCode}, false
 		}
 	}()
-	d = evaluateFunc(g, ctx, flag, func() openfeature.EvaluationContext {
+	d = g.EvaluateFunc(ctx, flag, func() openfeature.EvaluationContext {
 		base := c.base
 		if c.r != nil {
 			base = e.ctxFn(c.r)
