@@ -7,30 +7,11 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/open-feature/go-sdk/openfeature"
-	"github.com/open-feature/go-sdk/openfeature/memprovider"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/roadmap-go/roadmap/router"
 )
-
-// targetedClient returns a client of an in-memory provider under the test's
-// own domain whose flag "f" is on where on accepts the flattened context
-// (reason TARGETING_MATCH, so nothing is cached).
-func targetedClient(t *testing.T, on func(openfeature.FlattenedContext) bool) *openfeature.Client {
-	t.Helper()
-	eval := func(f memprovider.InMemoryFlag, ec openfeature.FlattenedContext) (any, openfeature.ProviderResolutionDetail) {
-		v := "off"
-		if on(ec) {
-			v = "on"
-		}
-		return f.Variants[v], openfeature.ProviderResolutionDetail{Reason: openfeature.TargetingMatchReason, Variant: v}
-	}
-	c, _ := memFlags(t, map[string]memprovider.InMemoryFlag{
-		"f": {Key: "f", State: memprovider.Enabled, DefaultVariant: "off", Variants: map[string]any{"on": true, "off": false}, ContextEvaluator: &eval},
-	})
-	return c
-}
 
 // TestEvaluationContextPriorities: the provider sees the ContextFunc's
 // targeting key and attributes over the route's attributes, both over the

@@ -75,7 +75,7 @@ func TestRouteDataFields(t *testing.T) {
 
 	decl := router.Route{Method: "POST", Pattern: "/a", Stage: router.Beta, Flag: "f", Handler: anyHandler, BetaSince: since,
 		Request: body{}, Responses: map[int]any{201: body{Name: "x"}}}
-	rt, err := router.New([]router.Route{decl}, router.Config{Flags: offFlags{}})
+	rt, err := router.New([]router.Route{decl}, router.Config{Flags: &fakeFlags{reason: openfeature.StaticReason}})
 	require.NoError(t, err)
 	t.Cleanup(rt.Close)
 	got := rt.Routes()[0]
