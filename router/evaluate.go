@@ -55,8 +55,8 @@ func (e *entry) decide(ctx context.Context, g *flags.Gate, flag string, c *calle
 // attribute wins.
 func (e *entry) evalContext(base openfeature.EvaluationContext, optIns []string) openfeature.EvaluationContext {
 	attrs := base.Attributes() // a copy
-	if attrs == nil {
-		attrs = make(map[string]any, len(e.attrs))
+	if len(attrs) == 0 && len(optIns) == 0 {
+		return openfeature.NewEvaluationContext(base.TargetingKey(), e.attrs) // copies e.attrs
 	}
 	_, ownOptIn := attrs[AttrOptIn]
 	for k, v := range e.attrs {
@@ -72,6 +72,15 @@ func (e *entry) evalContext(base openfeature.EvaluationContext, optIns []string)
 		attrs[AttrOptIn] = list
 	}
 	return openfeature.NewEvaluationContext(base.TargetingKey(), attrs)
+}
+
+// withTransactionContext returns ctx with ec as its OpenFeature transaction
+// context, merged over one set upstream if there is one.
+func withTransactionContext(ctx context.Context, ec openfeature.EvaluationContext) context.Context {
+	if up := openfeature.TransactionContext(ctx); up.TargetingKey() == "" && len(up.Attributes()) == 0 {
+		return openfeature.WithTransactionContext(ctx, ec)
+	}
+	return openfeature.MergeTransactionContext(ctx, ec)
 }
 
 // Decide returns the decision the router makes for the flag of the

@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/open-feature/go-sdk/openfeature"
-
 	"github.com/roadmap-go/roadmap/flags"
 	"github.com/roadmap-go/roadmap/stub"
 )
@@ -203,7 +201,7 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	if built {
 		// The handler's own evaluations see what the router's saw.
-		r = r.WithContext(openfeature.MergeTransactionContext(r.Context(), ec))
+		r = r.WithContext(withTransactionContext(r.Context(), ec))
 	}
 	e.Handler.ServeHTTP(w, r)
 }
