@@ -44,3 +44,30 @@ func TestMarshal(t *testing.T) {
 		})
 	}
 }
+
+// TestPublicDocument: the public document NewHandler derives from the full
+// one is the document of the routes a caller who may not see the roadmap
+// is told of, built on its own, with the header components only the
+// removed operations referred to pruned.
+func TestPublicDocument(t *testing.T) {
+	rt, err := router.New(bench.Routes(400), router.Config{Flags: bench.StaticEvaluator{}})
+	require.NoError(t, err)
+	t.Cleanup(rt.Close)
+	h, err := NewHandler(rt, Options{})
+	require.NoError(t, err)
+	doc := Document(rt, Options{HidePlanned: true})
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			if op.Extensions[LifecycleExtension].(Lifecycle).Stage == router.Beta.String() {
+				item.SetOperation(method, nil)
+			}
+		}
+		if len(item.Operations()) == 0 {
+			doc.Paths.Delete(path)
+		}
+	}
+	pruneHeaders(doc)
+	want, err := json.Marshal(doc)
+	require.NoError(t, err)
+	assert.True(t, string(want) == string(h.public), "public document differs from the one built on its own")
+}

@@ -40,16 +40,17 @@ func NewHandler(rt *router.Router, opts Options) (*Handler, error) {
 	if opts.PerRequest {
 		return h, nil
 	}
+	doc := Document(rt, opts)
 	var err error
-	if h.full, err = marshal(Document(rt, opts)); err != nil {
+	if h.full, err = marshal(doc); err != nil {
 		return nil, err
 	}
-	public := opts
-	public.HidePlanned = true
-	doc := Document(rt, public)
+	// The public document is the full one without Planned and Beta
+	// operations (Document with HidePlanned, less the betas), made from it
+	// rather than built again.
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
-			if l, ok := op.Extensions[LifecycleExtension].(Lifecycle); ok && l.Stage == router.Beta.String() {
+			if l, ok := op.Extensions[LifecycleExtension].(Lifecycle); ok && (l.Stage == router.Beta.String() || l.Stage == router.Planned.String()) {
 				item.SetOperation(method, nil)
 			}
 		}
@@ -57,6 +58,7 @@ func NewHandler(rt *router.Router, opts Options) (*Handler, error) {
 			doc.Paths.Delete(path)
 		}
 	}
+	pruneHeaders(doc)
 	if h.public, err = marshal(doc); err != nil {
 		return nil, err
 	}
