@@ -38,12 +38,9 @@
 //
 // # Keep last known value
 //
-// With [Options.KeepLastKnown] set, the Gate also remembers the last
-// successful decision per flag and targeting key (bounded, least recently
-// used first out) and, when the flag service is unavailable (GENERAL,
-// PROVIDER_NOT_READY, PROVIDER_FATAL, PARSE_ERROR, TIMEOUT), answers it with
-// [Decision.LastKnown] set instead of failing closed. Answers from the
-// service (flag not found, wrong type) still fail closed.
+// With [Options.KeepLastKnown] set, the Gate answers the last successful
+// decision per flag and targeting key, with [Decision.LastKnown] set, while
+// the flag service is unavailable, instead of failing closed.
 //
 // # Evaluation context
 //
@@ -54,20 +51,16 @@
 // called only when the flag must actually be evaluated: a cached decision
 // builds none and allocates nothing.
 //
-// The context given to [Gate.Evaluate] is the invocation context; the
-// transaction context of the request's context.Context
-// ([openfeature.WithTransactionContext]) is merged beneath it, for every
-// evaluator: an *openfeature.Client merges it itself, and the Gate merges it
-// for any other [Evaluator].
+// The transaction context of the request's context.Context
+// ([openfeature.WithTransactionContext]) is merged beneath that invocation
+// context for every evaluator (see [Gate.Evaluate]).
 //
 // # Timeout
 //
-// Every evaluation that is not answered from the cache is bounded by
-// [Options.Timeout]: the provider gets the bound as its context's deadline,
-// and a later answer is discarded (off, TIMEOUT). Evaluations run on the
-// request's goroutine; only once a provider is seen to ignore its deadline
-// does the Gate run them on goroutines of their own, so that no request
-// waits past the bound.
+// Every evaluation not answered from the cache is bounded by
+// [Options.Timeout], given to the provider as its context's deadline. It
+// runs on the request's goroutine, or on one of its own once the provider
+// has been seen to ignore its deadline.
 //
 // # Example
 //

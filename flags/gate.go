@@ -63,20 +63,15 @@ type Options struct {
 	// KeepLastKnown, if positive, turns on "keep last known value": the
 	// Gate remembers the last successful decision per flag and targeting key
 	// (at most KeepLastKnown of them; the least recently used go first),
-	// and when an evaluation fails because the flag service is unavailable
-	// (codes GENERAL, PROVIDER_NOT_READY, PROVIDER_FATAL, PARSE_ERROR and
-	// TIMEOUT) it answers the remembered decision instead of off, with
-	// Decision.LastKnown set. A STATIC decision also stands for the whole
-	// flag, whatever the targeting key. Other attributes of the evaluation
-	// context are not part of the key: during an outage a user gets the
-	// last decision made for their targeting key, whatever the attributes.
-	// Failures that the flag service itself answered (flag not found, type
-	// mismatch, bad context), cancellations and provider panics still fail
-	// closed, and so does a key never evaluated before the outage. The
-	// remembered decision is used for as long as the outage lasts; the next
-	// successful evaluation replaces it. Zero (the default) fails closed on
-	// every failure. Remembering costs a mutex and a map write per evaluated
-	// (uncached) request.
+	// and while the flag service is unavailable (codes GENERAL,
+	// PROVIDER_NOT_READY, PROVIDER_FATAL, PARSE_ERROR and TIMEOUT) answers
+	// it instead of off, with Decision.LastKnown set. A STATIC decision
+	// stands for the whole flag, whatever the targeting key; other
+	// attributes are not part of the key. Answers of the flag service itself
+	// (flag not found, type mismatch, bad context), cancellations, provider
+	// panics and keys never evaluated before the outage still fail closed.
+	// Zero (the default) fails closed on every failure. Remembering costs a
+	// mutex and a map write per evaluated (uncached) request.
 	KeepLastKnown int
 }
 
@@ -216,13 +211,11 @@ func (g *Gate) store(gen uint64, flag string, d Decision) {
 	if cur.gen != gen || g.closed.Load() {
 		return
 	}
-	next := &snapshot{gen: gen, decisions: maps.Clone(cur.decisions)}
-	if next.decisions == nil {
-		next.decisions = map[string]Decision{}
-	}
+	decisions := make(map[string]Decision, len(cur.decisions)+1)
+	maps.Copy(decisions, cur.decisions)
 	d.Cached = true
-	next.decisions[flag] = d
-	g.cache.Store(next)
+	decisions[flag] = d
+	g.cache.Store(&snapshot{gen: gen, decisions: decisions})
 }
 
 // Evaluate returns the decision for flag in evaluation context ec, from the
