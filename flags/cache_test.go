@@ -3,6 +3,7 @@ package flags_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -219,4 +220,33 @@ func TestCacheManyFlags(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzGateFlagKey checks that any flag key gets the decision of its own
+// flag, from the cache or not: on for the static flag that is on, off for
+// the one that is off, failed and off for any other (FLAG_NOT_FOUND, or
+// GENERAL where the SDK rejects the key), never a panic.
+func FuzzGateFlagKey(f *testing.F) {
+	for _, s := range []string{"on", "", "On", "on ", "\x00", "é", "on\xff"} {
+		f.Add(s)
+	}
+	client, _ := memClient(f, map[string]memprovider.InMemoryFlag{"on": staticFlag(true), "off": staticFlag(false)})
+	g := flags.NewGate(&syncEvents{Evaluator: client}, flags.Options{Logger: slog.New(slog.DiscardHandler)})
+	f.Cleanup(g.Close)
+	f.Fuzz(func(t *testing.T, flag string) {
+		for range 2 { // the second time from the cache, for a flag that is there
+			d := g.Evaluate(context.Background(), flag, userCtx(flag))
+			switch flag {
+			case "on":
+				require.True(t, d.On, "got %+v", d)
+			case "off":
+				require.False(t, d.On, "got %+v", d)
+				require.False(t, d.Failed(), "got %+v", d)
+			default:
+				require.False(t, d.On, "got %+v", d)
+				require.True(t, d.Failed(), "got %+v", d)
+				require.False(t, d.Cached, "got %+v", d)
+			}
+		}
+	})
 }
