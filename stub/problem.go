@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -60,7 +61,9 @@ const instanceMember = `"instance":""`
 // Responder writes one pre-rendered problem+json answer. The body is rendered
 // once by [New], with encoding/json; per request only the request path is
 // written in as the "instance" member, between the two halves of the body,
-// so serving costs no encoding work.
+// so serving costs no encoding work. The whole body for the first path served
+// is kept, so that a route without parameters, which always answers for the
+// same path, writes it in one piece after one string comparison.
 //
 // A Responder is safe for concurrent use; what it answers never changes.
 type Responder struct {
@@ -68,7 +71,17 @@ type Responder struct {
 	// prefix is the body up to the value of "instance", `{...,"instance":"`;
 	// suffix the rest, `",...}` + "\n".
 	prefix, suffix []byte
+	first          atomic.Pointer[kept]
 }
+
+// kept is the whole body for one request path.
+type kept struct {
+	path string // r.URL.Path, with r.URL.RawPath empty
+	body []byte
+}
+
+// maxKeptPath bounds the length of the path whose body a Responder keeps.
+const maxKeptPath = 256
 
 // header values are shared, read-only slices so that serving allocates nothing
 // for them. They are never written to: whoever needs another value assigns a
@@ -120,6 +133,17 @@ func (s *Responder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(s.problem.Status)
 	if r.Method == http.MethodHead {
 		return
+	}
+	if r.URL.RawPath == "" {
+		k := s.first.Load()
+		if k == nil && len(r.URL.Path) <= maxKeptPath {
+			s.first.CompareAndSwap(nil, &kept{path: r.URL.Path, body: s.Body(r.URL.EscapedPath())})
+			k = s.first.Load()
+		}
+		if k != nil && k.path == r.URL.Path {
+			_, _ = w.Write(k.body)
+			return
+		}
 	}
 	_, _ = w.Write(s.prefix)
 	// The escaped path: "instance" is a URI reference (RFC 9457 §3.1.5),

@@ -225,10 +225,10 @@ func FuzzResponderBody(f *testing.F) {
 	})
 }
 
-// TestResponderAnswersEachPath checks that every answer equals Body(escaped
-// path), whatever the order of the requests: nothing of one request's path
-// is written for another's.
-func TestResponderAnswersEachPath(t *testing.T) {
+// TestResponderKeepsFirstBody checks that the body a Responder keeps for the
+// first path it serves is only ever written for that path: every answer
+// equals Body(escaped path), whatever the order of the requests.
+func TestResponderKeepsFirstBody(t *testing.T) {
 	s := stub.New(stub.Problem{Status: http.StatusNotImplemented, Detail: "Not yet.", Route: "GET /a"})
 	tests := []struct {
 		name     string
@@ -236,8 +236,8 @@ func TestResponderAnswersEachPath(t *testing.T) {
 		target   string
 		wantPath string // the escaped path expected as "instance"
 	}{
-		{name: "first path", method: http.MethodGet, target: "/reports", wantPath: "/reports"},
-		{name: "same path", method: http.MethodGet, target: "/reports", wantPath: "/reports"},
+		{name: "first path, kept", method: http.MethodGet, target: "/reports", wantPath: "/reports"},
+		{name: "same path, from the kept body", method: http.MethodGet, target: "/reports", wantPath: "/reports"},
 		{name: "other path", method: http.MethodGet, target: "/users/42", wantPath: "/users/42"},
 		{name: "same decoded path, different encoding", method: http.MethodGet, target: "/reports%2Fx", wantPath: "/reports%2Fx"},
 		{name: "path that needs escaping", method: http.MethodGet, target: "/a%20b", wantPath: "/a%20b"},
