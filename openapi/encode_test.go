@@ -1,15 +1,18 @@
 package openapi
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/open-feature/go-sdk/openfeature"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/roadmap-go/roadmap/flags"
 	"github.com/roadmap-go/roadmap/internal/bench"
 	"github.com/roadmap-go/roadmap/router"
 )
@@ -37,7 +40,7 @@ func TestMarshal(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			want, err := json.Marshal(doc)
 			require.NoError(t, err)
-			got, err := marshal(doc)
+			got, err := marshal(doc, nil)
 			require.NoError(t, err)
 			assert.JSONEq(t, string(want), string(got))
 			assert.Equal(t, string(want), string(got), "byte for byte")
@@ -70,4 +73,39 @@ func TestPublicDocument(t *testing.T) {
 	want, err := json.Marshal(doc)
 	require.NoError(t, err)
 	assert.True(t, string(want) == string(h.public), "public document differs from the one built on its own")
+}
+
+// TestMarshalCached: with an opCache, documents built twice (the second
+// time from the kept operations and their JSON) are still encoded exactly
+// as json.Marshal encodes them, for callers the flags serve and do not.
+func TestMarshalCached(t *testing.T) {
+	fl := func(_ context.Context, flag string, ec openfeature.EvaluationContext) bool { return ec.TargetingKey() == "ada" }
+	rt, err := router.New(bench.Routes(400), router.Config{Flags: targeted(fl), Context: flags.FromHeader("User")})
+	require.NoError(t, err)
+	t.Cleanup(rt.Close)
+	c := newOpCache()
+	for round := range 2 {
+		for _, user := range []string{"ada", "bob", ""} {
+			r := httptest.NewRequest(http.MethodGet, "/", nil)
+			r.Header.Set("User", user)
+			for name, doc := range map[string]*openapi3.T{"static": document(rt, Options{}, c), "per request": documentFor(rt, r, Options{}, c)} {
+				want, err := json.Marshal(doc)
+				require.NoError(t, err)
+				got, err := marshal(doc, c)
+				require.NoError(t, err)
+				assert.True(t, string(want) == string(got), "round %d, %s, user %q: differs from json.Marshal", round, name, user)
+			}
+		}
+	}
+	assert.NotEmpty(t, c.json, "operations kept")
+}
+
+// targeted is a flags.Evaluator deciding every flag with on, reason
+// TARGETING_MATCH (never cached).
+type targeted func(ctx context.Context, flag string, ec openfeature.EvaluationContext) bool
+
+func (f targeted) BooleanValueDetails(ctx context.Context, flag string, _ bool, ec openfeature.EvaluationContext, _ ...openfeature.Option) (openfeature.BooleanEvaluationDetails, error) {
+	d := openfeature.BooleanEvaluationDetails{Value: f(ctx, flag, ec)}
+	d.FlagKey, d.FlagType, d.Reason = flag, openfeature.Boolean, openfeature.TargetingMatchReason
+	return d, nil
 }

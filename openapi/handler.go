@@ -22,6 +22,8 @@ type Handler struct {
 	opts Options
 	// Pre-rendered documents, when not PerRequest.
 	full, public []byte
+	// ops keeps the operations of per-request documents (PerRequest).
+	ops *opCache
 }
 
 var (
@@ -36,13 +38,13 @@ var (
 // documents are rendered once, here: the full one, and the one for callers
 // who may not see the roadmap.
 func NewHandler(rt *router.Router, opts Options) (*Handler, error) {
-	h := &Handler{rt: rt, opts: opts}
+	h := &Handler{rt: rt, opts: opts, ops: newOpCache()}
 	if opts.PerRequest {
 		return h, nil
 	}
-	doc := Document(rt, opts)
+	doc := document(rt, opts, h.ops)
 	var err error
-	if h.full, err = marshal(doc); err != nil {
+	if h.full, err = marshal(doc, h.ops); err != nil {
 		return nil, err
 	}
 	// The public document is the full one without Planned and Beta
@@ -59,9 +61,10 @@ func NewHandler(rt *router.Router, opts Options) (*Handler, error) {
 		}
 	}
 	pruneHeaders(doc)
-	if h.public, err = marshal(doc); err != nil {
+	if h.public, err = marshal(doc, h.ops); err != nil {
 		return nil, err
 	}
+	h.ops = nil // both documents are rendered
 	return h, nil
 }
 
@@ -72,7 +75,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr["X-Content-Type-Options"] = noSniff
 	var body []byte
 	if h.opts.PerRequest {
-		b, err := marshal(DocumentFor(h.rt, r, h.opts))
+		b, err := marshal(documentFor(h.rt, r, h.opts, h.ops), h.ops)
 		if err != nil {
 			http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 			return
