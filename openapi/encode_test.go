@@ -79,7 +79,9 @@ func TestPublicDocument(t *testing.T) {
 // time from the kept operations and their JSON) are still encoded exactly
 // as json.Marshal encodes them, for callers the flags serve and do not.
 func TestMarshalCached(t *testing.T) {
-	fl := func(_ context.Context, flag string, ec openfeature.EvaluationContext) bool { return ec.TargetingKey() == "ada" }
+	fl := func(_ context.Context, flag string, ec openfeature.EvaluationContext) bool {
+		return ec.TargetingKey() == "ada"
+	}
 	rt, err := router.New(bench.Routes(400), router.Config{Flags: targeted(fl), Context: flags.FromHeader("User")})
 	require.NoError(t, err)
 	t.Cleanup(rt.Close)
