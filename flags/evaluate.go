@@ -2,6 +2,7 @@ package flags
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/open-feature/go-sdk/openfeature"
@@ -30,6 +31,10 @@ func (r result) decision() Decision {
 	return Decision{On: r.d.Value, Reason: r.d.Reason, Variant: r.d.Variant}
 }
 
+// errBound is the cause of an evaluation's context that reached the Gate's
+// bound, as opposed to one the request ended (context.Cause tells them apart).
+var errBound = errors.New("flags: evaluation timeout")
+
 // resolve runs one evaluation of flag, bounded by the Gate's timeout.
 func (g *Gate) resolve(ctx context.Context, flag string, ec openfeature.EvaluationContext) Decision {
 	if ctx.Err() != nil {
@@ -48,18 +53,17 @@ func (g *Gate) resolve(ctx context.Context, flag string, ec openfeature.Evaluati
 // bound as its context's deadline. A timer notices an evaluation that is
 // still running long after its deadline (see overrun).
 func (g *Gate) inline(ctx context.Context, flag string, ec openfeature.EvaluationContext) result {
-	deadline := time.Now().Add(g.timeout)
-	bound, cancel := context.WithDeadline(ctx, deadline)
+	bound, cancel := context.WithTimeoutCause(ctx, g.timeout, errBound)
 	stuck := time.AfterFunc(g.timeout+g.overrun(), g.onStuck)
 	r := g.call(bound, flag, ec)
 	stuck.Stop()
 	cancel()
-	switch now := time.Now(); {
-	case !now.Before(deadline):
-		if now.Sub(deadline) > g.overrun() {
+	switch {
+	case context.Cause(bound) == errBound: // a late answer is discarded
+		if deadline, _ := bound.Deadline(); time.Since(deadline) > g.overrun() {
 			g.startIsolating("a flag evaluation answered long after its deadline")
 		}
-		r.code = TimeoutCode // a late answer is discarded
+		r.code = TimeoutCode
 	case ctx.Err() != nil:
 		r.code = CanceledCode
 	}
@@ -87,7 +91,7 @@ func (g *Gate) startIsolating(why string) {
 // ends when the evaluator returns; its context is done when isolate
 // returns, so an evaluator that honours it returns then.
 func (g *Gate) isolate(ctx context.Context, flag string, ec openfeature.EvaluationContext) result {
-	bound, cancel := context.WithTimeout(ctx, g.timeout)
+	bound, cancel := context.WithTimeoutCause(ctx, g.timeout, errBound)
 	defer cancel()
 	done := make(chan result, 1) // buffered: the goroutine never waits for a requester gone
 	go func() { done <- g.call(bound, flag, ec) }()
@@ -95,10 +99,10 @@ func (g *Gate) isolate(ctx context.Context, flag string, ec openfeature.Evaluati
 	case r := <-done:
 		return r
 	case <-bound.Done():
-		if ctx.Err() != nil {
-			return result{code: CanceledCode}
+		if context.Cause(bound) == errBound {
+			return result{code: TimeoutCode}
 		}
-		return result{code: TimeoutCode}
+		return result{code: CanceledCode}
 	}
 }
 

@@ -33,9 +33,12 @@ const DefaultTimeout = 200 * time.Millisecond
 type Options struct {
 	// Timeout bounds each evaluation that is not answered from the cache.
 	// The provider gets the bound as its context's deadline
-	// (context.WithDeadline of the request's context), and an answer that
+	// (context.WithTimeout of the request's context), and an answer that
 	// comes later is discarded: off, code TIMEOUT. Zero means
 	// DefaultTimeout; a negative value disables the bound.
+	//
+	// The bound costs a context.WithTimeout and one more timer per
+	// evaluation: about 0.5 µs and 5 allocations (BenchmarkGate).
 	//
 	// The evaluation runs on the request's goroutine. A provider that
 	// ignores its context could hold requests beyond the bound; the Gate
