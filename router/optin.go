@@ -3,6 +3,7 @@ package router
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/roadmap-go/roadmap/stub"
@@ -21,7 +22,7 @@ func (rt *Router) parseOptIn(w http.ResponseWriter, r *http.Request, vals []stri
 	for _, v := range vals {
 		for part := range strings.SplitSeq(v, ",") {
 			n := strings.TrimSpace(part)
-			if n == "" || contains(names, n) {
+			if n == "" || slices.Contains(names, n) {
 				continue
 			}
 			if _, ok := rt.betaNames[n]; !ok {
@@ -63,13 +64,4 @@ func truncate(s string, n int) string {
 		return s[:n] + "…"
 	}
 	return s
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -105,25 +105,10 @@ type Router struct {
 	unknown    *stub.Responder // 501 for methods nobody knows
 }
 
-// The router's own answers, rendered once per Router by New.
-func newNotFound() *stub.Responder {
-	return stub.New(stub.Problem{Status: http.StatusNotFound,
-		Detail: "No resource matches the request path."})
-}
-
-func newNotAllowed() *stub.Responder {
-	return stub.New(stub.Problem{Status: http.StatusMethodNotAllowed,
-		Detail: "The request method is not supported by this resource; see the Allow header."})
-}
-
+// newUnknownMethod is the 501 for methods nobody knows.
 func newUnknownMethod() *stub.Responder {
 	return stub.New(stub.Problem{Status: http.StatusNotImplemented,
 		Detail: "The request method is not recognised by this server."})
-}
-
-func newForbidden() *stub.Responder {
-	return stub.New(stub.Problem{Status: http.StatusForbidden,
-		Detail: "This resource is not available to you."})
 }
 
 // New validates routes and builds a Router that serves them. Every problem in
@@ -143,10 +128,11 @@ func New(routes []Route, cfg Config) (*Router, error) {
 		betaNames:  map[string]struct{}{},
 		off:        cfg.Off,
 		offHandler: cfg.OffHandler,
-		notFound:   newNotFound(),
-		notAllowed: newNotAllowed(),
-		forbidden:  newForbidden(),
-		unknown:    newUnknownMethod(),
+		notFound:   stub.New(stub.Problem{Status: http.StatusNotFound, Detail: "No resource matches the request path."}),
+		notAllowed: stub.New(stub.Problem{Status: http.StatusMethodNotAllowed,
+			Detail: "The request method is not supported by this resource; see the Allow header."}),
+		forbidden: stub.New(stub.Problem{Status: http.StatusForbidden, Detail: "This resource is not available to you."}),
+		unknown:   newUnknownMethod(),
 	}
 	rt.callerObs, _ = cfg.Observer.(CallerObserver)
 	if rt.ctxFn == nil {

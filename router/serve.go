@@ -2,6 +2,7 @@ package router
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -196,7 +197,7 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 	e.observe(stage, OutcomeServed, r)
 	h := w.Header()
 	h["Cache-Control"] = noStore
-	if e.optInValue != nil && contains(optIns, e.Flag) {
+	if e.optInValue != nil && slices.Contains(optIns, e.Flag) {
 		h[OptInAppliedHeader] = e.optInValue
 	}
 	if built {
