@@ -11,7 +11,8 @@
 //
 // A [Gate] turns every evaluation problem into "off": provider not ready,
 // flag missing, wrong type, provider error or panic, an evaluation slower
-// than [Options.Timeout] ([DefaultTimeout] by default), a cancelled request.
+// than [Options.Timeout] ([DefaultTimeout] by default; the provider gets it
+// as its context's deadline), a cancelled request.
 // The problem is logged with log/slog once per flag and error code, and
 // reported in [Decision.ErrorCode]; it is never returned as an error, and
 // the Gate never panics.
@@ -54,13 +55,6 @@
 // The transaction context of the request's context.Context
 // ([openfeature.WithTransactionContext]) is merged beneath that invocation
 // context for every evaluator (see [Gate.Evaluate]).
-//
-// # Timeout
-//
-// Every evaluation not answered from the cache is bounded by
-// [Options.Timeout], given to the provider as its context's deadline. It
-// runs on the request's goroutine, or on one of its own once the provider
-// has been seen to ignore its deadline.
 //
 // # Example
 //
