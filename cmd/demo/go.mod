@@ -14,6 +14,7 @@ require (
 	github.com/prometheus/client_golang v1.25.0
 	github.com/roadmap-go/roadmap v0.0.0-00010101000000-000000000000
 	github.com/roadmap-go/roadmap/flagfile v0.0.0-00010101000000-000000000000
+	github.com/roadmap-go/roadmap/lifecycle v0.0.0-00010101000000-000000000000
 	github.com/roadmap-go/roadmap/metrics v0.0.0-00010101000000-000000000000
 	github.com/roadmap-go/roadmap/ofrepflags v0.0.0-00010101000000-000000000000
 	github.com/roadmap-go/roadmap/openapi v0.0.0-00010101000000-000000000000
@@ -80,3 +81,5 @@ replace github.com/roadmap-go/roadmap/metrics => ../../metrics
 replace github.com/roadmap-go/roadmap/ofrepflags => ../../ofrepflags
 
 replace github.com/roadmap-go/roadmap/openapi => ../../openapi
+
+replace github.com/roadmap-go/roadmap/lifecycle => ../../lifecycle

@@ -20,6 +20,7 @@ import (
 
 	"github.com/roadmap-go/roadmap/flags"
 	"github.com/roadmap-go/roadmap/internal/bench"
+	"github.com/roadmap-go/roadmap/internal/routetable"
 	"github.com/roadmap-go/roadmap/router"
 	"github.com/roadmap-go/roadmap/stub"
 )
@@ -310,8 +311,8 @@ func BenchmarkFlag(b *testing.B) {
 // registration) of 10,000 routes with registering the same 10,000
 // method/pattern pairs on a plain chi router.
 func BenchmarkBuild10k(b *testing.B) {
-	routes := bench.Routes(10000)
-	ev := bench.StaticEvaluator{}
+	routes := routetable.Routes(10000)
+	ev := routetable.StaticEvaluator{}
 	b.Run("impl=chi", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {

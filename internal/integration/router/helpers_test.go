@@ -1,18 +1,24 @@
 package router_test
 
-// The HTTP helpers of router/router_test.go that the flagd tests here use.
-// They are copied, not shared: router's tests live in the root module, whose
-// go.mod must not need the flagd provider (docs/modules.md), and a helper
-// package for five small functions would be a public surface of its own.
+// The flagd helpers of router's tests (flagdClient, writeFile) live here,
+// with the tests that use them. The HTTP helpers of router/router_test.go
+// that these tests use too are copied, not shared: router's tests live in
+// the root module, whose go.mod must not need the flagd provider
+// (docs/modules.md), and a helper package for five small functions would be
+// a public surface of its own.
 
 import (
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
+	flagd "github.com/open-feature/go-sdk-contrib/providers/flagd/pkg"
+	"github.com/open-feature/go-sdk/openfeature"
 	"github.com/stretchr/testify/require"
 
 	"github.com/roadmap-go/roadmap/internal/logtest"
@@ -79,4 +85,28 @@ func serve(t *testing.T, routes []router.Route, cfg router.Config) (*router.Rout
 	srv := httptest.NewServer(rt)
 	t.Cleanup(srv.Close)
 	return rt, srv
+}
+
+// flagdClient starts a flagd in-process provider on the flag file at path,
+// binds it to domain (replacing, and so shutting down, the provider bound
+// before) and returns a client of that domain.
+func flagdClient(t *testing.T, domain, path string) *openfeature.Client {
+	t.Helper()
+	p, err := flagd.NewProvider(flagd.WithFileResolver(), flagd.WithOfflineFilePath(path))
+	require.NoError(t, err)
+	require.NoError(t, openfeature.SetNamedProviderAndWait(domain, p))
+	t.Cleanup(func() { _ = openfeature.SetNamedProviderAndWait(domain, openfeature.NoopProvider{}) })
+	return openfeature.NewClient(domain)
+}
+
+// writeFile replaces the file at path by atomic rename, as editors and
+// config management do, so that a provider never reads a half-written file.
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".flags-*.json")
+	require.NoError(t, err)
+	_, err = tmp.WriteString(content)
+	require.NoError(t, err)
+	require.NoError(t, tmp.Close())
+	require.NoError(t, os.Rename(tmp.Name(), path))
 }
