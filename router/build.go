@@ -70,7 +70,7 @@ func (rt *Router) registerPaths(tab *table, b *builder) []error {
 }
 
 // plain reports whether r declares nothing but its method, pattern, stage,
-// flag, handler and name, for planned and beta routes Available and Docs,
+// flag, handler and name (no Request or Responses), for planned and beta routes Available and Docs,
 // which their 501 answer holds, and for deprecated routes Deprecation,
 // Sunset, Docs and Successor, which their lifecycle holds: the entry then
 // gives all of it back (see entry.declaration), and New keeps no copy of
@@ -81,7 +81,8 @@ func plain(r *Route) bool {
 	return r.Detail == "" && (answered || deprecated || r.Docs == "") && (answered || r.Available == "") &&
 		(deprecated || r.Successor == "" && r.Deprecation == (time.Time{}) && r.Sunset == (time.Time{})) &&
 		r.OperationID == "" && r.LiveFrom == (time.Time{}) &&
-		r.Off == OffInherit && r.OffHandler == nil && r.Context == nil && r.Example == nil
+		r.Off == OffInherit && r.OffHandler == nil && r.Context == nil && r.Example == nil &&
+		r.Request == nil && r.Responses == nil
 }
 
 // needsExtra reports whether the entry of r needs an entryExtra for its

@@ -72,6 +72,21 @@ type Route struct {
 	Example *Example
 	// OperationID names the operation in OpenAPI documents.
 	OperationID string
+
+	// Request describes the JSON request body the route takes, for OpenAPI
+	// documents and contract tests: a Go value whose type the body decodes
+	// into (e.g. UserPatch{}), or a schema of the documenting package
+	// (package openapi takes a *openapi3.Schema or *openapi3.SchemaRef).
+	// Nil means the route takes no body. The router itself never reads it.
+	// Planned routes declare it too, so that clients can be written before
+	// the handler.
+	Request any
+	// Responses describes the JSON response bodies of the route's handler
+	// by status code, in the same way as Request, e.g.
+	// {200: User{}, 404: Problem{}}. A nil value documents a status with
+	// no body. The router never reads it; lifecycle answers (501, 410, ...)
+	// are documented without it.
+	Responses map[int]any
 }
 
 // Example is a canned response served as a preview of a route that is not
