@@ -36,7 +36,7 @@ func ExampleDocument() {
 	// Output:
 	// 3.1.0
 	// deleteUser {"stage":"planned","available":"v2.0"}
-	// [405 501]
+	// [2XX 405 501]
 }
 
 func ExampleLoad() {

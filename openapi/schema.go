@@ -1,0 +1,209 @@
+package openapi
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3gen"
+
+	"github.com/roadmap-go/roadmap/router"
+)
+
+// schemas turns the bodies declared by routes (router.Route Request and
+// Responses) into JSON Schemas in one document's components.schemas, with
+// kin-openapi's openapi3gen: every Go struct type becomes a component named
+// after the type, shared by every operation that uses it.
+//
+// A declared value may also be a schema already: a *openapi3.SchemaRef (as
+// [Routes] declares from an imported document) or a *openapi3.Schema. Its
+// references to "#/components/schemas/..." are copied in with it, so that a
+// document regenerated from an imported one is whole.
+type schemas struct {
+	gen   *openapi3gen.Generator
+	comps openapi3.Schemas
+	errs  []error
+}
+
+func newSchemas(comps openapi3.Schemas) *schemas {
+	return &schemas{
+		gen: openapi3gen.NewGenerator(
+			openapi3gen.CreateComponentSchemas(openapi3gen.ExportComponentSchemasOptions{
+				ExportComponentSchemas: true, ExportTopLevelSchema: true,
+			}),
+		),
+		comps: comps,
+	}
+}
+
+const componentPrefix = "#/components/schemas/"
+
+// ErrSchema: a declared body (Route.Request or Route.Responses) cannot be
+// described as a JSON Schema. [NewHandler] returns it, wrapped, for every
+// such body.
+var ErrSchema = errors.New("cannot describe body")
+
+// ref returns the schema of a declared value v (not nil).
+func (s *schemas) ref(v any, where string) *openapi3.SchemaRef {
+	switch v := v.(type) {
+	case *openapi3.SchemaRef:
+		s.copyRefs(v, map[*openapi3.Schema]bool{})
+		if v.Ref != "" {
+			return &openapi3.SchemaRef{Ref: v.Ref}
+		}
+		return v
+	case *openapi3.Schema:
+		s.copyRefs(&openapi3.SchemaRef{Value: v}, map[*openapi3.Schema]bool{})
+		return &openapi3.SchemaRef{Value: v}
+	}
+	gen := openapi3.Schemas{}
+	ref, err := s.gen.NewSchemaRefForValue(v, gen)
+	if err != nil {
+		s.errs = append(s.errs, fmt.Errorf("openapi: %s: %w %T: %w", where, ErrSchema, v, err))
+		return &openapi3.SchemaRef{Value: &openapi3.Schema{Description: "Not described: " + err.Error()}}
+	}
+	structs := map[string]reflect.Type{}
+	collectStructs(reflect.TypeOf(v), structs)
+	for name, sc := range gen {
+		if t, ok := structs[name]; ok && sc.Value != nil {
+			sc.Value.Required = requiredFields(t)
+		}
+		if name == problemSchema {
+			s.errs = append(s.errs, fmt.Errorf("openapi: %s: %w %T: it is named %q like the lifecycle answers' schema; rename it", where, ErrSchema, v, name))
+			continue
+		}
+		nullableToType(sc, map[*openapi3.Schema]bool{})
+		s.comps[name] = sc
+	}
+	nullableToType(ref, map[*openapi3.Schema]bool{})
+	if t := reflect.TypeOf(v); ref.Ref == "" && ref.Value != nil && t.Kind() == reflect.Struct {
+		ref.Value.Required = requiredFields(t)
+	}
+	return ref
+}
+
+// collectStructs records the named struct types reachable from t by the
+// names openapi3gen gives their components.
+func collectStructs(t reflect.Type, seen map[string]reflect.Type) {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return
+	}
+	if t.Name() != "" {
+		if _, ok := seen[t.Name()]; ok {
+			return
+		}
+		seen[t.Name()] = t
+	}
+	for i := range t.NumField() {
+		if f := t.Field(i); f.IsExported() {
+			collectStructs(f.Type, seen)
+		}
+	}
+}
+
+// requiredFields returns the JSON names of the fields of struct type t that
+// encoding/json always writes: tagged, and neither omitempty nor omitzero.
+// openapi3gen documents the fields with a json tag only, and marks none
+// required.
+func requiredFields(t reflect.Type) []string {
+	var req []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, ok := f.Tag.Lookup("json")
+		if !f.IsExported() || !ok || tag == "-" {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		if name == "" {
+			name = f.Name
+		}
+		omit := false
+		for o := range strings.SplitSeq(opts, ",") {
+			omit = omit || o == "omitempty" || o == "omitzero"
+		}
+		if !omit {
+			req = append(req, name)
+		}
+	}
+	return req
+}
+
+// copyRefs copies into s.comps the components that an imported schema
+// refers to, as the loader resolved them.
+func (s *schemas) copyRefs(ref *openapi3.SchemaRef, seen map[*openapi3.Schema]bool) {
+	if ref == nil || ref.Value == nil || seen[ref.Value] {
+		return
+	}
+	seen[ref.Value] = true
+	if name, ok := strings.CutPrefix(ref.Ref, componentPrefix); ok {
+		if _, have := s.comps[name]; !have {
+			s.comps[name] = &openapi3.SchemaRef{Value: ref.Value}
+		}
+	}
+	v := ref.Value
+	for _, p := range v.Properties {
+		s.copyRefs(p, seen)
+	}
+	for _, list := range [][]*openapi3.SchemaRef{v.AllOf, v.AnyOf, v.OneOf, {v.Items, v.Not}} {
+		for _, r := range list {
+			s.copyRefs(r, seen)
+		}
+	}
+	if v.AdditionalProperties.Schema != nil {
+		s.copyRefs(v.AdditionalProperties.Schema, seen)
+	}
+}
+
+// nullableToType rewrites OpenAPI 3.0's "nullable: true", which openapi3gen
+// writes for pointer fields, as JSON Schema 2020-12 does it for OpenAPI 3.1:
+// "null" among the types.
+func nullableToType(ref *openapi3.SchemaRef, seen map[*openapi3.Schema]bool) {
+	if ref == nil || ref.Value == nil || seen[ref.Value] {
+		return
+	}
+	v := ref.Value
+	seen[v] = true
+	if v.Nullable {
+		v.Nullable = false
+		if v.Type != nil && !slices.Contains(*v.Type, openapi3.TypeNull) {
+			t := append(openapi3.Types{}, *v.Type...)
+			t = append(t, openapi3.TypeNull)
+			v.Type = &t
+		}
+	}
+	for _, p := range v.Properties {
+		nullableToType(p, seen)
+	}
+	for _, list := range [][]*openapi3.SchemaRef{v.AllOf, v.AnyOf, v.OneOf, {v.Items, v.Not}} {
+		for _, r := range list {
+			nullableToType(r, seen)
+		}
+	}
+	if v.AdditionalProperties.Schema != nil {
+		nullableToType(v.AdditionalProperties.Schema, seen)
+	}
+}
+
+// describeErrors reports every declared body of rt's routes that cannot be
+// described as a JSON Schema.
+func describeErrors(rt *router.Router) error {
+	s := newSchemas(openapi3.Schemas{})
+	for _, r := range rt.Routes() {
+		where := r.Method + " " + r.Pattern
+		if r.Request != nil {
+			s.ref(r.Request, where+" Request")
+		}
+		for code, v := range r.Responses {
+			if v != nil {
+				s.ref(v, fmt.Sprintf("%s Responses[%d]", where, code))
+			}
+		}
+	}
+	return errors.Join(s.errs...)
+}
