@@ -20,7 +20,10 @@ func mountDocs(r chi.Router, rt *router.Router) error {
 			Title:       "roadmap demo",
 			Version:     "1.0.0",
 			Description: "Routes declared with their lifecycle stage. x-lifecycle tells each operation's stage, flag and target release, and whether it is served to the caller.",
+			Contact:     &openapi3.Contact{Name: "roadmap", URL: "https://github.com/roadmap-go/roadmap"},
 		},
+		// Relative to the document's own URL: wherever the demo runs.
+		Servers:    openapi3.Servers{{URL: "/", Description: "This server."}},
 		PerRequest: true,
 	})
 	if err != nil {
