@@ -207,3 +207,11 @@ func describeErrors(rt *router.Router) error {
 	}
 	return errors.Join(s.errs...)
 }
+
+// Path returns the OpenAPI path template that documents the chi pattern p,
+// as [Document] writes it: "/users/{id:[0-9]+}" is "/users/{id}", and a
+// trailing "*" is "{wildcard}".
+func Path(p string) string {
+	path, _ := convertPattern(p)
+	return path
+}
