@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/roadmap-go/roadmap/client"
-	"github.com/roadmap-go/roadmap/roadmappage"
 	"github.com/roadmap-go/roadmap/openapi"
+	"github.com/roadmap-go/roadmap/roadmappage"
 	"github.com/roadmap-go/roadmap/router"
 )
 
