@@ -101,7 +101,7 @@ func operation(v view, params openapi3.Parameters, dc *docContext) *openapi3.Ope
 		if gated(r) && dc.optIn != "" && len(dc.betas) > 0 {
 			op.Parameters = append(op.Parameters, optInParameter(dc))
 			if v.off != router.OffNotFound {
-				op.Responses.Set("400", problemResponse(
+				setAnswer(op, "400", problemResponse(
 					"The "+dc.optIn+" header names a beta feature no route has ("+stub.TypeUnknownOptIn+"), or more than the router reads ("+stub.TypeTooManyOptIns+"). Sent only to callers who may see the roadmap.",
 					stub.Problem{Status: http.StatusBadRequest, Type: stub.TypeUnknownOptIn,
 						Detail: "Unknown beta feature \"name\" in the " + dc.optIn + " header."}, nil))
@@ -134,6 +134,16 @@ func operation(v view, params openapi3.Parameters, dc *docContext) *openapi3.Ope
 			stub.Problem{Status: http.StatusGone, Type: stub.TypeRemoved, Detail: r.Detail, Stage: router.Removed.String(), Route: routeID, Docs: r.Docs}, nil))
 	}
 	return op
+}
+
+// setAnswer documents a lifecycle answer at code, keeping the description
+// of a handler response declared at the same code: the status then has two
+// causes, and both answer with a problem.
+func setAnswer(op *openapi3.Operation, code string, answer *openapi3.ResponseRef) {
+	if own := op.Responses.Value(code); own != nil && own.Value.Description != nil {
+		answer.Value.WithDescription(*own.Value.Description + " Or: " + *answer.Value.Description)
+	}
+	op.Responses.Set(code, answer)
 }
 
 // gated reports whether the router evaluates r's flag (and so reads the
@@ -390,14 +400,12 @@ func components() *openapi3.Components {
 	}
 	stage := text("Lifecycle stage of the route.")
 	stage.Value.Enum = stages
-	var types []string
 	var examples []any
 	for _, t := range stub.Types() {
-		types = append(types, t.URI+" ("+t.Title+", "+strconv.Itoa(t.Status)+")")
 		examples = append(examples, t.URI)
 	}
-	typ := uriRef("Problem type. The router's answers use: " + strings.Join(types, "; ") +
-		". about:blank (plain HTTP status semantics) only where the body has no extension member, e.g. 404.")
+	typ := uriRef("Problem type URI: one of the router's lifecycle types (the examples, documented at " +
+		strings.TrimSuffix(stub.TypeBase, "#") + "), or about:blank (plain HTTP status semantics, no extension member), e.g. for 404.")
 	typ.Value.Examples = examples
 	problem := &openapi3.Schema{
 		Type:        &openapi3.Types{openapi3.TypeObject},

@@ -18,37 +18,20 @@ if [ -z "${ROADMAP_NPM:-}" ]; then
 	source scripts/setup/30-npm.sh
 fi
 npmdir="$ROADMAP_NPM"
-bin="$ROADMAP_CACHE/bin/roadmap-demo"
+# shellcheck source=../lib/demo.sh
+source scripts/lib/demo.sh
 tmp="$(mktemp -d)"
-pid=""
 cleanup() {
-	if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+	demo_stop
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 
-go build -o "$bin" ./cmd/demo
-cp cmd/demo/flags.json "$tmp/flags.json"
-"$bin" -addr 127.0.0.1:0 -flags "$tmp/flags.json" >"$tmp/demo.log" 2>&1 &
-pid=$!
-addr=""
-for _ in $(seq 1 300); do
-	addr="$(sed -n 's/.*msg=serving addr=\([0-9.:]*\).*/\1/p' "$tmp/demo.log" | head -n1)"
-	[ -n "$addr" ] && break
-	kill -0 "$pid" 2>/dev/null || { cat "$tmp/demo.log"; echo "openapi: demo exited"; exit 1; }
-	sleep 0.1
-done
-[ -n "$addr" ] || { cat "$tmp/demo.log"; echo "openapi: demo did not start"; exit 1; }
-
-fetch() { # url header-value out
-	node -e 'fetch(process.argv[1], {headers: process.argv[2] ? {"X-User-ID": process.argv[2]} : {}})
-		.then(async r => { if (r.status !== 200) throw new Error("status " + r.status); require("fs").writeFileSync(process.argv[3], await r.text()) })
-		.catch(e => { console.error(e.message); process.exit(1) })' "$1" "$2" "$3"
-}
-fetch "http://$addr/openapi.json" "" "$tmp/anonymous.json"
+demo_start "$tmp" roadmap-demo
+demo_fetch "http://$demo_addr/openapi.json" "" "$tmp/anonymous.json"
 # As a user: the users-patch rollout decides per user what is served, and
 # x-lifecycle.serving says so.
-fetch "http://$addr/openapi.json" "user-1" "$tmp/user.json"
+demo_fetch "http://$demo_addr/openapi.json" "user-1" "$tmp/user.json"
 
 for doc in "$tmp/anonymous.json" "$tmp/user.json"; do
 	name="$(basename "$doc")"
