@@ -135,3 +135,13 @@ func TypesHandler() http.Handler {
 		_, _ = w.Write(page)
 	})
 }
+
+// Typed returns p with Type uri and, when Title is empty, the type's title
+// (see [Types]) instead of the status text.
+func Typed(p Problem, uri string) Problem {
+	p.Type = uri
+	if t, ok := TypeOf(uri); ok && p.Title == "" {
+		p.Title = t.Title
+	}
+	return p
+}
