@@ -95,3 +95,39 @@ func ExampleNewHandler() {
 	// Output:
 	// 200 application/json 3.1.0
 }
+
+// A route that declares its bodies documents them as shared components.
+func ExampleDocument_typed() {
+	type User struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	}
+	type UserPatch struct {
+		Name *string `json:"name,omitempty"`
+	}
+	rt, err := router.New([]router.Route{
+		{Method: http.MethodPatch, Pattern: "/users/{id}", Stage: router.Planned, OperationID: "patchUser",
+			Request: UserPatch{}, Responses: map[int]any{http.StatusOK: User{}}},
+	}, router.Config{})
+	if err != nil {
+		panic(err)
+	}
+	defer rt.Close()
+	doc := openapi.Document(rt, openapi.Options{})
+	op := doc.Paths.Find("/users/{id}").Patch
+	fmt.Println(op.RequestBody.Value.Content.Get("application/json").Schema.Ref)
+	fmt.Println(op.Responses.Status(http.StatusOK).Value.Content.Get("application/json").Schema.Ref)
+	fmt.Println(doc.Components.Schemas["User"].Value.Required)
+	fmt.Println(*doc.Components.Schemas["UserPatch"].Value.Properties["name"].Value.Type)
+	// Output:
+	// #/components/schemas/UserPatch
+	// #/components/schemas/User
+	// [id name]
+	// [string null]
+}
+
+func ExamplePath() {
+	fmt.Println(openapi.Path("/users/{id:[0-9]+}/files/*"))
+	// Output:
+	// /users/{id}/files/{wildcard}
+}
