@@ -18,7 +18,8 @@ import (
 // kin-openapi's openapi3gen: every Go struct type becomes a component named
 // after the type, shared by every operation that uses it.
 //
-// A declared value may also be a schema already: a *openapi3.SchemaRef (as
+// A declared value may be a reflect.Type instead of a value of the type, or
+// a schema already: a *openapi3.SchemaRef (as
 // [Routes] declares from an imported document) or a *openapi3.Schema. Its
 // references to "#/components/schemas/..." are copied in with it, so that a
 // document regenerated from an imported one is whole.
@@ -46,8 +47,12 @@ const componentPrefix = "#/components/schemas/"
 // such body.
 var ErrSchema = errors.New("cannot describe body")
 
-// ref returns the schema of a declared value v (not nil).
+// ref returns the schema of a declared value v (not nil): a Go value, a
+// reflect.Type, or a schema.
 func (s *schemas) ref(v any, where string) *openapi3.SchemaRef {
+	if t, ok := v.(reflect.Type); ok {
+		v = reflect.Zero(t).Interface()
+	}
 	switch v := v.(type) {
 	case *openapi3.SchemaRef:
 		s.copyRefs(v, map[*openapi3.Schema]bool{})

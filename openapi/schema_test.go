@@ -3,6 +3,7 @@ package openapi_test
 import (
 	"encoding/json"
 	"net/http"
+	"reflect"
 	"testing"
 	"time"
 
@@ -42,7 +43,7 @@ func typedRoutes() []router.Route {
 		{Method: http.MethodPost, Pattern: "/accounts", Stage: router.Planned, OperationID: "createAccount", Available: "v2",
 			Request: Account{}, Responses: map[int]any{201: Account{}}},
 		{Method: http.MethodGet, Pattern: "/accounts", Stage: router.Live, Handler: h, OperationID: "listAccounts",
-			Responses: map[int]any{200: []Account{}}},
+			Responses: map[int]any{200: reflect.TypeFor[[]Account]()}},
 		{Method: http.MethodGet, Pattern: "/v0/accounts", Stage: router.Removed, OperationID: "listAccountsV0"},
 	}
 }
@@ -96,7 +97,7 @@ func TestDocumentSchemas(t *testing.T) {
 		})
 	}
 	list := doc.Paths.Find("/accounts").Get.Responses.Status(200).Value.Content.Get("application/json").Schema
-	assert.Equal(t, "#/components/schemas/Account", list.Value.Items.Ref, "a slice of a named type refers to it")
+	assert.Equal(t, "#/components/schemas/Account", list.Value.Items.Ref, "a slice of a named type (declared as a reflect.Type) refers to it")
 }
 
 // TestLoadKeepsSchemas: a document generated from typed routes, loaded back

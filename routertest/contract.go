@@ -27,7 +27,8 @@ type Call struct {
 	// Header is sent with the request, over Options.Header.
 	Header http.Header
 	// Body is encoded as the JSON request body. Nil means the zero value of
-	// the route's Request when it is a Go value, and no body otherwise.
+	// the route's Request when it is a Go value or type, and no body
+	// otherwise.
 	Body any
 	// Status is the status the handler must answer; zero accepts any
 	// status the operation documents.
@@ -152,11 +153,14 @@ func (c *Checker) contractCall(t TB, rt *router.Router, r router.Route, call Cal
 func requestBody(r router.Route, call Call) ([]byte, error) {
 	v := call.Body
 	if v == nil && r.Request != nil {
-		switch r.Request.(type) {
+		switch d := r.Request.(type) {
 		case *openapi3.Schema, *openapi3.SchemaRef:
 			return nil, nil // no Go value to make one from
+		case reflect.Type:
+			v = reflect.Zero(d).Interface()
+		default:
+			v = reflect.Zero(reflect.TypeOf(d)).Interface()
 		}
-		v = reflect.Zero(reflect.TypeOf(r.Request)).Interface()
 	}
 	if v == nil {
 		return nil, nil
