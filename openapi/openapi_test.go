@@ -184,6 +184,26 @@ func TestDocument(t *testing.T) {
 
 	assert.Nil(t, doc.Paths.Find("/secret"), "a route that hides while off is not documented")
 
+	// What Spectral's spectral:oas asks of every operation in paths: a
+	// success response, a description, tags defined at the top.
+	defined := map[string]bool{}
+	for _, tag := range doc.Tags {
+		defined[tag.Name] = tag.Description != ""
+	}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			success := false
+			for code := range op.Responses.Map() {
+				success = success || code[0] == '2' || code[0] == '3'
+			}
+			assert.True(t, success, "%s %s documents a success response", method, path)
+			assert.NotEmpty(t, op.Description, "%s %s", method, path)
+			for _, tag := range op.Tags {
+				assert.True(t, defined[tag], "%s %s: tag %q is defined with a description", method, path, tag)
+			}
+		}
+	}
+
 	hidden, _ := load(t, openapi.Document(rt, openapi.Options{HidePlanned: true}))
 	assert.Nil(t, hidden.Paths.Find("/reports/{year}"), "planned-only path hidden")
 	assert.Nil(t, hidden.Paths.Find("/users/{id}").Delete)
