@@ -1,7 +1,6 @@
 package openapi
 
 import (
-	"errors"
 	"net/http"
 	"sort"
 	"strings"
@@ -18,6 +17,15 @@ const Version = "3.1.0"
 // route's lifecycle on each operation, both in generated documents and in
 // documents read by [Routes].
 const LifecycleExtension = "x-lifecycle"
+
+// Extensions oasdiff (github.com/oasdiff/oasdiff) reads, so that it can be
+// used beside roadmap for breaking changes in schemas: the stability level of
+// each operation ("draft" for Planned, "beta" for Beta, "stable" otherwise),
+// and the sunset date (YYYY-MM-DD) of a Deprecated operation.
+const (
+	StabilityExtension = "x-stability-level"
+	SunsetExtension    = "x-sunset"
+)
 
 // Component names used by generated documents.
 const (
@@ -64,6 +72,8 @@ type Lifecycle struct {
 	Detail string `json:"detail,omitempty"`
 	// LiveFrom is the route's general-availability time, RFC 3339.
 	LiveFrom string `json:"liveFrom,omitempty"`
+	// BetaSince is when the route entered Beta, RFC 3339.
+	BetaSince string `json:"betaSince,omitempty"`
 	// Deprecation is when the route was deprecated, RFC 3339.
 	Deprecation string `json:"deprecation,omitempty"`
 	// Sunset is when a deprecated route stops being served, RFC 3339.
@@ -83,19 +93,21 @@ type Lifecycle struct {
 // declared stages. It evaluates no flags and is the same for every caller.
 // Planned and Beta routes that answer like undeclared paths while off
 // (OffNotFound) are left out: they are secret until they are served.
-func Document(rt *router.Router, opts Options) *openapi3.T {
+func Document(rt *router.Router, opts Options) *openapi3.T { return document(rt, opts, nil) }
+
+func document(rt *router.Router, opts Options, c *opCache) *openapi3.T {
 	routes := rt.Routes()
 	views := make([]view, 0, len(routes))
-	for _, r := range routes {
+	for i, r := range routes {
 		if opts.HidePlanned && r.Stage == router.Planned {
 			continue
 		}
 		if (r.Stage == router.Planned || r.Stage == router.Beta) && rt.HidesWhenOff(r.Method, r.Pattern) {
 			continue // secret until its flag is on: only DocumentFor shows it, to those it serves
 		}
-		views = append(views, newView(rt, r, r.Stage, nil))
+		views = append(views, newView(rt, i, r, r.Stage, nil))
 	}
-	return build(views, routes, opts)
+	return build(views, routes, opts, c)
 }
 
 // DocumentFor returns an OpenAPI 3.1 document of rt's routes as the caller of
@@ -106,6 +118,10 @@ func Document(rt *router.Router, opts Options) *openapi3.T {
 // so that the document reveals no more than the API does; nor does anyone
 // get an OffNotFound route that is not served to them.
 func DocumentFor(rt *router.Router, r *http.Request, opts Options) *openapi3.T {
+	return documentFor(rt, r, opts, nil)
+}
+
+func documentFor(rt *router.Router, r *http.Request, opts Options, c *opCache) *openapi3.T {
 	canSee := rt.RoadmapVisible(r)
 	status := rt.Status(r)
 	routes := make([]router.Route, len(status))
@@ -113,18 +129,19 @@ func DocumentFor(rt *router.Router, r *http.Request, opts Options) *openapi3.T {
 	for i, s := range status {
 		routes[i] = s.Route
 		early := s.Stage == router.Planned || s.Stage == router.Beta
-		hidden := !canSee || rt.HidesWhenOff(s.Route.Method, s.Route.Pattern)
+		hidden := !canSee || s.Hidden
 		if early && !s.Serving && (hidden || opts.HidePlanned && s.Stage == router.Planned) {
 			continue
 		}
-		views = append(views, newView(rt, s.Route, s.Stage, &s.Serving))
+		views = append(views, newView(rt, i, s.Route, s.Stage, &s.Serving))
 	}
-	return build(views, routes, opts)
+	return build(views, routes, opts, c)
 }
 
 // view is one route as documented: its declaration, the stage to document
 // and, for a request, whether it is served.
 type view struct {
+	index   int // in the table
 	route   router.Route
 	stage   router.Stage
 	serving *bool
@@ -132,18 +149,15 @@ type view struct {
 	custom  bool             // an OffHandler answers while off
 }
 
-func newView(rt *router.Router, r router.Route, stage router.Stage, serving *bool) view {
+func newView(rt *router.Router, i int, r router.Route, stage router.Stage, serving *bool) view {
 	off, custom, _ := rt.OffAnswerOf(r.Method, r.Pattern)
-	return view{route: r, stage: stage, serving: serving, off: off, custom: custom}
+	return view{index: i, route: r, stage: stage, serving: serving, off: off, custom: custom}
 }
 
-func build(views []view, all []router.Route, opts Options) *openapi3.T {
-	doc, _ := buildDoc(views, all, opts)
-	return doc
-}
-
-// buildDoc is build, with the errors of describing declared bodies.
-func buildDoc(views []view, all []router.Route, opts Options) (*openapi3.T, error) {
+// build returns the document of views; c, if not nil, keeps the operations
+// it builds and gives back those it kept, and the schemas of the table's
+// declared bodies.
+func build(views []view, all []router.Route, opts Options, c *opCache) *openapi3.T {
 	info := opts.Info
 	if info == nil {
 		info = &openapi3.Info{Title: "API", Version: "0.0.0"}
@@ -156,11 +170,15 @@ func buildDoc(views []view, all []router.Route, opts Options) (*openapi3.T, erro
 		Paths:      openapi3.NewPaths(),
 		Components: components(),
 	}
+	bodies := c.bodies(all)
+	for name, s := range bodies.comps {
+		doc.Components.Schemas[name] = s
+	}
 	dc := &docContext{
-		schemas: newSchemas(doc.Components.Schemas),
-		public:  publicMethods(all),
-		betas:   betaNames(all),
-		optIn:   router.DefaultOptInHeader,
+		bodies: bodies,
+		public: publicMethods(all),
+		betas:  betaNames(all),
+		optIn:  router.DefaultOptInHeader,
 	}
 	switch h := opts.OptInHeader; h {
 	case "":
@@ -184,13 +202,16 @@ func buildDoc(views []view, all []router.Route, opts Options) (*openapi3.T, erro
 			item = &openapi3.PathItem{}
 			paths.Set(path, item)
 		}
-		item.SetOperation(v.route.Method, operation(v, params, dc))
+		item.SetOperation(v.route.Method, c.operation(v, func() *openapi3.Operation {
+			return operation(v, params, dc)
+		}))
 	}
 	if removed.Len() > 0 {
 		doc.Extensions = map[string]any{RemovedExtension: removed}
 	}
-	pruneHeaders(doc, removed)
-	return doc, errors.Join(dc.schemas.errs...)
+	pruneHeaders(doc)
+	pruneSchemas(doc)
+	return doc
 }
 
 // betaNames returns the names the opt-in header accepts, sorted: the flag
@@ -208,17 +229,31 @@ func betaNames(all []router.Route) []string {
 	return names
 }
 
-// pruneHeaders drops the shared header components no operation refers to.
-func pruneHeaders(doc *openapi3.T, more ...*openapi3.Paths) {
-	used := map[string]bool{}
-	for _, paths := range append([]*openapi3.Paths{doc.Paths}, more...) {
+// operations returns the operations of doc: in paths, and under
+// RemovedExtension when doc was generated here.
+func operations(doc *openapi3.T) []*openapi3.Operation {
+	var ops []*openapi3.Operation
+	all := []*openapi3.Paths{doc.Paths}
+	if removed, ok := doc.Extensions[RemovedExtension].(*openapi3.Paths); ok {
+		all = append(all, removed)
+	}
+	for _, paths := range all {
 		for _, item := range paths.Map() {
 			for _, op := range item.Operations() {
-				for _, resp := range op.Responses.Map() {
-					for _, h := range resp.Value.Headers {
-						used[strings.TrimPrefix(h.Ref, "#/components/headers/")] = true
-					}
-				}
+				ops = append(ops, op)
+			}
+		}
+	}
+	return ops
+}
+
+// pruneHeaders drops the shared header components no operation refers to.
+func pruneHeaders(doc *openapi3.T) {
+	used := map[string]bool{}
+	for _, op := range operations(doc) {
+		for _, resp := range op.Responses.Map() {
+			for _, h := range resp.Value.Headers {
+				used[strings.TrimPrefix(h.Ref, "#/components/headers/")] = true
 			}
 		}
 	}
@@ -240,6 +275,19 @@ func publicMethods(all []router.Route) map[string]bool {
 		}
 	}
 	return m
+}
+
+// stability is oasdiff's x-stability-level of a stage. oasdiff relaxes its
+// breaking-change checks for draft operations and reports a level that goes
+// down (stable to beta).
+func stability(s router.Stage) string {
+	switch s {
+	case router.Planned:
+		return "draft"
+	case router.Beta:
+		return "beta"
+	}
+	return "stable"
 }
 
 // wildcardExtension marks the path parameter that stands for chi's trailing

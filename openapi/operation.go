@@ -29,10 +29,10 @@ const RemovedExtension = "x-removed"
 
 // docContext is what every operation of one document shares.
 type docContext struct {
-	schemas *schemas
-	optIn   string   // opt-in header name, "" when disabled
-	betas   []string // the names the opt-in header accepts
-	public  map[string]bool
+	bodies *tableBodies
+	optIn  string   // opt-in header name, "" when disabled
+	betas  []string // the names the opt-in header accepts
+	public map[string]bool
 }
 
 func operation(v view, params openapi3.Parameters, dc *docContext) *openapi3.Operation {
@@ -49,21 +49,24 @@ func operation(v view, params openapi3.Parameters, dc *docContext) *openapi3.Ope
 	if r.Docs != "" {
 		op.ExternalDocs = &openapi3.ExternalDocs{URL: r.Docs}
 	}
+	op.Extensions[StabilityExtension] = stability(v.stage)
+	if v.stage == router.Deprecated && !r.Sunset.IsZero() {
+		op.Extensions[SunsetExtension] = r.Sunset.UTC().Format(time.DateOnly)
+	}
 	op.Responses.Delete("default") // NewResponses adds an empty default
 	routeID := r.Method + " " + r.Pattern
-	where := routeID
-	if v.stage != router.Removed && r.Request != nil {
+	if req := dc.bodies.request(v.index); v.stage != router.Removed && req != nil {
 		op.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().
 			WithDescription("The request body the route's handler takes.").
 			WithRequired(true).
-			WithJSONSchemaRef(dc.schemas.ref(r.Request, where+" Request"))}
+			WithJSONSchemaRef(req)}
 	}
 	switch v.stage {
 	case router.Planned, router.Beta:
 		if v.stage == router.Planned {
-			handlerResponses(op, r, dc, "Answer of the route once it is served to the caller"+servedWhen(r)+".")
+			handlerResponses(op, v, dc, "Answer of the route once it is served to the caller"+servedWhen(r)+".")
 		} else {
-			handlerResponses(op, r, dc, "Answer of the route's handler, for callers the flag "+quote(r.Flag)+" is on for.")
+			handlerResponses(op, v, dc, "Answer of the route's handler, for callers the flag "+quote(r.Flag)+" is on for.")
 		}
 		typ := stub.TypeNotYetAvailable
 		if v.stage == router.Beta {
@@ -111,9 +114,9 @@ func operation(v view, params openapi3.Parameters, dc *docContext) *openapi3.Ope
 			addExample(op, ex)
 		}
 	case router.Live:
-		handlerResponses(op, r, dc, "Answer of the route's handler.")
+		handlerResponses(op, v, dc, "Answer of the route's handler.")
 	case router.Deprecated:
-		handlerResponses(op, r, dc, "Answer of the route's handler, with deprecation headers.")
+		handlerResponses(op, v, dc, "Answer of the route's handler, with deprecation headers.")
 		for _, resp := range op.Responses.Map() {
 			resp.Value.Headers = openapi3.Headers{headerDepr: headerRef(headerDepr)}
 			if !r.Sunset.IsZero() {
@@ -206,7 +209,8 @@ func description(v view) string {
 
 // handlerResponses documents the answers of r's handler: its declared
 // Responses, or "2XX" when it declares none.
-func handlerResponses(op *openapi3.Operation, r router.Route, dc *docContext, desc string) {
+func handlerResponses(op *openapi3.Operation, v view, dc *docContext, desc string) {
+	r := v.route
 	if len(r.Responses) == 0 {
 		op.Responses.Set("2XX", handlerResponse(desc+" Its body is not declared."))
 		return
@@ -218,8 +222,8 @@ func handlerResponses(op *openapi3.Operation, r router.Route, dc *docContext, de
 	sort.Ints(codes)
 	for _, c := range codes {
 		resp := openapi3.NewResponse().WithDescription(cmp.Or(http.StatusText(c), "Status "+strconv.Itoa(c)) + ". " + desc)
-		if body := r.Responses[c]; body != nil {
-			resp.Content = openapi3.NewContentWithJSONSchemaRef(dc.schemas.ref(body, r.Method+" "+r.Pattern+" Responses["+strconv.Itoa(c)+"]"))
+		if body := dc.bodies.response(v.index, c); body != nil {
+			resp.Content = openapi3.NewContentWithJSONSchemaRef(body)
 		}
 		op.Responses.Set(statusKey(c), &openapi3.ResponseRef{Value: resp})
 	}
@@ -247,6 +251,7 @@ func lifecycle(v view) Lifecycle {
 		Available:   r.Available,
 		Detail:      r.Detail,
 		LiveFrom:    timeString(r.LiveFrom),
+		BetaSince:   timeString(r.BetaSince),
 		Deprecation: timeString(r.Deprecation),
 		Sunset:      timeString(r.Sunset),
 		Successor:   r.Successor,

@@ -197,21 +197,7 @@ func nullableToType(ref *openapi3.SchemaRef, seen map[*openapi3.Schema]bool) {
 
 // describeErrors reports every declared body of rt's routes that cannot be
 // described as a JSON Schema.
-func describeErrors(rt *router.Router) error {
-	s := newSchemas(openapi3.Schemas{})
-	for _, r := range rt.Routes() {
-		where := r.Method + " " + r.Pattern
-		if r.Request != nil {
-			s.ref(r.Request, where+" Request")
-		}
-		for code, v := range r.Responses {
-			if v != nil {
-				s.ref(v, fmt.Sprintf("%s Responses[%d]", where, code))
-			}
-		}
-	}
-	return errors.Join(s.errs...)
-}
+func describeErrors(rt *router.Router) error { return describeBodies(rt.Routes()).err }
 
 // Path returns the OpenAPI path template that documents the chi pattern p,
 // as [Document] writes it: "/users/{id:[0-9]+}" is "/users/{id}", and a
@@ -219,4 +205,129 @@ func describeErrors(rt *router.Router) error {
 func Path(p string) string {
 	path, _ := convertPattern(p)
 	return path
+}
+
+// tableBodies are the schemas of the bodies a route table declares: the
+// components they share, and each route's request and response schemas by
+// its index in the table. They depend on the table only, so a Handler
+// describes them once.
+type tableBodies struct {
+	comps     openapi3.Schemas
+	requests  []*openapi3.SchemaRef
+	responses []map[int]*openapi3.SchemaRef
+	err       error // every body that could not be described
+}
+
+// describeBodies describes the bodies all declare.
+func describeBodies(all []router.Route) *tableBodies {
+	s := newSchemas(openapi3.Schemas{})
+	b := &tableBodies{comps: s.comps, requests: make([]*openapi3.SchemaRef, len(all)), responses: make([]map[int]*openapi3.SchemaRef, len(all))}
+	for i, r := range all {
+		where := r.Method + " " + r.Pattern
+		if r.Request != nil {
+			b.requests[i] = s.ref(r.Request, where+" Request")
+		}
+		for code, v := range r.Responses {
+			if v == nil {
+				continue
+			}
+			if b.responses[i] == nil {
+				b.responses[i] = map[int]*openapi3.SchemaRef{}
+			}
+			b.responses[i][code] = s.ref(v, fmt.Sprintf("%s Responses[%d]", where, code))
+		}
+	}
+	b.err = errors.Join(s.errs...)
+	return b
+}
+
+// request returns the request body schema of route i, or nil.
+func (b *tableBodies) request(i int) *openapi3.SchemaRef {
+	if i < 0 || i >= len(b.requests) {
+		return nil
+	}
+	return b.requests[i]
+}
+
+// response returns the schema of route i's response with status code, or
+// nil.
+func (b *tableBodies) response(i, code int) *openapi3.SchemaRef {
+	if i < 0 || i >= len(b.responses) {
+		return nil
+	}
+	return b.responses[i][code]
+}
+
+// bodies returns the bodies of the table all, described once per opCache
+// (a nil one describes them every time).
+func (c *opCache) bodies(all []router.Route) *tableBodies {
+	if c == nil {
+		return describeBodies(all)
+	}
+	c.bodiesOnce.Do(func() { c.tb = describeBodies(all) })
+	return c.tb
+}
+
+// pruneSchemas drops the schema components that no operation of doc refers
+// to, directly or through other components: a document for a caller lists
+// no type of a route it does not show.
+func pruneSchemas(doc *openapi3.T) {
+	comps := doc.Components.Schemas
+	used := map[string]bool{}
+	var walk func(ref *openapi3.SchemaRef)
+	walk = func(ref *openapi3.SchemaRef) {
+		if ref == nil {
+			return
+		}
+		if name, ok := strings.CutPrefix(ref.Ref, componentPrefix); ok {
+			if used[name] {
+				return
+			}
+			used[name] = true
+			if c := comps[name]; c != nil && c != ref {
+				walk(c)
+			}
+			return
+		}
+		v := ref.Value
+		if v == nil {
+			return
+		}
+		for _, p := range v.Properties {
+			walk(p)
+		}
+		for _, list := range [][]*openapi3.SchemaRef{v.AllOf, v.AnyOf, v.OneOf, {v.Items, v.Not}} {
+			for _, r := range list {
+				walk(r)
+			}
+		}
+		walk(v.AdditionalProperties.Schema)
+	}
+	content := func(c openapi3.Content) {
+		for _, mt := range c {
+			if mt != nil {
+				walk(mt.Schema)
+			}
+		}
+	}
+	for _, op := range operations(doc) {
+		if op.RequestBody != nil && op.RequestBody.Value != nil {
+			content(op.RequestBody.Value.Content)
+		}
+		for _, resp := range op.Responses.Map() {
+			if resp.Value != nil {
+				content(resp.Value.Content)
+			}
+		}
+		for _, p := range op.Parameters {
+			if p.Value != nil {
+				walk(p.Value.Schema)
+			}
+		}
+	}
+	for name := range comps {
+		if !used[name] {
+			delete(comps, name)
+		}
+	}
 }

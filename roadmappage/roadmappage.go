@@ -19,6 +19,11 @@ type Options struct {
 	// Config.Roadmap predicate (everyone when that is nil too). Callers it
 	// rejects get the router's 404, exactly like an undeclared path.
 	Allow func(*http.Request) bool
+	// FeedTag is the tagging entity of the feed's tag: URIs (RFC 4151): a
+	// domain name or email address you own and a date you owned it on, e.g.
+	// "example.com,2026". Empty means the request's host and
+	// DefaultFeedYear.
+	FeedTag string
 }
 
 // Handler serves a router's roadmap: every declared route with its lifecycle
@@ -33,11 +38,15 @@ type Handler struct {
 	rt    *router.Router
 	title string
 	allow func(*http.Request) bool
+	// feedTag is Options.FeedTag; built is when New ran, the feed's
+	// updated time while it has no entry.
+	feedTag string
+	built   time.Time
 }
 
 // New returns a Handler for rt.
 func New(rt *router.Router, opts Options) *Handler {
-	h := &Handler{rt: rt, title: opts.Title, allow: opts.Allow}
+	h := &Handler{rt: rt, title: opts.Title, allow: opts.Allow, feedTag: opts.FeedTag, built: time.Now()}
 	if h.title == "" {
 		h.title = "API roadmap"
 	}
@@ -112,7 +121,7 @@ func (h *Handler) Roadmap(r *http.Request) Document {
 	for _, s := range status {
 		rr := s.Route
 		early := s.Stage == router.Planned || s.Stage == router.Beta
-		if early && !s.Serving && h.rt.HidesWhenOff(rr.Method, rr.Pattern) {
+		if early && !s.Serving && s.Hidden {
 			continue // secret until served to the caller (OffNotFound)
 		}
 		out := Route{
@@ -201,13 +210,14 @@ type Router interface {
 	Method(method, pattern string, h http.Handler)
 }
 
-// Mount serves GET and HEAD /roadmap.json and /roadmap on m, e.g. a
-// *chi.Mux:
+// Mount serves GET and HEAD /roadmap.json, /roadmap and /roadmap.atom on m,
+// e.g. a *chi.Mux:
 //
 //	roadmappage.New(rt, roadmappage.Options{}).Mount(mux)
 func (h *Handler) Mount(m Router) {
 	for _, method := range []string{http.MethodGet, http.MethodHead} {
 		m.Method(method, "/roadmap.json", http.HandlerFunc(h.JSON))
 		m.Method(method, "/roadmap", http.HandlerFunc(h.Page))
+		m.Method(method, "/roadmap.atom", http.HandlerFunc(h.Feed))
 	}
 }

@@ -91,9 +91,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 type (
 	// ReportJob is the answer of a report export.
 	ReportJob struct {
+		Href   string `json:"href"`
 		Job    string `json:"job"`
 		Status string `json:"status"`
-		Href   string `json:"href"`
 	}
 	// Feature is the demo feature's state.
 	Feature struct {
