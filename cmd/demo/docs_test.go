@@ -16,6 +16,7 @@ import (
 	"github.com/roadmap-go/roadmap/openapi"
 	"github.com/roadmap-go/roadmap/roadmappage"
 	"github.com/roadmap-go/roadmap/router"
+	"github.com/roadmap-go/roadmap/stub"
 )
 
 // docsTestFlags switches the beta and secret routes on for the user "ada"
@@ -236,12 +237,13 @@ func TestDemoClient(t *testing.T) {
 		wantErr       error
 		wantStage     string
 		wantAvailable string
+		wantType      string
 	}{
-		{name: "beta off: typed error", method: http.MethodPatch, path: "/api/users/7", wantErr: client.ErrNotImplemented, wantStage: "beta", wantAvailable: "v1.5"},
+		{name: "beta off: typed error", method: http.MethodPatch, path: "/api/users/7", wantErr: client.ErrNotImplemented, wantStage: "beta", wantAvailable: "v1.5", wantType: stub.TypeNotEnabled},
 		{name: "beta off: PATCH falls back to PUT", method: http.MethodPatch, path: "/api/users/7", fallback: map[string]string{"PATCH": "PUT"}, wantStatus: 200, wantResult: "replaced"},
 		{name: "beta on: PATCH served", method: http.MethodPatch, path: "/api/users/7", user: "ada", fallback: map[string]string{"PATCH": "PUT"}, wantStatus: 200, wantResult: "patched"},
-		{name: "planned: typed error", method: http.MethodPut, path: "/api/reports/export", wantErr: client.ErrNotImplemented, wantStage: "planned", wantAvailable: "v2.0"},
-		{name: "removed: gone", method: http.MethodGet, path: "/api/v0/reports", wantErr: client.ErrGone, wantStage: "removed"},
+		{name: "planned: typed error", method: http.MethodPut, path: "/api/reports/export", wantErr: client.ErrNotImplemented, wantStage: "planned", wantAvailable: "v2.0", wantType: stub.TypeNotYetAvailable},
+		{name: "removed: gone", method: http.MethodGet, path: "/api/v0/reports", wantErr: client.ErrGone, wantStage: "removed", wantType: stub.TypeRemoved},
 		{name: "live", method: http.MethodGet, path: "/api/users/7", wantStatus: 200},
 		{name: "beta answering 403 is not a lifecycle answer", method: http.MethodGet, path: "/api/users/7/activity", wantStatus: 403},
 		{name: "secret planned route answers 404", method: http.MethodGet, path: "/api/insights", wantStatus: 404},
@@ -261,6 +263,7 @@ func TestDemoClient(t *testing.T) {
 				require.True(t, errors.As(err, &lerr))
 				assert.Equal(t, tt.wantStage, lerr.Stage())
 				assert.Equal(t, tt.wantAvailable, lerr.Available())
+				assert.Equal(t, tt.wantType, lerr.Type())
 				assert.Equal(t, tt.method+" "+strings.Replace(tt.path, "/7", "/{id}", 1), lerr.Route())
 				return
 			}
@@ -283,5 +286,5 @@ func TestDemoClient(t *testing.T) {
 	assert.True(t, v0Deprecation.Equal(notices[0].Deprecation))
 	assert.True(t, v0Sunset.Equal(notices[0].Sunset))
 	assert.Equal(t, "https://example.com/docs/migrate-v0", notices[0].Docs)
-	assert.Equal(t, "/api/users/{id}", notices[0].Successor)
+	assert.Equal(t, "/api/users/7", notices[0].Successor)
 }
