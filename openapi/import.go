@@ -96,7 +96,7 @@ func Routes(doc *openapi3.T, handlers map[string]http.Handler) ([]router.Route, 
 			}
 		}
 	}
-	removed, err := removedPaths(doc)
+	removed, err := RemovedPaths(doc)
 	if err != nil {
 		errs = append(errs, err)
 	}
@@ -242,9 +242,11 @@ func jsonSchema(c openapi3.Content) *openapi3.SchemaRef {
 	return nil
 }
 
-// removedPaths returns the operations of doc's RemovedExtension, as Document
-// writes them (a *openapi3.Paths) or as a loader leaves them (decoded JSON).
-func removedPaths(doc *openapi3.T) (*openapi3.Paths, error) {
+// RemovedPaths returns the operations of doc's RemovedExtension (the removed
+// routes, which [Document] lists apart from paths), as Document writes them
+// or as a loader leaves them (decoded JSON); empty paths if there are none.
+// An error wraps [ErrLifecycle].
+func RemovedPaths(doc *openapi3.T) (*openapi3.Paths, error) {
 	switch v := doc.Extensions[RemovedExtension].(type) {
 	case nil:
 		return openapi3.NewPaths(), nil

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Sourced by the checks that need a running demo (40-openapi.sh,
-# 60-typed-clients.sh). Defines:
+# 70-typed-clients.sh). Defines:
 #
 #   demo_start TMP NAME  builds cmd/demo into $ROADMAP_CACHE/bin/NAME, starts it
 #                        on a free 127.0.0.1 port with a copy of its flag file in

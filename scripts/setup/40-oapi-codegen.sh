@@ -3,7 +3,7 @@
 # tools/oapicodegen (v2.8.2, pinned in its go.mod and go.sum) into
 # $ROADMAP_CACHE/bin/oapi-codegen, unless the cached binary is newer than
 # tools/oapicodegen/go.sum, and exports ROADMAP_OAPI_CODEGEN for
-# scripts/checks/60-typed-clients.sh.
+# scripts/checks/70-typed-clients.sh.
 ROADMAP_CACHE="${ROADMAP_CACHE:-$PWD/.cache}"
 mkdir -p "$ROADMAP_CACHE/bin"
 ROADMAP_CACHE=$(cd "$ROADMAP_CACHE" && pwd) # absolute: the build runs in tools/oapicodegen

@@ -1,7 +1,7 @@
 //go:build tools
 
 // Package tools pins oapi-codegen, which the typed-client check
-// (scripts/checks/60-typed-clients.sh) runs to generate a Go client from the
+// (scripts/checks/70-typed-clients.sh) runs to generate a Go client from the
 // demo's OpenAPI document. It is a separate module so that its dependencies
 // never reach the roadmap module.
 package tools

@@ -1,6 +1,6 @@
 // Command typedclient calls a running demo (ROADMAP_DEMO_URL) through the Go
 // client that oapi-codegen generates from the demo's OpenAPI document
-// (package demoapi, written by scripts/checks/60-typed-clients.sh), and
+// (package demoapi, written by scripts/checks/70-typed-clients.sh), and
 // checks the typed fields of a live read, a live write with a body, a
 // planned route's 501 problem and the deprecated route. It exits non-zero,
 // listing every mismatch, if one is wrong.

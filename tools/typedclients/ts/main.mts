@@ -1,6 +1,6 @@
 // Calls a running demo (ROADMAP_DEMO_URL) through openapi-fetch, typed by the
 // types openapi-typescript generates from the demo's OpenAPI document
-// (schema.mts, written by scripts/checks/60-typed-clients.sh), and checks the
+// (schema.mts, written by scripts/checks/70-typed-clients.sh), and checks the
 // typed fields of a live read, a live write with a body, a planned route's
 // 501 problem and the deprecated route. tsc --strict compiles it first: a
 // body typed `undefined` or a request body that is a type error fails there.
