@@ -2,7 +2,9 @@ package openapi_test
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"testing"
 	"time"
@@ -172,4 +174,47 @@ func jsonOf(t *testing.T, v any) string {
 	b, err := json.Marshal(v)
 	require.NoError(t, err)
 	return string(b)
+}
+
+type SecretReport struct {
+	Total int `json:"total"`
+}
+
+// TestSchemasOfHiddenRoutesLeftOut: a caller who does not see a route does
+// not see the components only it uses either, in a per-request document or
+// in the static public one.
+func TestSchemasOfHiddenRoutesLeftOut(t *testing.T) {
+	routes := []router.Route{
+		{Method: http.MethodGet, Pattern: "/accounts/{id}", Stage: router.Live, Handler: http.HandlerFunc(ok), Responses: map[int]any{200: Account{}}},
+		{Method: http.MethodGet, Pattern: "/reports", Stage: router.Planned, Responses: map[int]any{200: SecretReport{}}},
+	}
+	rt, err := router.New(routes, router.Config{Roadmap: func(r *http.Request) bool { return r.Header.Get("X-Staff") == "1" }})
+	require.NoError(t, err)
+	t.Cleanup(rt.Close)
+
+	staff := httptest.NewRequest(http.MethodGet, "/openapi.json", nil)
+	staff.Header.Set("X-Staff", "1")
+	assert.Contains(t, openapi.DocumentFor(rt, staff, openapi.Options{}).Components.Schemas, "SecretReport")
+	guest := openapi.DocumentFor(rt, httptest.NewRequest(http.MethodGet, "/openapi.json", nil), openapi.Options{})
+	assert.NotContains(t, guest.Components.Schemas, "SecretReport")
+	assert.Contains(t, guest.Components.Schemas, "Account")
+	assert.Contains(t, guest.Components.Schemas, "Address", "components referred to by components are kept")
+
+	h, err := openapi.NewHandler(rt, openapi.Options{})
+	require.NoError(t, err)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	res, err := srv.Client().Get(srv.URL)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	doc := mustParse(t, readAll(t, res.Body))
+	assert.NotContains(t, doc.Components.Schemas, "SecretReport")
+	assert.Contains(t, doc.Components.Schemas, "Account")
+}
+
+func readAll(t *testing.T, r io.Reader) []byte {
+	t.Helper()
+	b, err := io.ReadAll(r)
+	require.NoError(t, err)
+	return b
 }
