@@ -187,6 +187,9 @@ func build(views []view, all []router.Route, opts Options, c *opCache) *openapi3
 	default:
 		dc.optIn = http.CanonicalHeaderKey(h)
 	}
+	if dc.optIn != "" && len(dc.betas) > 0 {
+		doc.Components.Parameters = openapi3.ParametersMap{dc.optIn: optInParameter(dc)}
+	}
 	removed := openapi3.NewPaths()
 	for _, v := range views {
 		if v.route.Method == http.MethodConnect {
@@ -247,7 +250,8 @@ func operations(doc *openapi3.T) []*openapi3.Operation {
 	return ops
 }
 
-// pruneHeaders drops the shared header components no operation refers to.
+// pruneHeaders drops the shared header (and parameter) components no
+// operation refers to.
 func pruneHeaders(doc *openapi3.T) {
 	used := map[string]bool{}
 	for _, op := range operations(doc) {
@@ -261,6 +265,21 @@ func pruneHeaders(doc *openapi3.T) {
 		if !used[name] {
 			delete(doc.Components.Headers, name)
 		}
+	}
+	// And the opt-in parameter, if no operation shown reads it.
+	usedParam := map[string]bool{}
+	for _, op := range operations(doc) {
+		for _, p := range op.Parameters {
+			usedParam[strings.TrimPrefix(p.Ref, "#/components/parameters/")] = true
+		}
+	}
+	for name := range doc.Components.Parameters {
+		if !usedParam[name] {
+			delete(doc.Components.Parameters, name)
+		}
+	}
+	if len(doc.Components.Parameters) == 0 {
+		doc.Components.Parameters = nil
 	}
 }
 

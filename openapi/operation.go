@@ -102,7 +102,8 @@ func operation(v view, params openapi3.Parameters, dc *docContext) *openapi3.Ope
 				stub.Problem{Status: http.StatusNotFound, Detail: "No resource matches the request path."}, nil))
 		}
 		if gated(r) && dc.optIn != "" && len(dc.betas) > 0 {
-			op.Parameters = append(op.Parameters, optInParameter(dc))
+			// One shared component: its enum lists every beta name.
+			op.Parameters = append(op.Parameters, &openapi3.ParameterRef{Ref: "#/components/parameters/" + dc.optIn})
 			if v.off != router.OffNotFound {
 				setAnswer(op, "400", problemResponse(
 					"The "+dc.optIn+" header names a beta feature no route has ("+stub.TypeUnknownOptIn+"), or more than the router reads ("+stub.TypeTooManyOptIns+"). Sent only to callers who may see the roadmap.",
@@ -229,7 +230,8 @@ func handlerResponses(op *openapi3.Operation, v view, dc *docContext, desc strin
 	}
 }
 
-// optInParameter documents the opt-in request header.
+// optInParameter documents the opt-in request header, the component the
+// operations that read it refer to.
 func optInParameter(dc *docContext) *openapi3.ParameterRef {
 	names := make([]any, len(dc.betas))
 	for i, n := range dc.betas {

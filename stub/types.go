@@ -56,46 +56,52 @@ type TypeInfo struct {
 	Members []string
 }
 
+// typeTable describes the problem types; it is never written to.
+var typeTable = [...]TypeInfo{
+	{URI: TypeNotYetAvailable, Slug: "not-yet-available", Title: "Not yet available", Status: http.StatusNotImplemented,
+		Description: "The route is declared and planned, but not served to this caller yet. " +
+			"\"available\" names the target release or date when one is declared. " +
+			"Retrying will not help until the route ships or its flag is switched on for the caller; " +
+			"a client may fall back to another method (see package client's Fallback).",
+		Members: []string{"stage", "route", "available", "docs"}},
+	{URI: TypeNotEnabled, Slug: "not-enabled", Title: "Not enabled for this caller", Status: http.StatusNotImplemented, Also: []int{http.StatusForbidden},
+		Description: "The route is in beta and served only where its feature flag is on; it is off for this request. " +
+			"Clients that may use the beta opt in with the opt-in header (Roadmap-Beta by default); " +
+			"the flag still decides. Routes declared with OffForbidden send it with 403.",
+		Members: []string{"stage", "route", "available", "docs"}},
+	{URI: TypeRemoved, Slug: "removed", Title: "Removed", Status: http.StatusGone,
+		Description: "The route was removed, or it was deprecated and its Sunset date has passed. " +
+			"It will not come back; \"detail\" and the Link header (rel=\"successor-version\") name its replacement when there is one.",
+		Members: []string{"stage", "route", "docs"}},
+	{URI: TypeUnknownOptIn, Slug: "unknown-opt-in", Title: "Unknown beta feature", Status: http.StatusBadRequest,
+		Description: "The opt-in header names a beta feature that no route of this server has; \"detail\" quotes the name. " +
+			"Correct the name or drop it: a typo must not pass silently."},
+	{URI: TypeTooManyOptIns, Slug: "too-many-opt-ins", Title: "Too many beta features", Status: http.StatusBadRequest,
+		Description: "The opt-in header names more beta features than the server reads (32). Send only those the request needs."},
+	{URI: TypeMethodNotAllowed, Slug: "method-not-allowed", Title: "Method not allowed", Status: http.StatusMethodNotAllowed,
+		Description: "The path exists but does not serve the request method to this caller. The Allow header lists the methods it does serve."},
+	{URI: TypeUnknownMethod, Slug: "unknown-method", Title: "Unknown method", Status: http.StatusNotImplemented,
+		Description: "The request method is not one this server recognises (RFC 9110 §15.6.2). " +
+			"Unlike the lifecycle 501s it has no \"stage\": no route is planned for it."},
+}
+
 // Types returns the lifecycle problem types, in a fixed order. Package
 // openapi documents them; [TypesHandler] serves their page.
 func Types() []TypeInfo {
-	t := []TypeInfo{
-		{URI: TypeNotYetAvailable, Title: "Not yet available", Status: http.StatusNotImplemented,
-			Description: "The route is declared and planned, but not served to this caller yet. " +
-				"\"available\" names the target release or date when one is declared. " +
-				"Retrying will not help until the route ships or its flag is switched on for the caller; " +
-				"a client may fall back to another method (see package client's Fallback).",
-			Members: []string{"stage", "route", "available", "docs"}},
-		{URI: TypeNotEnabled, Title: "Not enabled for this caller", Status: http.StatusNotImplemented, Also: []int{http.StatusForbidden},
-			Description: "The route is in beta and served only where its feature flag is on; it is off for this request. " +
-				"Clients that may use the beta opt in with the opt-in header (Roadmap-Beta by default); " +
-				"the flag still decides. Routes declared with OffForbidden send it with 403.",
-			Members: []string{"stage", "route", "available", "docs"}},
-		{URI: TypeRemoved, Title: "Removed", Status: http.StatusGone,
-			Description: "The route was removed, or it was deprecated and its Sunset date has passed. " +
-				"It will not come back; \"detail\" and the Link header (rel=\"successor-version\") name its replacement when there is one.",
-			Members: []string{"stage", "route", "docs"}},
-		{URI: TypeUnknownOptIn, Title: "Unknown beta feature", Status: http.StatusBadRequest,
-			Description: "The opt-in header names a beta feature that no route of this server has; \"detail\" quotes the name. " +
-				"Correct the name or drop it: a typo must not pass silently."},
-		{URI: TypeTooManyOptIns, Title: "Too many beta features", Status: http.StatusBadRequest,
-			Description: "The opt-in header names more beta features than the server reads (32). Send only those the request needs."},
-		{URI: TypeMethodNotAllowed, Title: "Method not allowed", Status: http.StatusMethodNotAllowed,
-			Description: "The path exists but does not serve the request method to this caller. The Allow header lists the methods it does serve."},
-		{URI: TypeUnknownMethod, Title: "Unknown method", Status: http.StatusNotImplemented,
-			Description: "The request method is not one this server recognises (RFC 9110 §15.6.2). " +
-				"Unlike the lifecycle 501s it has no \"stage\": no route is planned for it."},
-	}
+	t := make([]TypeInfo, len(typeTable))
+	copy(t, typeTable[:])
 	for i := range t {
-		t[i].Slug = strings.TrimPrefix(t[i].URI, TypeBase)
+		t[i].Also = append([]int(nil), t[i].Also...)
+		t[i].Members = append([]string(nil), t[i].Members...)
 	}
 	return t
 }
 
 // TypeOf returns the description of the problem type with the given URI,
-// and false if it is not one of [Types].
+// and false if it is not one of [Types]. Its slices are shared: do not
+// change them.
 func TypeOf(uri string) (TypeInfo, bool) {
-	for _, t := range Types() {
+	for _, t := range typeTable {
 		if t.URI == uri {
 			return t, true
 		}
