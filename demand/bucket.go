@@ -8,9 +8,22 @@ import (
 	"github.com/roadmap-go/roadmap/router"
 )
 
-// precision is the sketches' precision: 2^14 registers, 16 KiB once dense,
-// a standard error of 1.04/√16384 ≈ 0.81%.
-const precision = 14
+// precision is the sketches' precision: 2^12 one-byte registers (4 KiB), a
+// standard error of 1.04/√4096 ≈ 1.6%. The sketches are dense from the
+// first caller of the day: the library's sparse form saves memory while
+// few callers are seen, but callers who come back make it re-insert and
+// re-merge its list (hundreds of ns and some garbage per request), and the
+// counting path must cost nothing the user feels.
+const precision = 12
+
+// newSketch returns an empty dense sketch of the Counter's precision.
+func newSketch() *hyperloglog.Sketch {
+	s, err := hyperloglog.NewSketch(precision, false)
+	if err != nil {
+		panic("demand: " + err.Error()) // precision is a valid constant
+	}
+	return s
+}
 
 // routeDemand holds one route's day buckets.
 type routeDemand struct {
@@ -47,9 +60,12 @@ func (rd *routeDemand) add(d Day, h uint64, keyed bool, topCap int) {
 			rd.mu.Unlock() // the clock went back past the ring: too old to count
 			return
 		}
-		// A new day reuses the slot of the day Days ago. The sketch
-		// starts sparse again (small until many callers come).
-		*b = bucket{day: d, used: true, top: topK{e: b.top.e[:0]}}
+		// A new day reuses the slot of the day Days ago, its sketch
+		// and summary emptied.
+		if b.callers != nil {
+			b.callers.Reset()
+		}
+		*b = bucket{day: d, used: true, callers: b.callers, top: topK{e: b.top.e[:0]}}
 	}
 	b.requests++
 	if !keyed {
@@ -58,7 +74,7 @@ func (rd *routeDemand) add(d Day, h uint64, keyed bool, topCap int) {
 		return
 	}
 	if b.callers == nil {
-		b.callers = hyperloglog.New14()
+		b.callers = newSketch()
 	}
 	b.callers.InsertHash(h)
 	if rd.kind == KindDeprecated && topCap > 0 {

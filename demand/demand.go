@@ -105,6 +105,15 @@ type Counter struct {
 	top   int    // summary capacity, 0 for none
 	track Tracker
 
+	// With the real clock, today is the current UTC day, advanced by a
+	// timer at each midnight: reading the clock on every request costs
+	// more than the rest of the counting (see day). With Options.Now,
+	// timer is nil and the clock is read per request.
+	today   atomic.Int64
+	timerMu sync.Mutex
+	timer   *time.Timer
+	closed  bool
+
 	mu     sync.Mutex // serialises writers of routes
 	routes atomic.Pointer[map[*router.Route]*routeDemand]
 }
@@ -118,6 +127,9 @@ func New(key KeyFunc, opts Options) *Counter {
 	c := &Counter{key: key, now: opts.Now, track: opts.Track, top: opts.TopCallers}
 	if c.now == nil {
 		c.now = time.Now
+		c.timerMu.Lock()
+		c.timer = time.AfterFunc(c.roll(), c.midnight)
+		c.timerMu.Unlock()
 	}
 	switch {
 	case c.top == 0:
@@ -226,7 +238,46 @@ func (c *Counter) add(route *router.Route, kind Kind, key string) {
 	if key != "" {
 		h = c.hash(key)
 	}
-	rd.add(dayOf(c.now()), h, key != "", c.top)
+	rd.add(c.day(), h, key != "", c.top)
+}
+
+// day returns the current UTC day.
+func (c *Counter) day() Day {
+	if c.timer == nil {
+		return dayOf(c.now())
+	}
+	return Day(c.today.Load())
+}
+
+// roll sets today from the clock and returns the time to the next midnight.
+func (c *Counter) roll() time.Duration {
+	now := time.Now()
+	d := dayOf(now)
+	c.today.Store(int64(d))
+	return (d + 1).Time().Sub(now)
+}
+
+// midnight runs at each midnight (a little after, as timers do) to move
+// counting to the new day.
+func (c *Counter) midnight() {
+	c.timerMu.Lock()
+	defer c.timerMu.Unlock()
+	if !c.closed {
+		c.timer.Reset(c.roll())
+	}
+}
+
+// Close stops the timer that moves counting to a new day at midnight;
+// until then the timer keeps the Counter alive. A closed Counter keeps
+// counting, into the day it was closed on, and reporting. Close is a no-op
+// for a Counter with Options.Now.
+func (c *Counter) Close() {
+	c.timerMu.Lock()
+	defer c.timerMu.Unlock()
+	c.closed = true
+	if c.timer != nil {
+		c.timer.Stop()
+	}
 }
 
 // addRoute makes the counters of a route on its first counted request

@@ -1,8 +1,8 @@
 package demand
 
 import (
-	"encoding/hex"
 	"encoding/binary"
+	"encoding/hex"
 	"time"
 
 	"github.com/dchest/siphash"

@@ -73,7 +73,7 @@ type Caller struct {
 }
 
 // Sketch is a HyperLogLog sketch of distinct callers
-// (github.com/axiomhq/hyperloglog, precision 14). Its text and JSON form is
+// (github.com/axiomhq/hyperloglog, precision 12). Its text and JSON form is
 // the base64 of the library's binary encoding, which the library validates
 // when it reads it.
 type Sketch struct {
@@ -97,9 +97,9 @@ func (s *Sketch) MarshalText() ([]byte, error) {
 	return base64.StdEncoding.AppendEncode(nil, b), nil
 }
 
-// maxSketchText bounds an encoded sketch: a dense sketch of precision 14 is
-// 16 KiB and some header, and a sparse one is smaller.
-const maxSketchText = 32 << 10
+// maxSketchText bounds an encoded sketch: a dense sketch of precision 12 is
+// 4 KiB and some header (base64: a third more), a sparse one is smaller.
+const maxSketchText = 8 << 10
 
 // UnmarshalText implements encoding.TextUnmarshaler. It accepts only
 // sketches of the Counter's precision.
@@ -111,11 +111,11 @@ func (s *Sketch) UnmarshalText(text []byte) error {
 	if err != nil {
 		return errorf("sketch: %v", err)
 	}
-	h := hyperloglog.New14()
+	h := newSketch()
 	if err := h.UnmarshalBinary(b); err != nil {
 		return errorf("sketch: %v", err)
 	}
-	if err := hyperloglog.New14().Merge(h); err != nil {
+	if err := newSketch().Merge(h); err != nil {
 		return errorf("sketch: %v", err) // another precision
 	}
 	s.hll = h
@@ -239,7 +239,7 @@ func (ds *DaySnapshot) merge(d DaySnapshot) error {
 	ds.Anonymous += d.Anonymous
 	if d.Callers != nil && d.Callers.hll != nil {
 		if ds.Callers == nil {
-			ds.Callers = &Sketch{hll: hyperloglog.New14()}
+			ds.Callers = &Sketch{hll: newSketch()}
 		}
 		if err := ds.Callers.hll.Merge(d.Callers.hll); err != nil {
 			return errorf("day %s: %v", d.Day, err)
