@@ -51,3 +51,5 @@ var (
 	_ router.Observer = (*Counter)(nil)
 	_ router.Observer = (*Observer)(nil)
 )
+
+var _ router.CallerObserver = (*Counter)(nil)

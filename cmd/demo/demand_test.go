@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 
 	"github.com/open-feature/go-sdk/openfeature"
@@ -20,14 +21,18 @@ import (
 )
 
 // demandReplica starts one demo server (newServer, as run builds it) with
-// its own in-memory flags, every flag off, under its own OpenFeature domain.
-func demandReplica(t *testing.T, name string, o opsDeps) *httptest.Server {
+// its own in-memory flags, every flag off but those in on, under its own
+// OpenFeature domain.
+func demandReplica(t *testing.T, name string, o opsDeps, on ...string) *httptest.Server {
 	t.Helper()
 	off := memprovider.InMemoryFlag{State: memprovider.Enabled, DefaultVariant: "off", Variants: map[string]any{"on": true, "off": false}}
 	fl := map[string]memprovider.InMemoryFlag{}
 	for _, k := range []string{"reports-export", "feature-write", "users-patch", "users-activity", "insights", "users-v0-brownout"} {
 		f := off
 		f.Key = k
+		if slices.Contains(on, k) {
+			f.DefaultVariant = "on"
+		}
 		fl[k] = f
 	}
 	domain := t.Name() + "/" + name
@@ -125,7 +130,7 @@ func TestDemandReplicas(t *testing.T) {
 	for _, r := range doc.Routes {
 		if r.Method == http.MethodPut && r.Pattern == path {
 			require.NotNil(t, r.Demand, "the operator sees demand")
-			assert.Equal(t, uint64(perReplica), r.Demand.Windows[0].Callers)
+			assert.InEpsilon(t, perReplica, float64(r.Demand.Windows[0].Callers), 3*sigma)
 			found = true
 		}
 	}
@@ -172,4 +177,41 @@ func TestDemandForOperatorsOnly(t *testing.T) {
 			assert.Equal(t, uint64(2), w.Callers)
 		})
 	}
+}
+
+// TestDemoBrownout: the demo's v0 route has a brownout flag, off in the
+// shipped flags; where it is on, the route answers 410 problem+json with its
+// deprecation headers, and the call is still counted as a deprecated call.
+func TestDemoBrownout(t *testing.T) {
+	var shipped struct {
+		Flags map[string]struct {
+			DefaultVariant string          `json:"defaultVariant"`
+			Targeting      json.RawMessage `json:"targeting"`
+		} `json:"flags"`
+	}
+	require.NoError(t, json.Unmarshal(defaultFlags, &shipped))
+	f, ok := shipped.Flags["users-v0-brownout"]
+	require.True(t, ok, "flags.json declares the brownout flag")
+	assert.Equal(t, "off", f.DefaultVariant)
+	assert.Empty(t, f.Targeting, "off for everyone")
+
+	srv := demandReplica(t, "r", opsDeps{DemandSecret: []byte("s")}, "users-v0-brownout")
+	req, err := http.NewRequest(http.MethodGet, srv.URL+"/api/v0/users/7", nil)
+	require.NoError(t, err)
+	req.Header.Set("X-User-ID", "acme")
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	body, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	require.NoError(t, res.Body.Close())
+	assert.Equal(t, http.StatusGone, res.StatusCode)
+	assert.Equal(t, "application/problem+json", res.Header.Get("Content-Type"))
+	assert.Equal(t, "@1767225600", res.Header.Get("Deprecation"))
+	assert.Equal(t, "Tue, 01 Jan 2030 00:00:00 GMT", res.Header.Get("Sunset"))
+	assert.Contains(t, res.Header.Values("Link"), `</api/users/{id}>; rel="successor-version"`)
+	assert.Equal(t, "no-store", res.Header.Get("Cache-Control"))
+	assert.Contains(t, string(body), `"status":410`)
+
+	w := demandWindow(t, demandSnapshot(t, srv.URL).Report(), http.MethodGet, "/api/v0/users/{id}", 7)
+	assert.Equal(t, uint64(1), w.Requests, "a browned-out call is a deprecated call")
 }
