@@ -3,6 +3,7 @@ package demand_test
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"time"
 
 	"github.com/roadmap-go/roadmap/demand"
@@ -48,4 +49,47 @@ func ExampleMerge() {
 	w, _ := rr.Window(7)
 	fmt.Println(w.Callers, "callers,", w.Requests, "requests")
 	// Output: 3 callers, 4 requests
+}
+
+// A Counter is the router's observer: here it counts who asks for a planned
+// route (two callers, one of them twice, and an anonymous request).
+func ExampleCounter_Observer() {
+	c := demand.New(demand.HeaderKey("X-User-ID"), demand.Options{Secret: []byte("s")})
+	defer c.Close()
+	rt, err := router.New([]router.Route{
+		{Method: http.MethodPut, Pattern: "/api/reports/export", Name: "Report export"},
+	}, router.Config{Observer: c.Observer(nil)}) // or Observer: c; c.Observer(m) also tells m
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer rt.Close()
+	for _, user := range []string{"ada", "bob", "ada", ""} {
+		r := httptest.NewRequest(http.MethodPut, "/api/reports/export", nil)
+		if user != "" {
+			r.Header.Set("X-User-ID", user)
+		}
+		rt.ServeHTTP(httptest.NewRecorder(), r)
+	}
+	rr, _ := c.Report().Route(http.MethodPut, "/api/reports/export")
+	w, _ := rr.Window(7)
+	fmt.Println(rr.Kind, w.Callers, "callers,", w.Requests, "requests,", w.Anonymous, "anonymous")
+	// Output: demand 2 callers, 4 requests, 1 anonymous
+}
+
+// An operator looks up a known customer among a deprecated route's top
+// callers by its pseudonym.
+func ExampleCounter_Pseudonym() {
+	c := demand.New(demand.HeaderKey("X-User-ID"), demand.Options{Secret: []byte("s")})
+	defer c.Close()
+	v0 := &router.Route{Method: http.MethodGet, Pattern: "/api/v0/users/{id}", Stage: router.Deprecated,
+		Deprecation: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	for _, user := range []string{"acme", "globex", "acme"} {
+		c.Count(v0, router.Deprecated, router.OutcomeServed, user)
+	}
+	rr, _ := c.Report().Route(http.MethodGet, "/api/v0/users/{id}")
+	w, _ := rr.Window(7)
+	top := w.Top[0]
+	fmt.Println(top.ID == c.Pseudonym("acme"), top.Requests)
+	// Output: true 2
 }
