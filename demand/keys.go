@@ -12,10 +12,16 @@ import (
 // pseudo-random function made for short inputs. Its output is uniform, as
 // HyperLogLog needs, and without the key it cannot be inverted or tested
 // against guessed keys. Keys up to 256 bytes are hashed from a stack copy
-// (no allocation); longer ones are copied to the heap.
+// (no allocation), in a buffer of 64 bytes (a UUID, most e-mail addresses)
+// or 256: the buffer is zeroed on each call, so the small one is the
+// common one. Longer keys are copied to the heap.
 func (c *Counter) hash(key string) uint64 {
-	var buf [256]byte
-	if len(key) <= len(buf) {
+	if len(key) <= 64 {
+		var buf [64]byte
+		return siphash.Hash(c.k0, c.k1, append(buf[:0], key...))
+	}
+	if len(key) <= 256 {
+		var buf [256]byte
 		return siphash.Hash(c.k0, c.k1, append(buf[:0], key...))
 	}
 	return siphash.Hash(c.k0, c.k1, []byte(key))
