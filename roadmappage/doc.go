@@ -6,6 +6,11 @@
 // as a server-side HTML page grouped by stage, readable on a phone, with no
 // script.
 //
+// GET /roadmap.atom is an Atom feed (RFC 4287) of lifecycle events (a route
+// going live on its LiveFrom, a deprecation, a sunset) for feed readers,
+// computed from the public view: flags evaluated for a request without
+// identity, dates by the router's clock; it never names a route kept secret.
+//
 // Nothing is served unless you mount it: the roadmap is off by default.
 // Access follows the router's Config.Roadmap predicate, or Options.Allow;
 // callers it rejects get the router's 404, the same answer as for a path

@@ -20,6 +20,11 @@ type Options struct {
 	// Config.Roadmap predicate (everyone when that is nil too). Callers it
 	// rejects get the router's 404, exactly like an undeclared path.
 	Allow func(*http.Request) bool
+	// FeedTag is the tagging entity of the feed's tag: URIs (RFC 4151): a
+	// domain name or email address you own and a date you owned it on, e.g.
+	// "example.com,2026". Empty means the request's host and
+	// DefaultFeedYear.
+	FeedTag string
 	// Demand, if set, adds to each listed route what Demand counted (a
 	// *demand.Counter, or a *demand.Snapshot merged from replicas): its
 	// distinct callers and requests over the last 7 and 30 days, and for
@@ -57,11 +62,15 @@ type Handler struct {
 	demand   DemandSource
 	operator func(*http.Request) bool
 	public   bool
+	// feedTag is Options.FeedTag; built is when New ran, the feed's
+	// updated time while it has no entry.
+	feedTag string
+	built   time.Time
 }
 
 // New returns a Handler for rt.
 func New(rt *router.Router, opts Options) *Handler {
-	h := &Handler{rt: rt, title: opts.Title, allow: opts.Allow,
+	h := &Handler{rt: rt, title: opts.Title, allow: opts.Allow, feedTag: opts.FeedTag, built: time.Now(),
 		demand: opts.Demand, operator: opts.Operator, public: opts.PublicDemand}
 	if h.title == "" {
 		h.title = "API roadmap"
@@ -267,13 +276,14 @@ type Router interface {
 	Method(method, pattern string, h http.Handler)
 }
 
-// Mount serves GET and HEAD /roadmap.json and /roadmap on m, e.g. a
-// *chi.Mux:
+// Mount serves GET and HEAD /roadmap.json, /roadmap and /roadmap.atom on m,
+// e.g. a *chi.Mux:
 //
 //	roadmappage.New(rt, roadmappage.Options{}).Mount(mux)
 func (h *Handler) Mount(m Router) {
 	for _, method := range []string{http.MethodGet, http.MethodHead} {
 		m.Method(method, "/roadmap.json", http.HandlerFunc(h.JSON))
 		m.Method(method, "/roadmap", http.HandlerFunc(h.Page))
+		m.Method(method, "/roadmap.atom", http.HandlerFunc(h.Feed))
 	}
 }
