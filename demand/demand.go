@@ -89,13 +89,14 @@ type Options struct {
 // their keyed hash (see [Counter.Pseudonym]).
 //
 // Memory is bounded whatever the traffic: per counted route, at most Days
-// sketches of 16 KiB (smaller while few callers are seen) and Days summaries
-// of TopCallers entries.
+// sketches of 4 KiB (one per day with a keyed caller) and Days summaries of
+// TopCallers entries.
 //
 // Pass a Counter as the router's demand observer (it has ObserveCaller), or
 // call [Counter.Count]. A Counter is safe for concurrent use; counting takes
 // one short per-route lock and allocates nothing once the route and the
-// day's bucket exist (see the package doc for the exceptions).
+// day's sketch exist (targeting keys over 256 bytes are copied once to be
+// hashed).
 type Counter struct {
 	key   KeyFunc
 	now   func() time.Time
