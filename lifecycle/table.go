@@ -49,8 +49,9 @@ type Operation struct {
 	// document was made for a request after LiveFrom or Sunset, else its
 	// stage. An operation without x-lifecycle is Planned.
 	Stage router.Stage `json:"stage"`
-	// Flag, Available and Successor are x-lifecycle's members.
+	// Flag, Brownout, Available and Successor are x-lifecycle's members.
 	Flag      string `json:"flag,omitempty"`
+	Brownout  string `json:"brownout,omitempty"`
 	Available string `json:"available,omitempty"`
 	Successor string `json:"successor,omitempty"`
 	// LiveFrom, BetaSince, Deprecation and Sunset are x-lifecycle's dates;
@@ -189,7 +190,7 @@ func operation(method, path string, op *openapi3.Operation) (Operation, error) {
 	if err != nil {
 		return o, fmt.Errorf("%w: %w", ErrLifecycle, err)
 	}
-	o.Stage, o.Flag, o.Available, o.Successor = s, l.Flag, l.Available, l.Successor
+	o.Stage, o.Flag, o.Brownout, o.Available, o.Successor = s, l.Flag, l.Brownout, l.Available, l.Successor
 	for _, d := range [...]struct {
 		name, s string
 		dst     *time.Time

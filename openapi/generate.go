@@ -66,6 +66,9 @@ type Lifecycle struct {
 	Stage string `json:"stage"`
 	// Flag is the flag key that switches a Planned or Beta route on.
 	Flag string `json:"flag,omitempty"`
+	// Brownout is the flag key of a Deprecated route's brownout: where it
+	// is on, the route answers 410 as if removed.
+	Brownout string `json:"brownout,omitempty"`
 	// Available is the target release or date of a route not available yet.
 	Available string `json:"available,omitempty"`
 	// Detail is the message of the route's 501 or 410 answer, if declared.

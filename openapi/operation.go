@@ -128,8 +128,15 @@ func operation(v view, params openapi3.Parameters, dc *docContext) *openapi3.Ope
 			}
 		}
 		op.Deprecated = true
-		if !r.Sunset.IsZero() {
-			op.Responses.Set("410", problemResponse("Gone: answered from the Sunset date on.",
+		if !r.Sunset.IsZero() || r.Brownout != "" {
+			when := "from the Sunset date on"
+			switch {
+			case r.Sunset.IsZero():
+				when = "where the brownout flag " + quote(r.Brownout) + " is on"
+			case r.Brownout != "":
+				when += ", and before it where the brownout flag " + quote(r.Brownout) + " is on"
+			}
+			op.Responses.Set("410", problemResponse("Gone: answered "+when+".",
 				stub.Problem{Status: http.StatusGone, Type: stub.TypeRemoved, Detail: r.Detail, Stage: router.Removed.String(), Route: routeID, Docs: r.Docs}, nil))
 		}
 	case router.Removed:
@@ -250,6 +257,7 @@ func lifecycle(v view) Lifecycle {
 	l := Lifecycle{
 		Stage:       v.stage.String(),
 		Flag:        r.Flag,
+		Brownout:    r.Brownout,
 		Available:   r.Available,
 		Detail:      r.Detail,
 		LiveFrom:    timeString(r.LiveFrom),
