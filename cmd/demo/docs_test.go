@@ -288,3 +288,25 @@ func TestDemoClient(t *testing.T) {
 	assert.Equal(t, "https://example.com/docs/migrate-v0", notices[0].Docs)
 	assert.Equal(t, "/api/users/7", notices[0].Successor)
 }
+
+// TestDemoProblemTypes: the type of a lifecycle answer names a section of
+// the problem types' page the demo serves.
+func TestDemoProblemTypes(t *testing.T) {
+	base := startDemoForDocs(t, docsTestFlags)
+	req, err := http.NewRequest(http.MethodPut, base+"/api/reports/export", nil)
+	require.NoError(t, err)
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	var p struct{ Type, Title string }
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&p))
+	require.NoError(t, res.Body.Close())
+	require.Equal(t, http.StatusNotImplemented, res.StatusCode)
+	assert.Equal(t, stub.TypeNotYetAvailable, p.Type)
+	assert.Equal(t, "Not yet available", p.Title)
+
+	page, body := getForDocs(t, base+"/problems", nil)
+	require.Equal(t, http.StatusOK, page.StatusCode)
+	assert.Equal(t, "text/html; charset=utf-8", page.Header.Get("Content-Type"))
+	_, slug, _ := strings.Cut(p.Type, "#")
+	assert.Contains(t, string(body), `<section id="`+slug+`">`)
+}
