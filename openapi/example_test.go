@@ -131,3 +131,24 @@ func ExamplePath() {
 	// Output:
 	// /users/{id}/files/{wildcard}
 }
+
+// Removed routes answer only 410: a generated document lists them under
+// x-removed, out of the paths client generators read.
+func ExampleRemovedPaths() {
+	rt, err := router.New([]router.Route{
+		{Method: http.MethodGet, Pattern: "/v1/reports", Stage: router.Live, Handler: http.HandlerFunc(ok)},
+		{Method: http.MethodGet, Pattern: "/v0/reports", Stage: router.Removed, Successor: "/v1/reports"},
+	}, router.Config{})
+	if err != nil {
+		panic(err)
+	}
+	defer rt.Close()
+	doc := openapi.Document(rt, openapi.Options{})
+	removed, err := openapi.RemovedPaths(doc)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(doc.Paths.Find("/v0/reports") == nil, removed.Find("/v0/reports").Get.Responses.Status(http.StatusGone) != nil)
+	// Output:
+	// true true
+}

@@ -63,7 +63,7 @@ func Load(data []byte, handlers map[string]http.Handler) ([]router.Route, error)
 //
 // A handler whose name is no operationId of doc is an error wrapping
 // [ErrNoOperation] that lists every such name: a typo must not leave a
-// route unserved. Routes are returned sorted by path, then method.
+// route unserved. Routes are returned sorted by pattern, then method.
 func Routes(doc *openapi3.T, handlers map[string]http.Handler) ([]router.Route, error) {
 	var routes []router.Route
 	var errs []error
