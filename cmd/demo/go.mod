@@ -13,11 +13,14 @@ require (
 	github.com/open-feature/go-sdk-contrib/hooks/open-telemetry v0.3.7
 	github.com/prometheus/client_golang v1.25.0
 	github.com/roadmap-go/roadmap v0.0.0-00010101000000-000000000000
+	github.com/roadmap-go/roadmap/demand v0.0.0-00010101000000-000000000000
 	github.com/roadmap-go/roadmap/flagfile v0.0.0-00010101000000-000000000000
 	github.com/roadmap-go/roadmap/lifecycle v0.0.0-00010101000000-000000000000
 	github.com/roadmap-go/roadmap/metrics v0.0.0-00010101000000-000000000000
 	github.com/roadmap-go/roadmap/ofrepflags v0.0.0-00010101000000-000000000000
 	github.com/roadmap-go/roadmap/openapi v0.0.0-00010101000000-000000000000
+	github.com/roadmap-go/roadmap/roadmappage v0.0.0-00010101000000-000000000000
+	github.com/roadmap-go/roadmap/routertest v0.0.0-00010101000000-000000000000
 	github.com/stretchr/testify v1.12.1
 	go.opentelemetry.io/otel v1.43.0
 	go.opentelemetry.io/otel/exporters/stdout/stdouttrace v1.43.0
@@ -31,9 +34,12 @@ require (
 	buf.build/gen/go/open-feature/flagd/protocolbuffers/go v1.36.11-20260217192757-1388a552fc3c.1 // indirect
 	connectrpc.com/connect v1.19.1 // indirect
 	connectrpc.com/otelconnect v0.7.2 // indirect
+	github.com/axiomhq/hyperloglog v0.3.0 // indirect
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/chromedp/cdproto v0.159.0 // indirect
+	github.com/dchest/siphash v1.2.3 // indirect
+	github.com/dgryski/go-metro v0.0.0-20250106013310-edb8663e5e33 // indirect
 	github.com/diegoholiveira/jsonlogic/v3 v3.9.1 // indirect
 	github.com/fsnotify/fsnotify v1.9.0 // indirect
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
@@ -46,6 +52,7 @@ require (
 	github.com/hashicorp/go-memdb v1.3.5 // indirect
 	github.com/hashicorp/golang-lru v1.0.2 // indirect
 	github.com/hashicorp/golang-lru/v2 v2.0.7 // indirect
+	github.com/kamstrup/intmap v0.5.2 // indirect
 	github.com/munnerz/goautoneg v0.0.0-20191010083416-a7dc8b61c822 // indirect
 	github.com/open-feature/flagd-schemas v0.2.13 // indirect
 	github.com/open-feature/flagd/core v0.16.0 // indirect
@@ -83,3 +90,9 @@ replace github.com/roadmap-go/roadmap/ofrepflags => ../../ofrepflags
 replace github.com/roadmap-go/roadmap/openapi => ../../openapi
 
 replace github.com/roadmap-go/roadmap/lifecycle => ../../lifecycle
+
+replace github.com/roadmap-go/roadmap/demand => ../../demand
+
+replace github.com/roadmap-go/roadmap/roadmappage => ../../roadmappage
+
+replace github.com/roadmap-go/roadmap/routertest => ../../routertest

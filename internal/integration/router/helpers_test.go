@@ -25,9 +25,13 @@ import (
 	"github.com/roadmap-go/roadmap/router"
 )
 
-// testNow is the clock of every test router, so nothing depends on the wall
-// clock.
-var testNow = time.Date(2027, 6, 1, 12, 0, 0, 0, time.UTC)
+// Fixed instants for lifecycle dates: the clock of every test router is
+// testNow, so nothing depends on the wall clock.
+var (
+	testNow         = time.Date(2027, 6, 1, 12, 0, 0, 0, time.UTC)
+	testDeprecation = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	testSunset      = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+)
 
 func fixedClock() time.Time { return testNow }
 
