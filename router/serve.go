@@ -156,7 +156,7 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		if e.Brownout != "" {
 			h["Cache-Control"] = noStore
-			if d, _, _ := e.decide(r.Context(), nil, e.Brownout, &caller{r: r}); d.On {
+			if e.decide(r.Context(), nil, e.Brownout, &caller{r: r}) {
 				e.observe(Removed, OutcomeRemoved, r)
 				e.answer.ServeHTTP(w, r)
 				return
@@ -189,8 +189,8 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	d, ec, built := e.decide(r.Context(), nil, e.Flag, &caller{r: r, optIns: optIns})
-	if !d.On {
+	c := caller{r: r, optIns: optIns}
+	if !e.decide(r.Context(), nil, e.Flag, &c) {
 		e.offAnswer(w, r, stage)
 		return
 	}
@@ -200,9 +200,9 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 	if e.optInValue != nil && slices.Contains(optIns, e.Flag) {
 		h[OptInAppliedHeader] = e.optInValue
 	}
-	if built {
+	if c.built {
 		// The handler's own evaluations see what the router's saw.
-		r = r.WithContext(withTransactionContext(r.Context(), ec))
+		r = r.WithContext(withTransactionContext(r.Context(), c.ec))
 	}
 	e.Handler.ServeHTTP(w, r)
 }
@@ -333,7 +333,7 @@ func (p *path) servedOf(r *http.Request, mask uint16, off *entry) uint16 {
 			continue
 		}
 		if st := e.effectiveStage(now); st == Planned || st == Beta {
-			if d, _, _ := e.decide(r.Context(), nil, e.Flag, &caller{r: r, optIns: optIns}); d.On {
+			if e.decide(r.Context(), nil, e.Flag, &caller{r: r, optIns: optIns}) {
 				on |= 1 << i
 			}
 		}
