@@ -135,6 +135,9 @@ func Check(ctx context.Context, t *Table, flags *Flags, opts CheckOptions) []Fin
 			}
 			out = append(out, f)
 		}
+		if o.Brownout != "" {
+			referenced[o.Brownout] = true
+		}
 		if o.Flag != "" {
 			referenced[o.Flag] = true
 		}

@@ -49,8 +49,9 @@ type Operation struct {
 	// document was made for a request after LiveFrom or Sunset, else its
 	// stage. An operation without x-lifecycle is Planned.
 	Stage router.Stage `json:"stage"`
-	// Flag, Available and Successor are x-lifecycle's members.
+	// Flag, Brownout, Available and Successor are x-lifecycle's members.
 	Flag      string `json:"flag,omitempty"`
+	Brownout  string `json:"brownout,omitempty"`
 	Available string `json:"available,omitempty"`
 	Successor string `json:"successor,omitempty"`
 	// LiveFrom, BetaSince, Deprecation and Sunset are x-lifecycle's dates;
@@ -134,8 +135,16 @@ func ReadTable(source string, data []byte) (t *Table, err error) {
 		t.Title, t.Version = doc.Info.Title, doc.Info.Version
 	}
 	var errs []error
-	if doc.Paths != nil {
-		for path, item := range doc.Paths.Map() {
+	// The removed operations are listed apart, under x-removed.
+	removed, err := openapi.RemovedPaths(doc)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("%s: %w: %v", source, ErrDocument, err))
+	}
+	for _, paths := range []*openapi3.Paths{doc.Paths, removed} {
+		if paths == nil {
+			continue
+		}
+		for path, item := range paths.Map() {
 			for method, op := range item.Operations() {
 				o, err := operation(strings.ToUpper(method), path, op)
 				o.Line = lines[path+" "+strings.ToLower(method)]
@@ -181,7 +190,7 @@ func operation(method, path string, op *openapi3.Operation) (Operation, error) {
 	if err != nil {
 		return o, fmt.Errorf("%w: %w", ErrLifecycle, err)
 	}
-	o.Stage, o.Flag, o.Available, o.Successor = s, l.Flag, l.Available, l.Successor
+	o.Stage, o.Flag, o.Brownout, o.Available, o.Successor = s, l.Flag, l.Brownout, l.Available, l.Successor
 	for _, d := range [...]struct {
 		name, s string
 		dst     *time.Time

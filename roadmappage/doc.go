@@ -16,6 +16,17 @@
 // callers it rejects get the router's 404, the same answer as for a path
 // that does not exist.
 //
+// # Demand
+//
+// With Options.Demand (a *demand.Counter, see package demand), each listed
+// route also shows how many distinct callers asked for it in the last 7
+// and 30 days ("42 callers asked for this in the last 7 days"), and for a
+// deprecated route who still calls it. Demand is shown to Options.Operator
+// only, top callers included, unless Options.PublicDemand opts in to show
+// the counts (never the callers) to everyone who may see the roadmap. A
+// route hidden from a caller is not listed to them, so neither is its
+// demand.
+//
 // # Example
 //
 //	rt, err := router.New(routes, router.Config{

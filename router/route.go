@@ -51,7 +51,10 @@ type Route struct {
 	// Removed one, without a restart. It must not be before Deprecation.
 	Sunset time.Time
 	// Successor links the route that replaces this one, sent as Link
-	// rel="successor-version".
+	// rel="successor-version" in the same field as the deprecation link.
+	// It may name path parameters of Pattern, e.g. "/api/users/{id}" for
+	// "/api/v0/users/{id}": they are filled in from the request
+	// (/api/v0/users/7 gets </api/users/7>), so that the link is a URI.
 	Successor string
 
 	// LiveFrom is the general-availability date of a Planned or Beta route:
@@ -80,8 +83,10 @@ type Route struct {
 	// Brownout is the flag key of a Deprecated route's brownout: where it
 	// evaluates true for the request, the route answers as if it were
 	// removed (410, with its Deprecation, Sunset and Link headers), so that
-	// clients find their last callers before the Sunset. Only for
-	// Deprecated routes; it needs Config.Flags.
+	// clients find their last callers before the Sunset. When the flag's
+	// decision says when the brownout ends (flag metadata "until", see
+	// [flags.MetadataUntil]), the 410 also has Retry-After, the seconds
+	// left. Only for Deprecated routes; it needs Config.Flags.
 	Brownout string
 	// Request describes the request body, as a Go value or type, for
 	// OpenAPI schemas. The router only carries it.

@@ -22,6 +22,7 @@ import (
 	"github.com/roadmap-go/roadmap/flags"
 	"github.com/roadmap-go/roadmap/internal/logtest"
 	"github.com/roadmap-go/roadmap/router"
+	"github.com/roadmap-go/roadmap/stub"
 )
 
 // Fixed instants for lifecycle dates: the clock of every test router is
@@ -370,8 +371,8 @@ func TestProblemBody(t *testing.T) {
 	require.Equal(t, http.StatusNotImplemented, a.status)
 	assert.Equal(t, "no-store", a.header.Get("Cache-Control"))
 	assert.Equal(t, map[string]any{
-		"type":      "about:blank",
-		"title":     "Not Implemented",
+		"type":      stub.TypeNotYetAvailable,
+		"title":     "Not yet available",
 		"status":    float64(501),
 		"detail":    "Report export is not yet available. Check back in a future release.",
 		"instance":  "/reports/42/export",
@@ -432,13 +433,13 @@ func TestDeprecatedHeaders(t *testing.T) {
 	}{
 		{name: "all headers", route: full, now: testNow, status: 200,
 			deprecation: "@1767225600", sunset: "Tue, 01 Jan 2030 00:00:00 GMT",
-			links: []string{`<https://example.com/docs/migrate-v0>; rel="deprecation"; type="text/html"`, `</api/users/{id}>; rel="successor-version"`}},
+			links: []string{`<https://example.com/docs/migrate-v0>; rel="deprecation"; type="text/html", </api/users/1>; rel="successor-version"`}},
 		{name: "only the deprecation date", route: bare, now: testNow, status: 200, deprecation: "@1767225600"},
 		{name: "deprecation announced for the future", route: full, now: testDeprecation.Add(-time.Hour), status: 200,
 			deprecation: "@1767225600", sunset: "Tue, 01 Jan 2030 00:00:00 GMT",
-			links: []string{`<https://example.com/docs/migrate-v0>; rel="deprecation"; type="text/html"`, `</api/users/{id}>; rel="successor-version"`}},
+			links: []string{`<https://example.com/docs/migrate-v0>; rel="deprecation"; type="text/html", </api/users/1>; rel="successor-version"`}},
 		{name: "after sunset: 410", route: full, now: testSunset, status: 410,
-			links: []string{`<https://example.com/docs/migrate-v0>; rel="deprecation"; type="text/html"`, `</api/users/{id}>; rel="successor-version"`}},
+			links: []string{`<https://example.com/docs/migrate-v0>; rel="deprecation"; type="text/html", </api/users/1>; rel="successor-version"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -470,7 +471,7 @@ func TestRemoved(t *testing.T) {
 	assert.Equal(t, "no-store", a.header.Get("Cache-Control"))
 	assert.Equal(t, `</api/reports>; rel="successor-version"`, a.header.Get("Link"))
 	assert.Equal(t, map[string]any{
-		"type": "about:blank", "title": "Gone", "status": float64(410),
+		"type": stub.TypeRemoved, "title": "Removed", "status": float64(410),
 		"detail":   "Reports (v0) has been removed. Use /api/reports instead.",
 		"instance": "/v0/reports", "stage": "removed", "route": "GET /v0/reports",
 		"docs": "https://example.com/docs/reports",

@@ -25,9 +25,9 @@ func roadmapViewer(r *http.Request) bool {
 }
 
 func userActivity(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"id": chi.URLParam(r, "id"), "activity": []string{"signed in", "updated profile"}})
+	writeJSON(w, http.StatusOK, Activity{ID: chi.URLParam(r, "id"), Activity: []string{"signed in", "updated profile"}})
 }
 
 func insights(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"active_users": 42, "trend": "up"})
+	writeJSON(w, http.StatusOK, Insights{ActiveUsers: 42, Trend: "up"})
 }
