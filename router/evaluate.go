@@ -14,24 +14,27 @@ import (
 type caller struct {
 	r      *http.Request
 	base   openfeature.EvaluationContext
-	optIns []string                      // the beta names the caller opts into
-	d      flags.Decision                // set by decide, with ec and built
-	ec     openfeature.EvaluationContext // the context decide built, if built
-	built  bool
+	optIns []string // the beta names the caller opts into
+
+	d     flags.Decision                // decide's decision
+	ec    openfeature.EvaluationContext // the context decide built, if built
+	built bool
 }
 
 // decide is the one way a route's flag decision is reached, whoever asks:
 // ServeHTTP, the Allow of a 405, Status and Decide, so that their answers
 // cannot disagree. It evaluates flag (the route's Flag or Brownout) with g
-// (nil: the Router's Gate) for c, sets c.d and returns c.d.On (a returned
-// Decision would be copied through memory, costing more than the lookup).
+// (nil: the Router's Gate) for c, sets c.d and returns c.d.On. (A Decision
+// returned by value is copied through memory at each call, which costs more
+// than the cached lookup itself.)
 //
 // The evaluation context is built only when the Gate must really evaluate
 // the flag (not for a cached static decision): the ContextFunc's targeting
 // key and attributes, over the route attributes (AttrRoute, ...), with the
-// opt-ins as AttrOptIn, all in the invocation context (c.ec, c.built); the
-// transaction context set upstream stays in ctx, beneath it. A panicking
-// ContextFunc is logged and answers ContextPanicCode, off.
+// opt-ins as AttrOptIn, all in the invocation context; the transaction
+// context set upstream stays in ctx, beneath it. decide then sets c.ec and
+// c.built. A panicking ContextFunc is logged and answers ContextPanicCode,
+// off.
 func (e *entry) decide(ctx context.Context, g *flags.Gate, flag string, c *caller) (on bool) {
 	if g == nil {
 		g = e.path.rt.gate

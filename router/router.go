@@ -82,9 +82,9 @@ type Config struct {
 // A Router is safe for concurrent use. Its table never changes after New;
 // only flag decisions and the clock change what it answers.
 type Router struct {
-	mux, connect *chi.Mux         // connect routes CONNECT, mux every other method
-	entries      []entry          // one per route, in declaration order
-	byPattern    map[string]*path // one per distinct pattern
+	mux       *chi.Mux
+	entries   []entry          // one per route, in declaration order
+	byPattern map[string]*path // one per distinct pattern
 
 	gate      *flags.Gate
 	ctxFn     flags.ContextFunc
@@ -146,20 +146,19 @@ func New(routes []Route, cfg Config) (*Router, error) {
 	if rt.log == nil {
 		rt.log = slog.Default()
 	}
-	// Every pattern takes every method on chi: its path answers 405 with its
-	// own Allow, HEAD by GET, hidden routes like undeclared ones. CONNECT has
-	// a mux of its own, so chi's per-pattern method maps keep the 8 entries Go
-	// looks up without hashing. Chi's verdict on a pattern joins the problems.
-	rt.mux, rt.connect = chi.NewRouter(), chi.NewRouter()
+	// Every pattern takes every method on chi (Handle): its path answers
+	// 405 with its own Allow, HEAD by GET, and hidden routes like
+	// undeclared ones. Registering while validating lets chi's verdict on
+	// a pattern join the other problems.
+	rt.mux = chi.NewRouter()
 	rt.mux.NotFound(rt.notFound.ServeHTTP)
-	rt.connect.NotFound(rt.notFound.ServeHTTP)
 	rt.byPattern = make(map[string]*path, len(routes)/2)
 	var order []*path // distinct patterns, in declaration order
 	register := func(pattern string) error {
 		p := &path{rt: rt, pattern: pattern}
 		rt.byPattern[pattern] = p
 		order = append(order, p)
-		return handle(rt.mux, rt.connect, p)
+		return handle(rt.mux, p)
 	}
 	errs := rt.validateConfig(cfg)
 	errs = append(errs, validateTable(routes, cfg.Flags != nil, register)...)
@@ -169,11 +168,13 @@ func New(routes []Route, cfg Config) (*Router, error) {
 
 	rt.entries = make([]entry, len(routes))
 	for i := range routes {
-		r, e, p := &routes[i], &rt.entries[i], rt.byPattern[routes[i].Pattern]
+		r, e := &routes[i], &rt.entries[i]
+		p := rt.byPattern[r.Pattern]
 		rt.newEntry(e, r, p, cfg)
 		p.add(e)
 		if r.Flag != "" && (r.Stage == Beta || r.Stage == Live || r.Stage == Deprecated) {
-			// A beta gone live keeps its name: opted-in clients get no 400.
+			// A beta that went live keeps its name: clients that still
+			// send the opt-in must not start getting 400.
 			rt.betaNames[r.Flag] = struct{}{}
 		}
 	}
@@ -191,18 +192,15 @@ func New(routes []Route, cfg Config) (*Router, error) {
 	return rt, nil
 }
 
-// handle registers p on mux for every method but CONNECT, and on connect
-// for CONNECT; chi's panic on a pattern it cannot parse becomes an error.
-func handle(mux, connect *chi.Mux, p *path) (err error) {
+// handle registers p on mux for every method; chi's panic on a pattern it
+// cannot parse becomes an error.
+func handle(mux *chi.Mux, p *path) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("%v", v)
 		}
 	}()
-	for _, m := range methodNames[:mConnect] {
-		mux.Method(m, p.pattern, p)
-	}
-	connect.Method(http.MethodConnect, p.pattern, p)
+	mux.Handle(p.pattern, p)
 	return nil
 }
 
@@ -230,14 +228,11 @@ func (rt *Router) Close() {
 // ServeHTTP answers 501 to methods the server does not recognise and routes
 // everything else through chi.
 func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	switch {
-	case methodIndex(r.Method) < 0:
+	if methodIndex(r.Method) < 0 {
 		rt.unknown.ServeHTTP(w, r)
-	case r.Method == http.MethodConnect:
-		rt.connect.ServeHTTP(w, r)
-	default:
-		rt.mux.ServeHTTP(w, r)
+		return
 	}
+	rt.mux.ServeHTTP(w, r)
 }
 
 // NotFound is the router's answer to a path it does not declare, and to a
