@@ -214,6 +214,7 @@ func TestMethodSemantics(t *testing.T) {
 		{name: "DELETE planned", method: "DELETE", path: "/api/feature", status: 501},
 		{name: "PATCH undeclared", method: "PATCH", path: "/api/feature", status: 405, allow: "GET, HEAD, POST, PUT, DELETE"},
 		{name: "OPTIONS undeclared", method: "OPTIONS", path: "/api/feature", status: 405, allow: "GET, HEAD, POST, PUT, DELETE"},
+		{name: "CONNECT undeclared", method: "CONNECT", path: "/api/feature", status: 405, allow: "GET, HEAD, POST, PUT, DELETE"},
 		{name: "HEAD of planned GET", method: "HEAD", path: "/api/planned", status: 501, body: ""},
 		{name: "HEAD without GET", method: "HEAD", path: "/api/only-post", status: 405, allow: "POST"},
 		{name: "unknown method", method: "BREW", path: "/api/feature", status: 501},
@@ -238,6 +239,25 @@ func TestMethodSemantics(t *testing.T) {
 				assert.Equal(t, float64(tt.status), p["status"])
 				assert.Equal(t, tt.path, p["instance"])
 			}
+		})
+	}
+}
+
+// TestConnectRoute checks that a declared CONNECT route is reached and that
+// other methods of the pattern still are.
+func TestConnectRoute(t *testing.T) {
+	rt, err := router.New([]router.Route{
+		{Method: http.MethodConnect, Pattern: "/tunnel/{id}", Stage: router.Live, Handler: served("connect")},
+		{Method: http.MethodGet, Pattern: "/tunnel/{id}", Stage: router.Live, Handler: served("get")},
+	}, router.Config{})
+	require.NoError(t, err)
+	tests := []struct{ method, body string }{{http.MethodConnect, "served connect"}, {http.MethodGet, "served get"}}
+	for _, tt := range tests {
+		t.Run(tt.method, func(t *testing.T) {
+			w := httptest.NewRecorder()
+			rt.ServeHTTP(w, httptest.NewRequest(tt.method, "/tunnel/7", nil))
+			assert.Equal(t, http.StatusOK, w.Code)
+			assert.Equal(t, tt.body, w.Body.String())
 		})
 	}
 }

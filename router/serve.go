@@ -169,8 +169,9 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 		e.setLink(h, r)
 		if e.Brownout != "" {
 			h["Cache-Control"] = noStore
-			if d, _, _ := e.decide(r.Context(), nil, e.Brownout, &caller{r: r}); d.On {
-				if v := retryAfter(d.Until, rt.now()); v != nil {
+			b := caller{r: r}
+			if e.decide(r.Context(), nil, e.Brownout, &b) {
+				if v := retryAfter(b.d.Until, rt.now()); v != nil {
 					h["Retry-After"] = v
 				}
 				e.observe(Removed, OutcomeRemoved, r)
@@ -203,8 +204,8 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	d, ec, built := e.decide(r.Context(), nil, e.Flag, &caller{r: r, optIns: optIns})
-	if !d.On {
+	c := caller{r: r, optIns: optIns}
+	if !e.decide(r.Context(), nil, e.Flag, &c) {
 		e.offAnswer(w, r, stage)
 		return
 	}
@@ -214,9 +215,9 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 	if e.optInValue != nil && slices.Contains(optIns, e.Flag) {
 		h[OptInAppliedHeader] = e.optInValue
 	}
-	if built {
+	if c.built {
 		// The handler's own evaluations see what the router's saw.
-		r = r.WithContext(withTransactionContext(r.Context(), ec))
+		r = r.WithContext(withTransactionContext(r.Context(), c.ec))
 	}
 	e.Handler.ServeHTTP(w, r)
 }
@@ -347,7 +348,7 @@ func (p *path) servedOf(r *http.Request, mask uint16, off *entry) uint16 {
 			continue
 		}
 		if st := e.effectiveStage(now); st == Planned || st == Beta {
-			if d, _, _ := e.decide(r.Context(), nil, e.Flag, &caller{r: r, optIns: optIns}); d.On {
+			if e.decide(r.Context(), nil, e.Flag, &caller{r: r, optIns: optIns}) {
 				on |= 1 << i
 			}
 		}
