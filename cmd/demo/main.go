@@ -11,7 +11,9 @@
 // Flag's relay proxy, flagd, ...), so that many replicas flip together; the
 // token may also come from $ROADMAP_OFREP_TOKEN. The demo serves /healthz
 // (liveness), /readyz (flag provider readiness, with the reason) and
-// /metrics (Prometheus); -trace-stdout writes OpenTelemetry traces to standard error.
+// /metrics (Prometheus); -trace-stdout writes OpenTelemetry traces to standard error;
+// -debug-addr 127.0.0.1:6060 serves Go's profiles (net/http/pprof) on a
+// separate loopback listener.
 //
 // Without -flags the demo writes its embedded flag file to a temporary
 // directory and logs its path; edit that file (or pass your own with -flags)
@@ -53,6 +55,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	fs.SetOutput(stdout)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	flagsPath := fs.String("flags", "", "flagd-format flag file (default: the embedded demo flags, written to a temp file)")
+	debugAddr := fs.String("debug-addr", "", "loopback address (e.g. 127.0.0.1:6060) to serve Go's profiles on (net/http/pprof, under /debug/pprof/); off by default")
 	pflags := addProviderFlags(fs) // -ofrep, -ofrep-token, -flag-timeout, -keep-last-known, -trace-stdout (provider.go)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -104,5 +107,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
+	dln, err := listenDebug(*debugAddr) // debug.go
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // stops the profile server
+	serveDebug(ctx, dln, logger)
 	return serve(ctx, newHTTPServer(handler, logger), ln, logger, ready) // httpserver.go
 }

@@ -25,9 +25,15 @@ func roadmapViewer(r *http.Request) bool {
 }
 
 func userActivity(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"id": chi.URLParam(r, "id"), "activity": []string{"signed in", "updated profile"}})
+	writeJSON(w, http.StatusOK, struct {
+		ID       string   `json:"id"`
+		Activity []string `json:"activity"`
+	}{chi.URLParam(r, "id"), []string{"signed in", "updated profile"}})
 }
 
 func insights(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"active_users": 42, "trend": "up"})
+	writeJSON(w, http.StatusOK, struct {
+		ActiveUsers int    `json:"active_users"`
+		Trend       string `json:"trend"`
+	}{42, "up"})
 }

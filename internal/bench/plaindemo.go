@@ -1,0 +1,75 @@
+package bench
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/roadmap-go/roadmap/stub"
+)
+
+// PlainDemo returns the baseline of the stack load test (scripts/loadtest.sh):
+// the demo's API paths that the load test requests, written by hand on a
+// plain chi router with the demo's ordinary middleware (Recoverer, the 1 MiB
+// body limit) and the demo's handlers (the same structs through
+// json.Marshal, the same bytes). What roadmap adds on the demo's side, it
+// does here by hand, with fixed strings:
+//
+//   - GET /api/users/{id} (live in the demo) and PUT /api/users/{id};
+//   - PATCH /api/users/{id} (beta in the demo, its flag on): the same answer
+//     with Cache-Control: no-store, as for every flag-dependent answer;
+//   - GET /api/v0/users/{id} (deprecated): the user with the demo's
+//     Deprecation, Sunset and Link headers;
+//   - PUT /api/reports/export (planned, flag off): the demo's 501 problem
+//     body, pre-rendered.
+//
+// Other methods on these paths get chi's own 405 (with Allow) and unknown
+// methods too: that is what plain chi does. The demo answers unknown methods
+// 501, and its 405 has a problem body.
+func PlainDemo() http.Handler {
+	r := chi.NewRouter()
+	r.Use(middleware.Recoverer, limitBody)
+	r.Get("/api/users/{id}", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, demoUser{ID: chi.URLParam(r, "id"), Name: "Ada"})
+	})
+	r.Put("/api/users/{id}", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, demoUser{ID: chi.URLParam(r, "id"), Result: "replaced"})
+	})
+	noStore := []string{"no-store"}
+	r.Patch("/api/users/{id}", func(w http.ResponseWriter, r *http.Request) {
+		w.Header()["Cache-Control"] = noStore
+		writeJSON(w, http.StatusOK, demoUser{ID: chi.URLParam(r, "id"), Result: "patched"})
+	})
+	dep, sunset := []string{"@1767225600"}, []string{"Tue, 01 Jan 2030 00:00:00 GMT"}
+	links := []string{`<https://example.com/docs/migrate-v0>; rel="deprecation"; type="text/html"`, `</api/users/{id}>; rel="successor-version"`}
+	r.Get("/api/v0/users/{id}", func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h["Deprecation"], h["Sunset"], h["Link"] = dep, sunset, links
+		writeJSON(w, http.StatusOK, demoUser{ID: chi.URLParam(r, "id"), Name: "Ada"})
+	})
+	r.Put("/api/reports/export", Prerendered(stub.New(ReportExportStub), "/api/reports/export"))
+	return r
+}
+
+// demoUser is the demo's user answer (cmd/demo/routes.go).
+type demoUser struct {
+	ID     string `json:"id"`
+	Name   string `json:"name,omitempty"`
+	Result string `json:"result,omitempty"`
+}
+
+// writeJSON is the demo's writeJSON.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+	_, _ = io.WriteString(w, "\n")
+}
