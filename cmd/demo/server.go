@@ -34,7 +34,7 @@ func newServer(d deps) (http.Handler, func(), error) {
 	}
 	cfg := router.Config{
 		Flags:   d.Flags,
-		Context: flags.FromHeader("X-User-ID"),
+		Context: flags.FromHeader(userHeader),
 		Logger:  d.Logger,
 		Roadmap: roadmapViewer, // rollout.go
 	}
