@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -39,7 +40,7 @@ func mtStart(t *testing.T) *mtDemo {
 
 // mtFlagFile writes flags to a flag file in a temp directory and returns its
 // path.
-func mtFlagFile(t *testing.T, flags []byte) string {
+func mtFlagFile(t testing.TB, flags []byte) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "flags.json")
 	require.NoError(t, os.WriteFile(path, flags, 0o644))
@@ -53,7 +54,7 @@ func mtNoEnv(string) string { return "" }
 // getenv and stdout (where it logs), and waits until it listens. The demo
 // is stopped when the test ends, if the test did not stop it, and must stop
 // cleanly.
-func mtRun(t *testing.T, getenv func(string) string, stdout io.Writer, args ...string) *mtDemo {
+func mtRun(t testing.TB, getenv func(string) string, stdout io.Writer, args ...string) *mtDemo {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	d := &mtDemo{cancel: cancel, done: make(chan error, 1)}
@@ -75,7 +76,7 @@ func mtRun(t *testing.T, getenv func(string) string, stdout io.Writer, args ...s
 }
 
 // stop cancels the demo's context and returns what run returned.
-func (d *mtDemo) stop(t *testing.T) error {
+func (d *mtDemo) stop(t testing.TB) error {
 	t.Helper()
 	d.cancel()
 	select {
@@ -106,7 +107,7 @@ func (a mtAnswer) json(t *testing.T) map[string]any {
 // mtSetDefault edits the flag file: flag's defaultVariant becomes variant.
 // The edit is written to a temp file and renamed over the original, as
 // editors do.
-func (d *mtDemo) mtSetDefault(t *testing.T, flag, variant string) {
+func (d *mtDemo) mtSetDefault(t testing.TB, flag, variant string) {
 	t.Helper()
 	raw, err := os.ReadFile(d.flags)
 	require.NoError(t, err)
@@ -277,4 +278,39 @@ func TestAuditCallers(t *testing.T) {
 	}
 	assert.Equal(t, 2, strings.Count(out, `route="PATCH /api/users/{id}" name="Partial user update" flag=users-patch caller=`), out)
 	require.NoError(t, d.stop(t))
+}
+
+// TestDemoHelp: -h and -help print the usage to stdout and run returns nil
+// (main exits 0, as Go commands do); a flag the demo does not know is an
+// error (exit 1). Neither serves.
+func TestDemoHelp(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		wantErr bool
+	}{
+		{name: "-h", args: []string{"-h"}},
+		{name: "-help", args: []string{"-help"}},
+		{name: "--help", args: []string{"--help"}},
+		{name: "-help after a flag", args: []string{"-addr", "127.0.0.1:0", "-help"}},
+		{name: "unknown flag", args: []string{"-nope"}, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out strings.Builder
+			ready := make(chan string, 1)
+			err := run(context.Background(), tt.args, mtNoEnv, &out, ready)
+			if tt.wantErr {
+				require.Error(t, err)
+				assert.NotErrorIs(t, err, flag.ErrHelp)
+			} else {
+				require.NoError(t, err)
+			}
+			assert.Contains(t, out.String(), "Usage of demo:")
+			for _, f := range []string{"-addr", "-flags", "-ofrep"} {
+				assert.Contains(t, out.String(), "\n  "+f+" ", "the usage lists %s", f)
+			}
+			assert.Empty(t, ready, "never served")
+		})
+	}
 }
