@@ -31,9 +31,9 @@ func roadmapViewer(r *http.Request) bool {
 
 func userActivity(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, struct {
-		ID       string   `json:"id"`
 		Activity []string `json:"activity"`
-	}{chi.URLParam(r, "id"), []string{"signed in", "updated profile"}})
+		ID       string   `json:"id"`
+	}{[]string{"signed in", "updated profile"}, chi.URLParam(r, "id")})
 }
 
 func insights(w http.ResponseWriter, r *http.Request) {
