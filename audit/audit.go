@@ -77,6 +77,7 @@ type eventSource interface {
 type Trail struct {
 	log    *slog.Logger
 	now    func() time.Time
+	rt     *router.Router
 	gate   *flags.Gate
 	src    eventSource
 	routes []watched
@@ -93,8 +94,6 @@ type Trail struct {
 type watched struct {
 	route router.Route
 	id    string
-	attrs map[string]any // the route's standard attributes
-	ec    openfeature.EvaluationContext
 }
 
 // New starts a Trail for the routes of rt, whose flags ev evaluates (the
@@ -104,7 +103,7 @@ type watched struct {
 // *openfeature.Client) gets the initial log only. Call [Trail.Close] to
 // unsubscribe.
 func New(rt *router.Router, ev flags.Evaluator, opts Options) *Trail {
-	t := &Trail{log: opts.Logger, now: opts.Now}
+	t := &Trail{log: opts.Logger, now: opts.Now, rt: rt}
 	if t.log == nil {
 		t.log = slog.Default()
 	}
@@ -128,12 +127,7 @@ func New(rt *router.Router, ev flags.Evaluator, opts Options) *Trail {
 		if r.Flag == "" || r.Handler == nil || (r.Stage != router.Planned && r.Stage != router.Beta) {
 			continue
 		}
-		attrs := map[string]any{
-			router.AttrRoute: r.Name, router.AttrMethod: r.Method, router.AttrPattern: r.Pattern,
-			router.AttrStage: r.Stage.String(), router.AttrOptIn: []any{},
-		}
-		t.routes = append(t.routes, watched{route: r, id: r.Method + " " + r.Pattern, attrs: attrs,
-			ec: openfeature.NewEvaluationContext("", attrs)})
+		t.routes = append(t.routes, watched{route: r, id: r.Method + " " + r.Pattern})
 	}
 	t.state = make([]string, len(t.routes))
 	t.byCaller = make([][]string, len(t.routes))
@@ -203,7 +197,7 @@ func (t *Trail) refresh(cause string) {
 	}
 	ctx := context.Background()
 	for i, w := range t.routes {
-		s := stateOf(t.gate.Evaluate(ctx, w.route.Flag, w.ec))
+		s := stateOf(t.decide(ctx, w, openfeature.EvaluationContext{}))
 		if s == t.state[i] {
 			continue
 		}
@@ -221,7 +215,7 @@ func (t *Trail) refresh(cause string) {
 	}
 	for i, w := range t.routes {
 		for j, c := range t.callers {
-			s := callerState(t.gate.Evaluate(ctx, w.route.Flag, withRoute(c, w.attrs)))
+			s := callerState(t.decide(ctx, w, c))
 			if s == t.byCaller[i][j] {
 				continue
 			}
@@ -241,16 +235,13 @@ func (t *Trail) refresh(cause string) {
 	}
 }
 
-// withRoute returns the caller's context with the route's attributes under
-// it, as the router evaluates it.
-func withRoute(c openfeature.EvaluationContext, route map[string]any) openfeature.EvaluationContext {
-	attrs := c.Attributes()
-	for k, v := range route {
-		if _, set := attrs[k]; !set {
-			attrs[k] = v
-		}
-	}
-	return openfeature.NewEvaluationContext(c.TargetingKey(), attrs)
+// decide evaluates the flag of w for a caller whose ContextFunc returns
+// base, the way the router does (router.Router.Decide), with the Trail's
+// own Gate, which caches nothing: provider events reach the Trail and the
+// router's cache in no set order.
+func (t *Trail) decide(ctx context.Context, w watched, base openfeature.EvaluationContext) flags.Decision {
+	d, _ := t.rt.Decide(ctx, t.gate, w.route.Method, w.route.Pattern, base)
+	return d
 }
 
 func callerState(d flags.Decision) string {

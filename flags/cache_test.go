@@ -3,6 +3,7 @@ package flags_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -14,65 +15,6 @@ import (
 
 	"github.com/roadmap-go/roadmap/flags"
 )
-
-// syncEvents evaluates with a real OpenFeature client but delivers provider
-// events itself, synchronously, when the test calls emit. The SDK delivers
-// events on goroutines of its own, so only this makes "after the event" an
-// exact instant a test can assert at.
-type syncEvents struct {
-	*openfeature.Client
-	mu       sync.Mutex
-	handlers map[openfeature.EventType][]openfeature.EventCallback
-}
-
-func (s *syncEvents) AddHandler(t openfeature.EventType, cb openfeature.EventCallback) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.handlers == nil {
-		s.handlers = map[openfeature.EventType][]openfeature.EventCallback{}
-	}
-	s.handlers[t] = append(s.handlers[t], cb)
-}
-
-func (s *syncEvents) RemoveHandler(t openfeature.EventType, cb openfeature.EventCallback) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	hs := s.handlers[t]
-	for i, h := range hs {
-		if h == cb {
-			s.handlers[t] = append(hs[:i:i], hs[i+1:]...)
-			return
-		}
-	}
-}
-
-// emit calls every handler of t and returns when they have all returned.
-func (s *syncEvents) emit(t openfeature.EventType) {
-	s.mu.Lock()
-	hs := append([]openfeature.EventCallback(nil), s.handlers[t]...)
-	s.mu.Unlock()
-	for _, h := range hs {
-		(*h)(openfeature.EventDetails{})
-	}
-}
-
-// boolFlag is a boolean flag without targeting (reason STATIC).
-func boolFlag(key string, on bool) memprovider.InMemoryFlag {
-	v := "off"
-	if on {
-		v = "on"
-	}
-	return memprovider.InMemoryFlag{Key: key, State: memprovider.Enabled, DefaultVariant: v,
-		Variants: map[string]any{"on": true, "off": false}}
-}
-
-// newSyncClient registers p under the test's own domain.
-func newSyncClient(t *testing.T, p openfeature.FeatureProvider) *syncEvents {
-	t.Helper()
-	require.NoError(t, openfeature.SetNamedProviderAndWait(t.Name(), p))
-	t.Cleanup(func() { _ = openfeature.SetNamedProviderAndWait(t.Name(), openfeature.NoopProvider{}) })
-	return &syncEvents{Client: openfeature.NewClient(t.Name())}
-}
 
 func TestCacheNeverOutlivesFlip(t *testing.T) {
 	tests := []struct {
@@ -86,8 +28,8 @@ func TestCacheNeverOutlivesFlip(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := memprovider.NewInMemoryProvider(map[string]memprovider.InMemoryFlag{"f": boolFlag("f", true)})
-			ev := newSyncClient(t, p)
+			client, p := memClient(t, map[string]memprovider.InMemoryFlag{"f": staticFlag(true)})
+			ev := &syncEvents{Evaluator: client}
 			g := flags.NewGate(ev, flags.Options{Timeout: -1})
 			t.Cleanup(g.Close)
 			ctx := context.Background()
@@ -98,15 +40,15 @@ func TestCacheNeverOutlivesFlip(t *testing.T) {
 				require.Equal(t, on, first.On, "flip %d: got %v, want %v", flip, first.On, on)
 				second := g.Evaluate(ctx, "f", openfeature.EvaluationContext{})
 				require.True(t, second.Cached, "flip %d: a static decision is cached", flip)
-				d, ok := g.Cached("f")
+				d, ok := flags.CachedDecision(g, "f")
 				require.True(t, ok)
 				assert.Equal(t, on, d.On)
 
 				on = !on
-				p.UpdateFlags(map[string]memprovider.InMemoryFlag{"f": boolFlag("f", on)})
+				p.UpdateFlags(map[string]memprovider.InMemoryFlag{"f": staticFlag(on)})
 				ev.emit(tt.event)
 
-				_, ok = g.Cached("f")
+				_, ok = flags.CachedDecision(g, "f")
 				assert.False(t, ok, "flip %d: cached decision still there after the %s event", flip, tt.event)
 				got := g.Evaluate(ctx, "f", openfeature.EvaluationContext{})
 				assert.Equal(t, on, got.On, "flip %d: got %v right after the event, want %v", flip, got.On, on)
@@ -116,60 +58,51 @@ func TestCacheNeverOutlivesFlip(t *testing.T) {
 	}
 }
 
-// blockingStatic answers a static value that the test sets, and blocks each
-// evaluation until the test releases it when hold is set.
-type blockingStatic struct {
-	syncEvents
-	value   atomic.Bool
-	calls   atomic.Int64
-	hold    atomic.Bool
-	started chan struct{}
-	release chan struct{}
-}
-
-func (b *blockingStatic) BooleanValueDetails(_ context.Context, flag string, _ bool, _ openfeature.EvaluationContext, _ ...openfeature.Option) (openfeature.BooleanEvaluationDetails, error) {
-	b.calls.Add(1)
-	v := b.value.Load()
-	if b.hold.Load() {
-		b.started <- struct{}{}
-		<-b.release
-	}
-	return openfeature.BooleanEvaluationDetails{Value: v, EvaluationDetails: openfeature.EvaluationDetails{FlagKey: flag,
-		ResolutionDetail: openfeature.ResolutionDetail{Reason: openfeature.StaticReason}}}, nil
-}
-
 // An evaluation that read the old configuration and finishes after the
 // configuration-change event must not put its decision in the cache.
 func TestCacheDropsDecisionComputedAcrossEvent(t *testing.T) {
-	ev := &blockingStatic{started: make(chan struct{}), release: make(chan struct{})}
-	ev.value.Store(true)
+	// The provider answers a static value that the test sets, and blocks
+	// each evaluation until the test releases it while hold is set.
+	var value, hold atomic.Bool
+	var calls atomic.Int64
+	started, release := make(chan struct{}), make(chan struct{})
+	ev := &syncEvents{Evaluator: evalFunc(func(context.Context, string) (openfeature.BooleanEvaluationDetails, error) {
+		calls.Add(1)
+		v := value.Load()
+		if hold.Load() {
+			started <- struct{}{}
+			<-release
+		}
+		return answer(v, openfeature.StaticReason)
+	})}
+	value.Store(true)
 	g := flags.NewGate(ev, flags.Options{Timeout: -1})
 	t.Cleanup(g.Close)
 	ctx := context.Background()
 
-	ev.hold.Store(true)
+	hold.Store(true)
 	done := make(chan flags.Decision)
 	go func() { done <- g.Evaluate(ctx, "f", openfeature.EvaluationContext{}) }()
-	<-ev.started // the evaluation has read the old value
-	ev.value.Store(false)
+	<-started // the evaluation has read the old value
+	value.Store(false)
 	ev.emit(openfeature.ProviderConfigChange)
-	ev.hold.Store(false)
-	close(ev.release)
+	hold.Store(false)
+	close(release)
 	old := <-done
 	assert.True(t, old.On, "the in-flight evaluation answers what it read")
 
-	_, ok := g.Cached("f")
+	_, ok := flags.CachedDecision(g, "f")
 	assert.False(t, ok, "a decision computed across the event was cached")
 	got := g.Evaluate(ctx, "f", openfeature.EvaluationContext{})
 	assert.False(t, got.On, "got %v after the event, want false", got.On)
-	assert.Equal(t, int64(2), ev.calls.Load(), "got %d provider calls, want 2", ev.calls.Load())
+	assert.Equal(t, int64(2), calls.Load(), "got %d provider calls, want 2", calls.Load())
 }
 
 // Concurrent readers never see the old decision once the event handler has
 // returned, while the flag flips back and forth.
 func TestCacheFlipsUnderConcurrentLoad(t *testing.T) {
-	p := memprovider.NewInMemoryProvider(map[string]memprovider.InMemoryFlag{"f": boolFlag("f", true)})
-	ev := newSyncClient(t, p)
+	client, p := memClient(t, map[string]memprovider.InMemoryFlag{"f": staticFlag(true)})
+	ev := &syncEvents{Evaluator: client}
 	g := flags.NewGate(ev, flags.Options{Timeout: -1})
 	t.Cleanup(g.Close)
 	ctx := context.Background()
@@ -202,7 +135,7 @@ func TestCacheFlipsUnderConcurrentLoad(t *testing.T) {
 	for i := range 200 {
 		on := i%2 == 1
 		seq.Add(1)
-		p.UpdateFlags(map[string]memprovider.InMemoryFlag{"f": boolFlag("f", on)})
+		p.UpdateFlags(map[string]memprovider.InMemoryFlag{"f": staticFlag(on)})
 		ev.emit(openfeature.ProviderConfigChange)
 		seq.Add(1)
 		require.Equal(t, on, g.Evaluate(ctx, "f", openfeature.EvaluationContext{}).On, "flip %d", i)
@@ -216,18 +149,8 @@ func TestCacheFlipsUnderConcurrentLoad(t *testing.T) {
 // depend on the context, so they are never cached.
 func TestCacheTargetedFlagEvaluatedPerRequest(t *testing.T) {
 	var calls atomic.Int64
-	byKey := func(f memprovider.InMemoryFlag, ec openfeature.FlattenedContext) (any, openfeature.ProviderResolutionDetail) {
-		calls.Add(1)
-		v := "off"
-		if ec[openfeature.TargetingKey] == "alice" {
-			v = "on"
-		}
-		return f.Variants[v], openfeature.ProviderResolutionDetail{Reason: openfeature.TargetingMatchReason, Variant: v}
-	}
-	targeted := boolFlag("t", false)
-	targeted.ContextEvaluator = &byKey
-	p := memprovider.NewInMemoryProvider(map[string]memprovider.InMemoryFlag{"t": targeted, "s": boolFlag("s", true)})
-	ev := newSyncClient(t, p)
+	client, _ := memClient(t, map[string]memprovider.InMemoryFlag{"t": keyedFlag(&calls, "alice"), "s": staticFlag(true)})
+	ev := &syncEvents{Evaluator: client}
 	g := flags.NewGate(ev, flags.Options{Timeout: -1})
 	t.Cleanup(g.Close)
 	ctx := context.Background()
@@ -252,26 +175,26 @@ func TestCacheTargetedFlagEvaluatedPerRequest(t *testing.T) {
 			assert.Equal(t, tt.wantOn, d.On, "got %v, want %v", d.On, tt.wantOn)
 			assert.False(t, d.Cached)
 			assert.Equal(t, openfeature.TargetingMatchReason, d.Reason)
-			_, cached := g.Cached("t")
+			_, cached := flags.CachedDecision(g, "t")
 			assert.False(t, cached, "a targeted decision was cached")
 			assert.Equal(t, int64(i+1), calls.Load(), "got %d evaluations, want %d", calls.Load(), i+1)
 		})
 	}
-	_, cached := g.Cached("s")
+	_, cached := flags.CachedDecision(g, "s")
 	assert.True(t, cached, "the static flag is cached")
 }
 
-// Many static flags: the cache holds each one's decision, past the size
-// where it changes representation, and drops them all on an event.
+// Many static flags: the cache holds each one's decision and drops them all
+// on an event.
 func TestCacheManyFlags(t *testing.T) {
 	const n = 40
 	set := map[string]memprovider.InMemoryFlag{}
 	for i := range n {
 		key := fmt.Sprintf("f%d", i)
-		set[key] = boolFlag(key, i%3 == 0)
+		set[key] = staticFlag(i%3 == 0)
 	}
-	p := memprovider.NewInMemoryProvider(set)
-	ev := newSyncClient(t, p)
+	client, _ := memClient(t, set)
+	ev := &syncEvents{Evaluator: client}
 	g := flags.NewGate(ev, flags.Options{Timeout: -1})
 	t.Cleanup(g.Close)
 	ctx := context.Background()
@@ -285,16 +208,45 @@ func TestCacheManyFlags(t *testing.T) {
 			}
 		}
 		for i := range n {
-			d, ok := g.Cached(fmt.Sprintf("f%d", i))
+			d, ok := flags.CachedDecision(g, fmt.Sprintf("f%d", i))
 			require.True(t, ok, "f%d", i)
 			assert.Equal(t, i%3 == 0, d.On)
 		}
 		if round == 0 {
 			ev.emit(openfeature.ProviderConfigChange)
 			for i := range n {
-				_, ok := g.Cached(fmt.Sprintf("f%d", i))
+				_, ok := flags.CachedDecision(g, fmt.Sprintf("f%d", i))
 				require.False(t, ok, "f%d cached after the event", i)
 			}
 		}
 	}
+}
+
+// FuzzGateFlagKey checks that any flag key gets the decision of its own
+// flag, from the cache or not: on for the static flag that is on, off for
+// the one that is off, failed and off for any other (FLAG_NOT_FOUND, or
+// GENERAL where the SDK rejects the key), never a panic.
+func FuzzGateFlagKey(f *testing.F) {
+	for _, s := range []string{"on", "", "On", "on ", "\x00", "é", "on\xff"} {
+		f.Add(s)
+	}
+	client, _ := memClient(f, map[string]memprovider.InMemoryFlag{"on": staticFlag(true), "off": staticFlag(false)})
+	g := flags.NewGate(&syncEvents{Evaluator: client}, flags.Options{Logger: slog.New(slog.DiscardHandler)})
+	f.Cleanup(g.Close)
+	f.Fuzz(func(t *testing.T, flag string) {
+		for range 2 { // the second time from the cache, for a flag that is there
+			d := g.Evaluate(context.Background(), flag, userCtx(flag))
+			switch flag {
+			case "on":
+				require.True(t, d.On, "got %+v", d)
+			case "off":
+				require.False(t, d.On, "got %+v", d)
+				require.False(t, d.Failed(), "got %+v", d)
+			default:
+				require.False(t, d.On, "got %+v", d)
+				require.True(t, d.Failed(), "got %+v", d)
+				require.False(t, d.Cached, "got %+v", d)
+			}
+		}
+	})
 }

@@ -11,7 +11,8 @@
 //
 // A [Gate] turns every evaluation problem into "off": provider not ready,
 // flag missing, wrong type, provider error or panic, an evaluation slower
-// than [Options.Timeout] ([DefaultTimeout] by default), a cancelled request.
+// than [Options.Timeout] ([DefaultTimeout] by default; the provider gets it
+// as its context's deadline), a cancelled request.
 // The problem is logged with log/slog once per flag and error code, and
 // reported in [Decision.ErrorCode]; it is never returned as an error, and
 // the Gate never panics.
@@ -38,19 +39,22 @@
 //
 // # Keep last known value
 //
-// With [Options.KeepLastKnown] set, the Gate also remembers the last
-// successful decision per flag and targeting key (bounded, least recently
-// used first out) and, when the flag service is unavailable (GENERAL,
-// PROVIDER_NOT_READY, PROVIDER_FATAL, PARSE_ERROR, TIMEOUT), answers it with
-// [Decision.LastKnown] set instead of failing closed. Answers from the
-// service (flag not found, wrong type) still fail closed.
+// With [Options.KeepLastKnown] set, the Gate answers the last successful
+// decision per flag and targeting key, with [Decision.LastKnown] set, while
+// the flag service is unavailable, instead of failing closed.
 //
 // # Evaluation context
 //
 // A [ContextFunc] derives the evaluation context from a request:
 // [FromHeader], [FromCookie] and [FromContextValue] take the targeting key
 // from a header, a cookie or an authenticated identity; [Anonymous] is the
-// default. It runs only when a flag must actually be evaluated.
+// default. [Gate.EvaluateFunc] takes a function that builds the context,
+// called only when the flag must actually be evaluated: a cached decision
+// builds none and allocates nothing.
+//
+// The transaction context of the request's context.Context
+// ([openfeature.WithTransactionContext]) is merged beneath that invocation
+// context for every evaluator (see [Gate.Evaluate]).
 //
 // # Example
 //

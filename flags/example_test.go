@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 
 	"github.com/open-feature/go-sdk/openfeature"
@@ -44,4 +46,29 @@ func ExampleNewGate() {
 	// true STATIC on
 	// level=WARN msg="flag evaluation failed; failing closed" flag=no-such-flag code=FLAG_NOT_FOUND
 	// false true FLAG_NOT_FOUND
+}
+
+// EvaluateFunc builds the evaluation context only when the flag has to be
+// evaluated (here always: the cache is off); a cached decision builds none.
+func ExampleGate_EvaluateFunc() {
+	provider := memprovider.NewInMemoryProvider(map[string]memprovider.InMemoryFlag{
+		"reports-export": {State: memprovider.Enabled, DefaultVariant: "on",
+			Variants: map[string]any{"on": true, "off": false}},
+	})
+	_ = openfeature.SetNamedProviderAndWait("ExampleGate_EvaluateFunc", provider)
+	gate := flags.NewGate(openfeature.NewClient("ExampleGate_EvaluateFunc"), flags.Options{NoCache: true})
+	defer gate.Close()
+
+	r := httptest.NewRequest(http.MethodGet, "/reports/export", nil)
+	r.Header.Set("X-User-ID", "alice")
+	fromHeader := flags.FromHeader("X-User-ID")
+	d := gate.EvaluateFunc(r.Context(), "reports-export", func() openfeature.EvaluationContext {
+		ec := fromHeader(r)
+		fmt.Println("context built for", ec.TargetingKey())
+		return ec
+	})
+	fmt.Println(d.On, d.Reason)
+	// Output:
+	// context built for alice
+	// true STATIC
 }

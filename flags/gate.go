@@ -2,9 +2,9 @@ package flags
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -31,26 +31,27 @@ const DefaultTimeout = 200 * time.Millisecond
 // slog.Default() for logs, and caching of static decisions when the evaluator
 // reports provider events.
 type Options struct {
-	// Timeout bounds each evaluation that is not answered from the cache:
-	// an evaluation that has not answered by then resolves to off (code
-	// TIMEOUT), and an answer that comes later is discarded. Zero means
+	// Timeout bounds each evaluation that is not answered from the cache.
+	// The provider gets the bound as its context's deadline
+	// (context.WithTimeout of the request's context), and an answer that
+	// comes later is discarded: off, code TIMEOUT. Zero means
 	// DefaultTimeout; a negative value disables the bound.
 	//
-	// The evaluation runs on the request's goroutine, and the provider
-	// gets the bound as its context's deadline: providers that call a
-	// service (OFREP, flagd over gRPC, GO Feature Flag) stop there, and
-	// in-process providers, which never wait, pay about one small
-	// allocation for the bound. A provider that ignores its context could
-	// hold requests beyond the bound; the Gate notices (an evaluation still
-	// running, or answering, later than its deadline plus Timeout, and at
-	// least 100 ms), logs it once, and from then on isolates every
-	// evaluation on a worker goroutine that it stops waiting for at the
-	// bound, about 1 µs per evaluation (docs/performance.md). The
-	// requests such a provider already holds stay held until it answers.
+	// The bound costs a context.WithTimeout and one more timer per
+	// evaluation: about 0.8 µs and 5 allocations (BenchmarkGate).
+	//
+	// The evaluation runs on the request's goroutine. A provider that
+	// ignores its context could hold requests beyond the bound; the Gate
+	// notices (an evaluation still running, or answering, Timeout and at
+	// least 100 ms after its deadline), logs it once, and from then on runs
+	// every evaluation on a goroutine of its own that it stops waiting for
+	// at the bound, as with Isolate. The requests such a provider already
+	// holds stay held until it answers.
 	Timeout time.Duration
-	// Isolate runs bounded evaluations on worker goroutines from the
-	// start, for a provider known to ignore its context: no request then
-	// waits longer than Timeout, at about 1 µs per evaluation.
+	// Isolate runs every bounded evaluation on a goroutine of its own from
+	// the start, for a provider known to ignore its context: no request then
+	// waits longer than Timeout. The goroutine ends when the provider
+	// answers. It costs a goroutine and a channel per evaluation.
 	Isolate bool
 	// Logger receives evaluation failures (once per flag and error code
 	// until the flag recovers) and cache invalidations. Nil means
@@ -65,20 +66,15 @@ type Options struct {
 	// KeepLastKnown, if positive, turns on "keep last known value": the
 	// Gate remembers the last successful decision per flag and targeting key
 	// (at most KeepLastKnown of them; the least recently used go first),
-	// and when an evaluation fails because the flag service is unavailable
-	// (codes GENERAL, PROVIDER_NOT_READY, PROVIDER_FATAL, PARSE_ERROR and
-	// TIMEOUT) it answers the remembered decision instead of off, with
-	// Decision.LastKnown set. A STATIC decision also stands for the whole
-	// flag, whatever the targeting key. Other attributes of the evaluation
-	// context are not part of the key: during an outage a user gets the
-	// last decision made for their targeting key, whatever the attributes.
-	// Failures that the flag service itself answered (flag not found, type
-	// mismatch, bad context), cancellations and provider panics still fail
-	// closed, and so does a key never evaluated before the outage. The
-	// remembered decision is used for as long as the outage lasts; the next
-	// successful evaluation replaces it. Zero (the default) fails closed on
-	// every failure. Remembering costs a mutex and a map write per evaluated
-	// (uncached) request.
+	// and while the flag service is unavailable (codes GENERAL,
+	// PROVIDER_NOT_READY, PROVIDER_FATAL, PARSE_ERROR and TIMEOUT) answers
+	// it instead of off, with Decision.LastKnown set. A STATIC decision
+	// stands for the whole flag, whatever the targeting key; other
+	// attributes are not part of the key. Answers of the flag service itself
+	// (flag not found, type mismatch, bad context), cancellations, provider
+	// panics and keys never evaluated before the outage still fail closed.
+	// Zero (the default) fails closed on every failure. Remembering costs a
+	// mutex and a map write per evaluated (uncached) request.
 	KeepLastKnown int
 }
 
@@ -126,92 +122,30 @@ func (d Decision) Failed() bool { return d.ErrorCode != "" }
 // provider events.
 type Gate struct {
 	ev      Evaluator
+	merge   bool // ev is no *openfeature.Client: the Gate merges the transaction context
 	timeout time.Duration
 	log     *slog.Logger
 	obs     Observer
+	lk      *lastKnown // nil unless Options.KeepLastKnown > 0
 
-	events   eventSource // nil when not subscribed
-	onEvent  func(openfeature.EventDetails)
-	cacheOn  bool
-	mu       sync.Mutex // serialises cache writers
-	cache    atomic.Pointer[cacheSnapshot]
-	failures sync.Map // flag -> openfeature.ErrorCode last logged
-	closed   atomic.Bool
-	lk       *lastKnown // nil unless Options.KeepLastKnown > 0
+	events  eventSource // nil when not subscribed, and then nothing is cached
+	onEvent func(openfeature.EventDetails)
+	// The cache: writers take mu, copy, change and store; readers load
+	// once per decision.
+	mu     sync.Mutex
+	cache  atomic.Pointer[snapshot]
+	closed atomic.Bool
 
-	// Bounded evaluations run inline until isolated is set (by
-	// Options.Isolate, or when the provider is seen to ignore its
-	// deadline); flight holds the inline ones for that (see enter).
-	isolated atomic.Bool
-	flight   [flightSlots]flightSlot
-	nextSlot atomic.Uint32
-	watching atomic.Bool // a watch goroutine runs
-
-	// Isolated evaluations run on worker goroutines that wait for the next
-	// one for workerIdle, so that under load a request hands its
-	// evaluation to a worker whose stack has already grown, instead of
-	// starting a goroutine that grows its stack on every evaluation.
-	// Workers are started on demand and stop when idle or when the Gate is
-	// closed.
-	jobs   chan *evalJob // unbuffered: a send succeeds only to an idle worker
-	stop   chan struct{} // closed by Close
-	timers sync.Pool     // *time.Timer, stopped, for the bound of isolated evaluations
+	failures sync.Map    // flag -> openfeature.ErrorCode last logged
+	isolated atomic.Bool // evaluations run on goroutines of their own
+	onStuck  func()      // for the timer of each inline evaluation
 }
 
-// workerIdle is how long an evaluation worker waits for the next job.
-const workerIdle = 100 * time.Millisecond
-
-// cacheSnapshot is one generation of the cache: up to smallCache decisions
-// in a slice (a lookup compares a few strings, whose pointers are usually
-// equal, and hashes nothing), more in a map.
-type cacheSnapshot struct {
-	gen   uint64
-	small []cachedDecision
-	m     map[string]Decision // nil while small suffices
-}
-
-type cachedDecision struct {
-	flag string
-	d    Decision
-}
-
-const smallCache = 8
-
-func (s *cacheSnapshot) get(flag string) (Decision, bool) {
-	if s.m != nil {
-		d, ok := s.m[flag]
-		return d, ok
-	}
-	for i := range s.small {
-		if s.small[i].flag == flag {
-			return s.small[i].d, true
-		}
-	}
-	return Decision{}, false
-}
-
-// with returns a copy of s with d for flag.
-func (s *cacheSnapshot) with(flag string, d Decision) *cacheSnapshot {
-	n := &cacheSnapshot{gen: s.gen}
-	if s.m == nil && len(s.small) < smallCache {
-		n.small = make([]cachedDecision, 0, len(s.small)+1)
-		for _, c := range s.small {
-			if c.flag != flag {
-				n.small = append(n.small, c)
-			}
-		}
-		n.small = append(n.small, cachedDecision{flag, d})
-		return n
-	}
-	n.m = make(map[string]Decision, len(s.m)+len(s.small)+1)
-	for k, v := range s.m {
-		n.m[k] = v
-	}
-	for _, c := range s.small {
-		n.m[c.flag] = c.d
-	}
-	n.m[flag] = d
-	return n
+// snapshot is one generation of the cache of static decisions. It is never
+// changed once stored.
+type snapshot struct {
+	gen       uint64
+	decisions map[string]Decision
 }
 
 var invalidatingEvents = [...]openfeature.EventType{
@@ -226,8 +160,8 @@ func NewGate(ev Evaluator, opts Options) *Gate {
 	if ev == nil {
 		panic("flags: NewGate with nil Evaluator")
 	}
-	g := &Gate{ev: ev, timeout: opts.Timeout, log: opts.Logger, obs: opts.Observer,
-		jobs: make(chan *evalJob), stop: make(chan struct{})}
+	_, client := ev.(*openfeature.Client)
+	g := &Gate{ev: ev, merge: !client, timeout: opts.Timeout, log: opts.Logger, obs: opts.Observer}
 	g.isolated.Store(opts.Isolate)
 	if g.timeout == 0 {
 		g.timeout = DefaultTimeout
@@ -235,14 +169,14 @@ func NewGate(ev Evaluator, opts Options) *Gate {
 	if g.log == nil {
 		g.log = slog.Default()
 	}
-	g.cache.Store(&cacheSnapshot{})
+	g.onStuck = func() { g.startIsolating("a flag evaluation has been running for long after its deadline") }
+	g.cache.Store(&snapshot{})
 	if opts.KeepLastKnown > 0 {
 		g.lk = newLastKnown(opts.KeepLastKnown)
 	}
 	if src, ok := ev.(eventSource); ok && !opts.NoCache {
 		g.events = src
-		g.cacheOn = true
-		g.onEvent = func(d openfeature.EventDetails) { g.Invalidate() }
+		g.onEvent = func(openfeature.EventDetails) { g.Invalidate() }
 		for _, t := range invalidatingEvents {
 			src.AddHandler(t, &g.onEvent)
 		}
@@ -253,11 +187,7 @@ func NewGate(ev Evaluator, opts Options) *Gate {
 // Close unsubscribes the Gate from provider events and turns its cache off.
 // The Gate still evaluates flags afterwards. Close is idempotent.
 func (g *Gate) Close() {
-	if g.closed.Swap(true) {
-		return
-	}
-	close(g.stop)
-	if g.events == nil {
+	if g.closed.Swap(true) || g.events == nil {
 		return
 	}
 	for _, t := range invalidatingEvents {
@@ -271,34 +201,64 @@ func (g *Gate) Close() {
 // PROVIDER_CONFIGURATION_CHANGED.
 func (g *Gate) Invalidate() {
 	g.mu.Lock()
-	old := g.cache.Load()
-	g.cache.Store(&cacheSnapshot{gen: old.gen + 1})
-	g.mu.Unlock()
+	defer g.mu.Unlock()
+	g.cache.Store(&snapshot{gen: g.cache.Load().gen + 1})
 }
 
-// Cached returns the cached decision for flag, if there is one. It allocates
-// nothing; callers use it to skip building an evaluation context.
-func (g *Gate) Cached(flag string) (Decision, bool) {
-	d, ok := g.cache.Load().get(flag)
-	if ok && g.obs != nil {
-		g.obs.ObserveDecision(flag, d, 0)
+// store caches d for flag unless an event invalidated the cache since the
+// evaluation started (generation gen) or the Gate was closed.
+func (g *Gate) store(gen uint64, flag string, d Decision) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	cur := g.cache.Load()
+	if cur.gen != gen || g.closed.Load() {
+		return
 	}
-	return d, ok
+	decisions := make(map[string]Decision, len(cur.decisions)+1)
+	maps.Copy(decisions, cur.decisions)
+	d.Cached = true
+	decisions[flag] = d
+	g.cache.Store(&snapshot{gen: gen, decisions: decisions})
 }
 
 // Evaluate returns the decision for flag in evaluation context ec, from the
 // cache when the flag is static. It never panics and never returns an error:
 // failures resolve to off and are reported in Decision.ErrorCode.
 //
-// ec is the invocation context; OpenFeature merges the transaction context
-// of ctx under it. The targeting key [Options.KeepLastKnown] remembers is
-// the one OpenFeature uses: ec's, or the transaction context's when ec has
-// none.
+// ec is the invocation context. The transaction context of ctx
+// ([openfeature.WithTransactionContext]) is merged beneath it, ec's
+// attributes and targeting key winning: an *openfeature.Client does that
+// itself, and for any other [Evaluator] the Gate does it the same way
+// ([openfeature.MergeTransactionContext]), so every evaluator sees the same
+// merged context. An Evaluator that wraps a client gets the merged context,
+// which the client then merges with its own. The targeting key
+// [Options.KeepLastKnown] remembers is the merged one.
 func (g *Gate) Evaluate(ctx context.Context, flag string, ec openfeature.EvaluationContext) Decision {
-	if d, ok := g.Cached(flag); ok {
+	return g.EvaluateFunc(ctx, flag, func() openfeature.EvaluationContext { return ec })
+}
+
+// EvaluateFunc is [Gate.Evaluate] with the evaluation context built by ec,
+// which is called only when the flag has to be evaluated: a decision from the
+// cache builds no context and allocates nothing. ec is called at most once,
+// on the caller's goroutine, before anything is evaluated; a panic in ec
+// propagates to the caller before the Gate has evaluated, cached, logged or
+// observed anything.
+func (g *Gate) EvaluateFunc(ctx context.Context, flag string, ec func() openfeature.EvaluationContext) Decision {
+	snap := g.cache.Load()
+	if d, ok := snap.decisions[flag]; ok {
+		if g.obs != nil {
+			g.obs.ObserveDecision(flag, d, 0)
+		}
 		return d
 	}
-	snap := g.cache.Load()
+	return g.evaluate(ctx, snap.gen, flag, ec())
+}
+
+// evaluate evaluates flag, which was not in the cache of generation gen.
+func (g *Gate) evaluate(ctx context.Context, gen uint64, flag string, ec openfeature.EvaluationContext) Decision {
+	if g.merge {
+		ec = mergeTransaction(ctx, ec)
+	}
 	var start time.Time // read only for an Observer: the clock costs
 	if g.obs != nil {
 		start = time.Now()
@@ -309,10 +269,10 @@ func (g *Gate) Evaluate(ctx context.Context, flag string, ec openfeature.Evaluat
 		if key = ec.TargetingKey(); key == "" {
 			key = openfeature.TransactionContext(ctx).TargetingKey()
 		}
-	}
-	if d.Failed() && g.lk != nil && keepsLastKnown(d.ErrorCode) {
-		if last, ok := g.lk.recall(flag, key); ok {
-			d = Decision{On: last.On, Reason: last.Reason, Variant: last.Variant, ErrorCode: d.ErrorCode, LastKnown: true}
+		if d.Failed() && keepsLastKnown(d.ErrorCode) {
+			if last, ok := g.lk.recall(flag, key); ok {
+				d = Decision{On: last.On, Reason: last.Reason, Variant: last.Variant, ErrorCode: d.ErrorCode, LastKnown: true}
+			}
 		}
 	}
 	if g.obs != nil {
@@ -326,28 +286,20 @@ func (g *Gate) Evaluate(ctx context.Context, flag string, ec openfeature.Evaluat
 		g.lk.remember(flag, key, d)
 	}
 	g.recovered(flag)
-	if g.cacheOn && d.Reason == openfeature.StaticReason && !g.closed.Load() {
-		g.store(snap.gen, flag, d)
+	if g.events != nil && d.Reason == openfeature.StaticReason {
+		g.store(gen, flag, d)
 	}
 	return d
 }
 
-// store caches d for flag unless an event invalidated the cache since the
-// evaluation started (generation gen).
-func (g *Gate) store(gen uint64, flag string, d Decision) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	cur := g.cache.Load()
-	if cur.gen != gen {
-		return
+// mergeTransaction merges the transaction context of ctx beneath ec, as an
+// *openfeature.Client does.
+func mergeTransaction(ctx context.Context, ec openfeature.EvaluationContext) openfeature.EvaluationContext {
+	if tx := openfeature.TransactionContext(ctx); tx.TargetingKey() == "" && len(tx.Attributes()) == 0 {
+		return ec
 	}
-	d.Cached = true
-	g.cache.Store(cur.with(flag, d))
+	return openfeature.TransactionContext(openfeature.MergeTransactionContext(ctx, ec))
 }
-
-// Timeout returns the bound of one evaluation ([Options.Timeout] with the
-// default applied); negative means none.
-func (g *Gate) Timeout() time.Duration { return g.timeout }
 
 // Ready reports whether the evaluator's provider is ready, with the reason
 // when it is not. Evaluators that do not report a state are taken as ready.
@@ -362,233 +314,6 @@ func (g *Gate) Ready() (bool, string) {
 	default:
 		return false, fmt.Sprintf("flag provider state is %s", st)
 	}
-}
-
-type evalResult struct {
-	d   openfeature.BooleanEvaluationDetails
-	err error
-	pan bool
-}
-
-func (g *Gate) resolve(ctx context.Context, flag string, ec openfeature.EvaluationContext) Decision {
-	if ctx.Err() != nil {
-		return Decision{Reason: openfeature.ErrorReason, ErrorCode: CanceledCode}
-	}
-	var (
-		r    evalResult
-		code openfeature.ErrorCode
-	)
-	switch {
-	case g.timeout < 0:
-		r = g.call(ctx, flag, ec)
-	case g.isolated.Load():
-		r, code = g.isolate(ctx, flag, ec)
-	default:
-		r, code = g.inline(ctx, flag, ec)
-	}
-	switch {
-	case code != "":
-		return Decision{Reason: openfeature.ErrorReason, ErrorCode: code}
-	case r.pan:
-		return Decision{Reason: openfeature.ErrorReason, ErrorCode: PanicCode}
-	case r.d.ErrorCode != "":
-		return Decision{Reason: openfeature.ErrorReason, ErrorCode: r.d.ErrorCode, Variant: r.d.Variant}
-	case r.err != nil || r.d.Reason == openfeature.ErrorReason:
-		return Decision{Reason: openfeature.ErrorReason, ErrorCode: openfeature.GeneralCode}
-	}
-	return Decision{On: r.d.Value, Reason: r.d.Reason, Variant: r.d.Variant}
-}
-
-// inline runs a bounded evaluation on the request's goroutine, with the
-// bound as its context's deadline. A non-empty code means the evaluation
-// failed (timeout, cancelled request) whatever it answered.
-func (g *Gate) inline(ctx context.Context, flag string, ec openfeature.EvaluationContext) (evalResult, openfeature.ErrorCode) {
-	start := time.Now()
-	slot := g.enter(start)
-	c := &boundCtx{Context: ctx, deadline: start.Add(g.timeout), timed: true}
-	r := g.call(c, flag, ec)
-	g.leave(slot)
-	now := time.Now()
-	c.end(context.Canceled) // the evaluation is over
-	switch {
-	case !now.Before(c.deadline):
-		if now.Sub(c.deadline) > g.overrun() {
-			g.startIsolating("a flag evaluation answered long after its deadline")
-		}
-		return r, TimeoutCode
-	case ctx.Err() != nil:
-		return r, CanceledCode
-	}
-	return r, ""
-}
-
-// overrun is how long past its deadline an inline evaluation may run
-// before the Gate takes the provider for one that ignores deadlines: the
-// bound again, and at least 100 ms, so that a pause of the process (garbage
-// collection, scheduling) is not taken for one.
-func (g *Gate) overrun() time.Duration { return max(g.timeout, 100*time.Millisecond) }
-
-// flightSlots is how many inline evaluations in flight the Gate watches
-// (see enter); more may run, unwatched.
-const flightSlots = 64
-
-// flightSlot is the start (Unix nanoseconds) of one inline evaluation in
-// flight, 0 when free, alone on its cache line.
-type flightSlot struct {
-	start atomic.Int64
-	_     [56]byte
-}
-
-// enter records an inline evaluation starting at start in a free slot, and
-// makes sure a watcher (see watch) runs while slots are taken. It returns
-// the slot, or -1 when none was free.
-func (g *Gate) enter(start time.Time) int {
-	i := int(g.nextSlot.Add(1))
-	for k := range 4 {
-		s := (i + k) % flightSlots
-		if g.flight[s].start.CompareAndSwap(0, start.UnixNano()) {
-			if !g.watching.Load() && g.watching.CompareAndSwap(false, true) {
-				go g.watch()
-			}
-			return s
-		}
-	}
-	return -1
-}
-
-// leave frees the slot enter returned.
-func (g *Gate) leave(slot int) {
-	if slot >= 0 {
-		g.flight[slot].start.Store(0)
-	}
-}
-
-// watch looks at the slots every bound while inline evaluations are in
-// flight: one that has run for longer than its bound plus overrun (the
-// provider holds it past its deadline) makes every later evaluation
-// isolated. It stops once none has been in flight for a few rounds, once
-// evaluations are isolated, or when the Gate is closed.
-func (g *Gate) watch() {
-	t := time.NewTicker(g.timeout)
-	defer t.Stop()
-	limit := (g.timeout + g.overrun()).Nanoseconds()
-	for idle := 0; ; {
-		select {
-		case <-g.stop:
-			return
-		case now := <-t.C:
-			busy := false
-			for i := range g.flight {
-				if st := g.flight[i].start.Load(); st != 0 {
-					busy = true
-					if now.UnixNano()-st > limit {
-						g.startIsolating("a flag evaluation has been running for long after its deadline")
-					}
-				}
-			}
-			if g.isolated.Load() {
-				return // no more inline evaluations
-			}
-			if busy {
-				idle = 0
-			} else {
-				idle++
-			}
-			if idle < 3 {
-				continue
-			}
-			g.watching.Store(false)
-			// An evaluation may have entered after the scan and seen a
-			// watcher: look again, and go on watching if one did.
-			if !g.inFlight() || !g.watching.CompareAndSwap(false, true) {
-				return
-			}
-			idle = 0
-		}
-	}
-}
-
-func (g *Gate) inFlight() bool {
-	for i := range g.flight {
-		if g.flight[i].start.Load() != 0 {
-			return true
-		}
-	}
-	return false
-}
-
-// startIsolating makes every later bounded evaluation run on a worker
-// goroutine, and logs why once.
-func (g *Gate) startIsolating(why string) {
-	if g.isolated.Swap(true) {
-		return
-	}
-	g.log.Warn("the flag provider ignores evaluation deadlines; evaluations now run on worker goroutines",
-		"reason", why, "timeout", g.timeout)
-}
-
-// isolate hands a bounded evaluation to a worker goroutine and waits for
-// its answer until the bound, or until the request goes away.
-func (g *Gate) isolate(ctx context.Context, flag string, ec openfeature.EvaluationContext) (evalResult, openfeature.ErrorCode) {
-	j := &evalJob{ctx: boundCtx{Context: ctx, deadline: time.Now().Add(g.timeout)},
-		flag: flag, ec: ec, done: make(chan evalResult, 1)}
-	t, _ := g.timers.Get().(*time.Timer)
-	if t == nil {
-		t = time.NewTimer(g.timeout)
-	} else {
-		t.Reset(g.timeout)
-	}
-	select {
-	case g.jobs <- j: // an idle worker took it
-	default:
-		go g.work(j)
-	}
-	var (
-		r    evalResult
-		code openfeature.ErrorCode
-	)
-	select {
-	case r = <-j.done:
-		j.ctx.end(context.Canceled)
-	case <-t.C:
-		j.ctx.end(context.DeadlineExceeded)
-		code = TimeoutCode
-	case <-ctx.Done():
-		j.ctx.end(ctx.Err())
-		code = CanceledCode
-	}
-	t.Stop() // since Go 1.23 no stale tick can be received after Stop
-	g.timers.Put(t)
-	return r, code
-}
-
-// work runs j, then the jobs handed to it, until it has been idle for
-// workerIdle or the Gate is closed.
-func (g *Gate) work(j *evalJob) {
-	idle := time.NewTimer(workerIdle)
-	defer idle.Stop()
-	for {
-		j.done <- g.call(&j.ctx, j.flag, j.ec)
-		idle.Reset(workerIdle)
-		select {
-		case j = <-g.jobs:
-		case <-idle.C:
-			return
-		case <-g.stop:
-			return
-		}
-	}
-}
-
-// call runs the evaluator, turning a panic into a failed result.
-func (g *Gate) call(ctx context.Context, flag string, ec openfeature.EvaluationContext) (r evalResult) {
-	defer func() {
-		if p := recover(); p != nil {
-			r = evalResult{pan: true}
-		}
-	}()
-	r.d, r.err = g.ev.BooleanValueDetails(ctx, flag, false, ec)
-	return r
 }
 
 // logFailure logs a failed evaluation once per flag and error code, so a
@@ -619,7 +344,3 @@ func (g *Gate) recovered(flag string) {
 		g.log.Info("flag evaluation recovered", "flag", flag, "after", string(prev.(openfeature.ErrorCode)))
 	}
 }
-
-// ErrNilEvaluator is returned by constructors that need flags when none were
-// given.
-var ErrNilEvaluator = errors.New("flags: no Evaluator")

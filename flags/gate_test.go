@@ -17,38 +17,6 @@ import (
 	"github.com/roadmap-go/roadmap/internal/logtest"
 )
 
-// gtMem registers an in-memory provider under the test's own domain.
-func gtMem(t *testing.T, fl map[string]memprovider.InMemoryFlag) (*openfeature.Client, *memprovider.InMemoryProvider) {
-	t.Helper()
-	p := memprovider.NewInMemoryProvider(fl)
-	require.NoError(t, openfeature.SetNamedProviderAndWait(t.Name(), p))
-	return openfeature.NewClient(t.Name()), p
-}
-
-func gtStatic(on bool) memprovider.InMemoryFlag {
-	v := "off"
-	if on {
-		v = "on"
-	}
-	return memprovider.InMemoryFlag{State: memprovider.Enabled, DefaultVariant: v, Variants: map[string]any{"on": true, "off": false}}
-}
-
-// gtFunc adapts a function to flags.Evaluator (no events, so no cache).
-type gtFunc func(ctx context.Context, flag string) (openfeature.BooleanEvaluationDetails, error)
-
-func (f gtFunc) BooleanValueDetails(ctx context.Context, flag string, _ bool, _ openfeature.EvaluationContext, _ ...openfeature.Option) (openfeature.BooleanEvaluationDetails, error) {
-	return f(ctx, flag)
-}
-
-// gtNotReady is a provider whose Init blocks until release is closed.
-type gtNotReady struct {
-	*memprovider.InMemoryProvider
-	release chan struct{}
-}
-
-func (p *gtNotReady) Init(openfeature.EvaluationContext) error { <-p.release; return nil }
-func (p *gtNotReady) Shutdown()                                {}
-
 // TestGateFailsClosed checks every failure mode: the decision is off, the
 // code says why, nothing panics, and the failure is logged once.
 func TestGateFailsClosed(t *testing.T) {
@@ -61,42 +29,42 @@ func TestGateFailsClosed(t *testing.T) {
 		wantCode openfeature.ErrorCode
 	}{
 		{name: "provider not ready", wantCode: openfeature.ProviderNotReadyCode, ev: func(t *testing.T) flags.Evaluator {
-			p := &gtNotReady{InMemoryProvider: memprovider.NewInMemoryProvider(map[string]memprovider.InMemoryFlag{"f": gtStatic(true)}), release: make(chan struct{})}
+			p := &notReady{InMemoryProvider: memprovider.NewInMemoryProvider(map[string]memprovider.InMemoryFlag{"f": staticFlag(true)}), release: make(chan struct{})}
 			t.Cleanup(func() { close(p.release) })
 			require.NoError(t, openfeature.SetNamedProvider(t.Name(), p))
 			return openfeature.NewClient(t.Name())
 		}},
 		{name: "flag missing", wantCode: openfeature.FlagNotFoundCode, ev: func(t *testing.T) flags.Evaluator {
-			c, _ := gtMem(t, map[string]memprovider.InMemoryFlag{"other": gtStatic(true)})
+			c, _ := memClient(t, map[string]memprovider.InMemoryFlag{"other": staticFlag(true)})
 			return c
 		}},
 		{name: "wrong type", wantCode: openfeature.TypeMismatchCode, ev: func(t *testing.T) flags.Evaluator {
-			c, _ := gtMem(t, map[string]memprovider.InMemoryFlag{"f": {State: memprovider.Enabled, DefaultVariant: "on", Variants: map[string]any{"on": "true"}}})
+			c, _ := memClient(t, map[string]memprovider.InMemoryFlag{"f": {State: memprovider.Enabled, DefaultVariant: "on", Variants: map[string]any{"on": "true"}}})
 			return c
 		}},
 		{name: "provider error code", wantCode: openfeature.ParseErrorCode, ev: func(t *testing.T) flags.Evaluator {
-			return gtFunc(func(context.Context, string) (openfeature.BooleanEvaluationDetails, error) {
+			return evalFunc(func(context.Context, string) (openfeature.BooleanEvaluationDetails, error) {
 				var d openfeature.BooleanEvaluationDetails
 				d.Value, d.Reason, d.ErrorCode = true, openfeature.ErrorReason, openfeature.ParseErrorCode
 				return d, errors.New("PARSE_ERROR: bad rules")
 			})
 		}},
 		{name: "error without code", wantCode: openfeature.GeneralCode, ev: func(t *testing.T) flags.Evaluator {
-			return gtFunc(func(context.Context, string) (openfeature.BooleanEvaluationDetails, error) {
+			return evalFunc(func(context.Context, string) (openfeature.BooleanEvaluationDetails, error) {
 				var d openfeature.BooleanEvaluationDetails
 				d.Value = true
 				return d, errors.New("boom")
 			})
 		}},
 		{name: "error reason without code", wantCode: openfeature.GeneralCode, ev: func(t *testing.T) flags.Evaluator {
-			return gtFunc(func(context.Context, string) (openfeature.BooleanEvaluationDetails, error) {
+			return evalFunc(func(context.Context, string) (openfeature.BooleanEvaluationDetails, error) {
 				var d openfeature.BooleanEvaluationDetails
 				d.Value, d.Reason = true, openfeature.ErrorReason
 				return d, nil
 			})
 		}},
 		{name: "provider panic", wantCode: flags.PanicCode, ev: func(t *testing.T) flags.Evaluator {
-			return gtFunc(func(context.Context, string) (openfeature.BooleanEvaluationDetails, error) { panic("provider bug") })
+			return evalFunc(func(context.Context, string) (openfeature.BooleanEvaluationDetails, error) { panic("provider bug") })
 		}},
 		{name: "cancelled before", wantCode: flags.CanceledCode,
 			ctx: func(t *testing.T) context.Context {
@@ -105,7 +73,7 @@ func TestGateFailsClosed(t *testing.T) {
 				return ctx
 			},
 			ev: func(t *testing.T) flags.Evaluator {
-				return gtFunc(func(context.Context, string) (openfeature.BooleanEvaluationDetails, error) {
+				return evalFunc(func(context.Context, string) (openfeature.BooleanEvaluationDetails, error) {
 					t.Error("the evaluator must not run for a cancelled request")
 					return openfeature.BooleanEvaluationDetails{}, nil
 				})
@@ -117,7 +85,7 @@ func TestGateFailsClosed(t *testing.T) {
 				return context.WithValue(ctx, gtCancelKey{}, cancel)
 			},
 			ev: func(t *testing.T) flags.Evaluator {
-				return gtFunc(func(ctx context.Context, _ string) (openfeature.BooleanEvaluationDetails, error) {
+				return evalFunc(func(ctx context.Context, _ string) (openfeature.BooleanEvaluationDetails, error) {
 					ctx.Value(gtCancelKey{}).(context.CancelFunc)() // the client goes away mid-evaluation
 					<-ctx.Done()                                    // a provider that honours its context
 					var d openfeature.BooleanEvaluationDetails
@@ -126,21 +94,17 @@ func TestGateFailsClosed(t *testing.T) {
 				})
 			}},
 		{name: "timeout", wantCode: flags.TimeoutCode, timeout: time.Millisecond, ev: func(t *testing.T) flags.Evaluator {
-			return gtFunc(func(ctx context.Context, _ string) (openfeature.BooleanEvaluationDetails, error) {
+			return evalFunc(func(ctx context.Context, _ string) (openfeature.BooleanEvaluationDetails, error) {
 				<-ctx.Done() // a provider that honours its context
-				var d openfeature.BooleanEvaluationDetails
-				d.Value, d.Reason = true, openfeature.StaticReason
-				return d, nil
+				return answer(true, openfeature.StaticReason)
 			})
 		}},
 		{name: "timeout, isolated", wantCode: flags.TimeoutCode, timeout: time.Millisecond, isolate: true, ev: func(t *testing.T) flags.Evaluator {
 			release := make(chan struct{})
 			t.Cleanup(func() { close(release) })
-			return gtFunc(func(context.Context, string) (openfeature.BooleanEvaluationDetails, error) {
+			return evalFunc(func(context.Context, string) (openfeature.BooleanEvaluationDetails, error) {
 				<-release // a provider that ignores its context
-				var d openfeature.BooleanEvaluationDetails
-				d.Value, d.Reason = true, openfeature.StaticReason
-				return d, nil
+				return answer(true, openfeature.StaticReason)
 			})
 		}},
 	}
@@ -165,7 +129,7 @@ func TestGateFailsClosed(t *testing.T) {
 				assert.True(t, d.Failed())
 				assert.Equal(t, tt.wantCode, d.ErrorCode, "got %v, want %v", d.ErrorCode, tt.wantCode)
 				assert.Equal(t, openfeature.ErrorReason, d.Reason)
-				_, cached := g.Cached("f")
+				_, cached := flags.CachedDecision(g, "f")
 				assert.False(t, cached, "failures are never cached")
 			}
 			out := logs.String()
@@ -183,7 +147,7 @@ type gtCancelKey struct{}
 func TestGateLogsRecovery(t *testing.T) {
 	var fail atomic.Bool
 	fail.Store(true)
-	ev := gtFunc(func(context.Context, string) (openfeature.BooleanEvaluationDetails, error) {
+	ev := evalFunc(func(context.Context, string) (openfeature.BooleanEvaluationDetails, error) {
 		var d openfeature.BooleanEvaluationDetails
 		if fail.Load() {
 			d.Reason, d.ErrorCode = openfeature.ErrorReason, openfeature.GeneralCode
@@ -205,32 +169,13 @@ func TestGateLogsRecovery(t *testing.T) {
 	assert.Equal(t, 1, strings.Count(out, "flag evaluation recovered"), out)
 }
 
-// gtCounting wraps a client, counting evaluations, and keeps the client's
-// event methods (embedded), so the Gate caches.
-type gtCounting struct {
-	*openfeature.Client
-	n     atomic.Int64
-	block chan chan struct{} // when non-nil, an evaluation sends a release channel and waits on it
-}
-
-func (c *gtCounting) BooleanValueDetails(ctx context.Context, flag string, def bool, ec openfeature.EvaluationContext, opts ...openfeature.Option) (openfeature.BooleanEvaluationDetails, error) {
-	c.n.Add(1)
-	d, err := c.Client.BooleanValueDetails(ctx, flag, def, ec, opts...)
-	if c.block != nil && flag == "slow" {
-		release := make(chan struct{})
-		c.block <- release
-		<-release
-	}
-	return d, err
-}
-
 // TestGateCacheFollowsUpdateFlags flips a static flag with
 // memprovider.UpdateFlags many times: the Gate serves from its cache between
 // flips, and every flip is seen. A decision cached across a configuration
 // change would stick for good and fail the wait.
 func TestGateCacheFollowsUpdateFlags(t *testing.T) {
-	client, p := gtMem(t, map[string]memprovider.InMemoryFlag{"f": gtStatic(false)})
-	ev := &gtCounting{Client: client}
+	client, p := memClient(t, map[string]memprovider.InMemoryFlag{"f": staticFlag(false)})
+	ev := &counting{Client: client}
 	g := flags.NewGate(ev, flags.Options{Timeout: -1})
 	t.Cleanup(g.Close)
 	ctx := context.Background()
@@ -238,13 +183,13 @@ func TestGateCacheFollowsUpdateFlags(t *testing.T) {
 
 	for i := 1; i <= 10; i++ {
 		want := i%2 == 1
-		p.UpdateFlags(map[string]memprovider.InMemoryFlag{"f": gtStatic(want)})
+		p.UpdateFlags(map[string]memprovider.InMemoryFlag{"f": staticFlag(want)})
 		require.Eventually(t, func() bool { return g.Evaluate(ctx, "f", ec).On == want },
 			10*time.Second, time.Millisecond, "flip %d to %v", i, want)
 		// Once the event is handled the new decision is cached: no more
 		// evaluations until the next change.
 		require.Eventually(t, func() bool {
-			d, ok := g.Cached("f")
+			d, ok := flags.CachedDecision(g, "f")
 			if !ok {
 				g.Evaluate(ctx, "f", ec)
 			}
@@ -271,8 +216,8 @@ func TestGateCacheFollowsUpdateFlags(t *testing.T) {
 // change event, then lets the evaluation finish: its (now stale) decision
 // must not be cached.
 func TestGateGenerationCheck(t *testing.T) {
-	client, p := gtMem(t, map[string]memprovider.InMemoryFlag{"slow": gtStatic(false), "probe": gtStatic(true)})
-	ev := &gtCounting{Client: client, block: make(chan chan struct{})}
+	client, p := memClient(t, map[string]memprovider.InMemoryFlag{"slow": staticFlag(false), "probe": staticFlag(true)})
+	ev := &counting{Client: client, block: make(chan chan struct{})}
 	g := flags.NewGate(ev, flags.Options{Timeout: -1})
 	t.Cleanup(g.Close)
 	ctx := context.Background()
@@ -283,7 +228,7 @@ func TestGateGenerationCheck(t *testing.T) {
 	// the only invalidation left is the one UpdateFlags causes.
 	require.Eventually(t, func() bool {
 		g.Evaluate(ctx, "probe", ec)
-		_, ok := g.Cached("probe")
+		_, ok := flags.CachedDecision(g, "probe")
 		return ok
 	}, 10*time.Second, time.Millisecond)
 
@@ -291,13 +236,13 @@ func TestGateGenerationCheck(t *testing.T) {
 	go func() { done <- g.Evaluate(ctx, "slow", ec) }()
 	release := <-ev.block // "slow" has been evaluated as off, not stored yet
 
-	p.UpdateFlags(map[string]memprovider.InMemoryFlag{"slow": gtStatic(true), "probe": gtStatic(true)})
-	require.Eventually(t, func() bool { _, ok := g.Cached("probe"); return !ok },
+	p.UpdateFlags(map[string]memprovider.InMemoryFlag{"slow": staticFlag(true), "probe": staticFlag(true)})
+	require.Eventually(t, func() bool { _, ok := flags.CachedDecision(g, "probe"); return !ok },
 		10*time.Second, time.Millisecond, "the Gate handles the change event")
 	close(release)
 	d := <-done
 	assert.False(t, d.On, "the in-flight evaluation answers what it read")
-	_, cached := g.Cached("slow")
+	_, cached := flags.CachedDecision(g, "slow")
 	assert.False(t, cached, "a decision computed across a change event is never cached")
 
 	ev.block = nil
@@ -311,10 +256,10 @@ func TestGateTargetedPerRequest(t *testing.T) {
 		on := fc[openfeature.TargetingKey] == "alice"
 		return on, openfeature.ProviderResolutionDetail{Reason: openfeature.TargetingMatchReason}
 	}
-	client, _ := gtMem(t, map[string]memprovider.InMemoryFlag{"t": {
+	client, _ := memClient(t, map[string]memprovider.InMemoryFlag{"t": {
 		State: memprovider.Enabled, DefaultVariant: "off", Variants: map[string]any{"off": false}, ContextEvaluator: &eval,
 	}})
-	ev := &gtCounting{Client: client}
+	ev := &counting{Client: client}
 	g := flags.NewGate(ev, flags.Options{Timeout: -1})
 	t.Cleanup(g.Close)
 	users := []string{"alice", "bob", "alice", "carol", "alice", "bob"}
@@ -324,7 +269,7 @@ func TestGateTargetedPerRequest(t *testing.T) {
 		assert.False(t, d.Cached)
 	}
 	assert.Equal(t, int64(len(users)), ev.n.Load())
-	_, cached := g.Cached("t")
+	_, cached := flags.CachedDecision(g, "t")
 	assert.False(t, cached)
 }
 
@@ -340,8 +285,8 @@ func TestGateNoCacheAndClose(t *testing.T) {
 		{name: "closed", close: true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			client, _ := gtMem(t, map[string]memprovider.InMemoryFlag{"f": gtStatic(true)})
-			ev := &gtCounting{Client: client}
+			client, _ := memClient(t, map[string]memprovider.InMemoryFlag{"f": staticFlag(true)})
+			ev := &counting{Client: client}
 			g := flags.NewGate(ev, flags.Options{Timeout: -1, NoCache: tt.noCache})
 			if tt.close {
 				g.Close()
@@ -359,7 +304,7 @@ func TestGateNoCacheAndClose(t *testing.T) {
 // TestGateTimeoutBoundsSlowProvider checks that the default per-evaluation
 // bound applies, and that a fast answer within it is used.
 func TestGateTimeoutBoundsSlowProvider(t *testing.T) {
-	client, _ := gtMem(t, map[string]memprovider.InMemoryFlag{"f": gtStatic(true)})
+	client, _ := memClient(t, map[string]memprovider.InMemoryFlag{"f": staticFlag(true)})
 	g := flags.NewGate(client, flags.Options{Timeout: time.Minute, NoCache: true})
 	t.Cleanup(g.Close)
 	d := g.Evaluate(context.Background(), "f", openfeature.EvaluationContext{})
@@ -370,13 +315,13 @@ func TestGateTimeoutBoundsSlowProvider(t *testing.T) {
 
 // TestGateReady checks Ready for a client and for a plain evaluator.
 func TestGateReady(t *testing.T) {
-	client, _ := gtMem(t, map[string]memprovider.InMemoryFlag{})
+	client, _ := memClient(t, map[string]memprovider.InMemoryFlag{})
 	g := flags.NewGate(client, flags.Options{})
 	t.Cleanup(g.Close)
 	ready, why := g.Ready()
 	assert.True(t, ready, why)
 
-	p := &gtNotReady{InMemoryProvider: memprovider.NewInMemoryProvider(nil), release: make(chan struct{})}
+	p := &notReady{InMemoryProvider: memprovider.NewInMemoryProvider(nil), release: make(chan struct{})}
 	t.Cleanup(func() { close(p.release) })
 	require.NoError(t, openfeature.SetNamedProvider(t.Name()+"/not-ready", p))
 	g2 := flags.NewGate(openfeature.NewClient(t.Name()+"/not-ready"), flags.Options{})
@@ -385,7 +330,7 @@ func TestGateReady(t *testing.T) {
 	assert.False(t, ready)
 	assert.Contains(t, why, "NOT_READY")
 
-	plain := flags.NewGate(gtFunc(func(context.Context, string) (openfeature.BooleanEvaluationDetails, error) {
+	plain := flags.NewGate(evalFunc(func(context.Context, string) (openfeature.BooleanEvaluationDetails, error) {
 		return openfeature.BooleanEvaluationDetails{}, nil
 	}), flags.Options{})
 	ready, _ = plain.Ready()
@@ -399,7 +344,7 @@ func TestNewGateNilPanics(t *testing.T) {
 // TestGateLogsCancellationsOnce: clients that go away between successful
 // requests are logged once per flag, not twice per disconnect.
 func TestGateLogsCancellationsOnce(t *testing.T) {
-	client, _ := gtMem(t, map[string]memprovider.InMemoryFlag{"f": gtStatic(true)})
+	client, _ := memClient(t, map[string]memprovider.InMemoryFlag{"f": staticFlag(true)})
 	var logs logtest.Buffer
 	g := flags.NewGate(client, flags.Options{Timeout: -1, NoCache: true, Logger: logs.Logger()})
 	t.Cleanup(g.Close)

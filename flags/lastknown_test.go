@@ -3,7 +3,6 @@ package flags_test
 import (
 	"context"
 	"log/slog"
-	"sync"
 	"testing"
 
 	"github.com/open-feature/go-sdk/openfeature"
@@ -11,45 +10,6 @@ import (
 
 	"github.com/roadmap-go/roadmap/flags"
 )
-
-// switchableFlags answers from a table of per-key values, or fails with a
-// configurable error code (an outage).
-type switchableFlags struct {
-	mu     sync.Mutex
-	static map[string]bool            // flag -> value, reason STATIC
-	byKey  map[string]map[string]bool // flag -> targeting key -> value
-	fail   openfeature.ErrorCode
-}
-
-func (f *switchableFlags) set(fail openfeature.ErrorCode) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.fail = fail
-}
-
-func (f *switchableFlags) BooleanValueDetails(_ context.Context, flag string, def bool, ec openfeature.EvaluationContext, _ ...openfeature.Option) (openfeature.BooleanEvaluationDetails, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	d := openfeature.BooleanEvaluationDetails{Value: def}
-	if f.fail != "" {
-		d.Reason, d.ErrorCode = openfeature.ErrorReason, f.fail
-		return d, openfeature.NewGeneralResolutionError("down")
-	}
-	if v, ok := f.static[flag]; ok {
-		d.Value, d.Reason = v, openfeature.StaticReason
-		return d, nil
-	}
-	if m, ok := f.byKey[flag]; ok {
-		d.Value, d.Reason = m[ec.TargetingKey()], openfeature.TargetingMatchReason
-		return d, nil
-	}
-	d.Reason, d.ErrorCode = openfeature.ErrorReason, openfeature.FlagNotFoundCode
-	return d, openfeature.NewFlagNotFoundResolutionError("no such flag")
-}
-
-func userCtx(key string) openfeature.EvaluationContext {
-	return openfeature.NewEvaluationContext(key, nil)
-}
 
 func TestKeepLastKnown(t *testing.T) {
 	type eval struct {

@@ -56,7 +56,7 @@ func TestTimedEvaluationContext(t *testing.T) {
 		for _, isolate := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/isolate=%v", tt.name, isolate), func(t *testing.T) {
 				seen := make(chan seenCtx, 1)
-				ev := gtFunc(func(ctx context.Context, _ string) (openfeature.BooleanEvaluationDetails, error) {
+				ev := evalFunc(func(ctx context.Context, _ string) (openfeature.BooleanEvaluationDetails, error) {
 					var s seenCtx
 					s.deadline, s.hasDeadline = ctx.Deadline()
 					s.value = ctx.Value(timedKey{})
@@ -93,14 +93,12 @@ func TestTimedEvaluationContext(t *testing.T) {
 // next), and that the provider's context is done once the answer is in.
 func TestTimedEvaluationAnswers(t *testing.T) {
 	done := make(chan (<-chan struct{}), 1)
-	ev := gtFunc(func(ctx context.Context, _ string) (openfeature.BooleanEvaluationDetails, error) {
+	ev := evalFunc(func(ctx context.Context, _ string) (openfeature.BooleanEvaluationDetails, error) {
 		select {
 		case done <- ctx.Done():
 		default:
 		}
-		var d openfeature.BooleanEvaluationDetails
-		d.Value, d.Reason = true, openfeature.TargetingMatchReason
-		return d, nil
+		return targetedOn()
 	})
 	for _, isolate := range []bool{false, true} {
 		t.Run(fmt.Sprintf("isolate=%v", isolate), func(t *testing.T) {
@@ -136,7 +134,7 @@ func TestTimedEvaluationDerivedContext(t *testing.T) {
 		for _, isolate := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/isolate=%v", tt.name, isolate), func(t *testing.T) {
 				derived := make(chan context.Context, 1)
-				ev := gtFunc(func(ctx context.Context, _ string) (openfeature.BooleanEvaluationDetails, error) {
+				ev := evalFunc(func(ctx context.Context, _ string) (openfeature.BooleanEvaluationDetails, error) {
 					child, cancel := context.WithTimeout(ctx, time.Hour)
 					_ = cancel // cancelled only through the parent, to observe it
 					derived <- child
@@ -144,9 +142,7 @@ func TestTimedEvaluationDerivedContext(t *testing.T) {
 						<-child.Done()
 						return openfeature.BooleanEvaluationDetails{}, child.Err()
 					}
-					var d openfeature.BooleanEvaluationDetails
-					d.Value, d.Reason = true, openfeature.TargetingMatchReason
-					return d, nil
+					return targetedOn()
 				})
 				g := flags.NewGate(ev, flags.Options{Timeout: 30 * time.Millisecond, Isolate: isolate})
 				t.Cleanup(g.Close)
@@ -188,7 +184,7 @@ func TestProviderIgnoringDeadline(t *testing.T) {
 			release := make(chan struct{})
 			t.Cleanup(func() { close(release) })
 			var calls atomic.Int32
-			ev := gtFunc(func(context.Context, string) (openfeature.BooleanEvaluationDetails, error) {
+			ev := evalFunc(func(context.Context, string) (openfeature.BooleanEvaluationDetails, error) {
 				if calls.Add(1) == 1 {
 					time.Sleep(bound + 250*time.Millisecond) // long after the deadline, ignoring it
 				} else {
@@ -227,7 +223,7 @@ func TestProviderIgnoringDeadline(t *testing.T) {
 func TestProviderHangingInline(t *testing.T) {
 	const bound = 20 * time.Millisecond
 	release := make(chan struct{})
-	ev := gtFunc(func(_ context.Context, flag string) (openfeature.BooleanEvaluationDetails, error) {
+	ev := evalFunc(func(_ context.Context, flag string) (openfeature.BooleanEvaluationDetails, error) {
 		if flag == "hangs" {
 			<-release // ignoring the deadline
 		}
@@ -273,11 +269,4 @@ func TestProviderHangingInline(t *testing.T) {
 	close(release)
 	d := <-stuck // the provider finally answers, long after the deadline
 	assert.Equal(t, flags.TimeoutCode, d.ErrorCode, "the late answer is discarded")
-}
-
-// targetedOn is a provider's answer: on, by a targeting rule.
-func targetedOn() (openfeature.BooleanEvaluationDetails, error) {
-	var d openfeature.BooleanEvaluationDetails
-	d.Value, d.Reason = true, openfeature.TargetingMatchReason
-	return d, nil
 }

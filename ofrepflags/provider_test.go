@@ -47,8 +47,9 @@ func TestProviderFollowsRelayProxy(t *testing.T) {
 	d := gate.Evaluate(ctx, "reports-export", openfeature.EvaluationContext{})
 	require.False(t, d.Failed(), "got %+v", d)
 	require.False(t, d.On)
-	_, cached := gate.Cached("reports-export")
-	require.True(t, cached, "a STATIC decision from the relay proxy is cached")
+	require.Eventually(t, func() bool {
+		return gate.Evaluate(ctx, "reports-export", openfeature.EvaluationContext{}).Cached
+	}, waitFor, tick, "a STATIC decision from the relay proxy is cached")
 
 	// Flip: the relay proxy rereads its file, the provider's watch sees a
 	// new bulk answer and emits PROVIDER_CONFIGURATION_CHANGED, the gate
@@ -101,8 +102,8 @@ func TestProviderTargeting(t *testing.T) {
 			assert.NotEqual(t, openfeature.StaticReason, d.Reason)
 		})
 	}
-	_, cached := gate.Cached("users-patch")
-	assert.False(t, cached, "targeted decisions are never cached")
+	d := gate.Evaluate(context.Background(), "users-patch", openfeature.NewEvaluationContext("alice", nil))
+	assert.False(t, d.Cached, "targeted decisions are never cached")
 }
 
 func TestProviderInitUnavailable(t *testing.T) {

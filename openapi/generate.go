@@ -81,19 +81,21 @@ type Lifecycle struct {
 // declared stages. It evaluates no flags and is the same for every caller.
 // Planned and Beta routes that answer like undeclared paths while off
 // (OffNotFound) are left out: they are secret until they are served.
-func Document(rt *router.Router, opts Options) *openapi3.T {
+func Document(rt *router.Router, opts Options) *openapi3.T { return document(rt, opts, nil) }
+
+func document(rt *router.Router, opts Options, c *opCache) *openapi3.T {
 	routes := rt.Routes()
 	views := make([]view, 0, len(routes))
-	for _, r := range routes {
+	for i, r := range routes {
 		if opts.HidePlanned && r.Stage == router.Planned {
 			continue
 		}
 		if (r.Stage == router.Planned || r.Stage == router.Beta) && rt.HidesWhenOff(r.Method, r.Pattern) {
 			continue // secret until its flag is on: only DocumentFor shows it, to those it serves
 		}
-		views = append(views, newView(rt, r, r.Stage, nil))
+		views = append(views, newView(rt, i, r, r.Stage, nil))
 	}
-	return build(views, routes, opts)
+	return build(views, routes, opts, c)
 }
 
 // DocumentFor returns an OpenAPI 3.1 document of rt's routes as the caller of
@@ -104,6 +106,10 @@ func Document(rt *router.Router, opts Options) *openapi3.T {
 // so that the document reveals no more than the API does; nor does anyone
 // get an OffNotFound route that is not served to them.
 func DocumentFor(rt *router.Router, r *http.Request, opts Options) *openapi3.T {
+	return documentFor(rt, r, opts, nil)
+}
+
+func documentFor(rt *router.Router, r *http.Request, opts Options, c *opCache) *openapi3.T {
 	canSee := rt.RoadmapVisible(r)
 	status := rt.Status(r)
 	routes := make([]router.Route, len(status))
@@ -111,18 +117,19 @@ func DocumentFor(rt *router.Router, r *http.Request, opts Options) *openapi3.T {
 	for i, s := range status {
 		routes[i] = s.Route
 		early := s.Stage == router.Planned || s.Stage == router.Beta
-		hidden := !canSee || rt.HidesWhenOff(s.Route.Method, s.Route.Pattern)
+		hidden := !canSee || s.Hidden
 		if early && !s.Serving && (hidden || opts.HidePlanned && s.Stage == router.Planned) {
 			continue
 		}
-		views = append(views, newView(rt, s.Route, s.Stage, &s.Serving))
+		views = append(views, newView(rt, i, s.Route, s.Stage, &s.Serving))
 	}
-	return build(views, routes, opts)
+	return build(views, routes, opts, c)
 }
 
 // view is one route as documented: its declaration, the stage to document
 // and, for a request, whether it is served.
 type view struct {
+	index   int // in the table
 	route   router.Route
 	stage   router.Stage
 	serving *bool
@@ -130,12 +137,14 @@ type view struct {
 	custom  bool             // an OffHandler answers while off
 }
 
-func newView(rt *router.Router, r router.Route, stage router.Stage, serving *bool) view {
+func newView(rt *router.Router, i int, r router.Route, stage router.Stage, serving *bool) view {
 	off, custom, _ := rt.OffAnswerOf(r.Method, r.Pattern)
-	return view{route: r, stage: stage, serving: serving, off: off, custom: custom}
+	return view{index: i, route: r, stage: stage, serving: serving, off: off, custom: custom}
 }
 
-func build(views []view, all []router.Route, opts Options) *openapi3.T {
+// build returns the document of views; c, if not nil, keeps the operations
+// it builds and gives back those it kept.
+func build(views []view, all []router.Route, opts Options, c *opCache) *openapi3.T {
 	info := opts.Info
 	if info == nil {
 		info = &openapi3.Info{Title: "API", Version: "0.0.0"}
@@ -158,7 +167,9 @@ func build(views []view, all []router.Route, opts Options) *openapi3.T {
 			item = &openapi3.PathItem{}
 			doc.Paths.Set(path, item)
 		}
-		item.SetOperation(v.route.Method, operation(v, params, public[v.route.Pattern]))
+		item.SetOperation(v.route.Method, c.operation(v, func() *openapi3.Operation {
+			return operation(v, params, public[v.route.Pattern])
+		}))
 	}
 	pruneHeaders(doc)
 	return doc

@@ -1,7 +1,6 @@
 package openapi
 
 import (
-	"encoding/json"
 	"net/http"
 
 	"github.com/roadmap-go/roadmap/router"
@@ -23,6 +22,8 @@ type Handler struct {
 	opts Options
 	// Pre-rendered documents, when not PerRequest.
 	full, public []byte
+	// ops keeps the operations of per-request documents (PerRequest).
+	ops *opCache
 }
 
 var (
@@ -37,20 +38,21 @@ var (
 // documents are rendered once, here: the full one, and the one for callers
 // who may not see the roadmap.
 func NewHandler(rt *router.Router, opts Options) (*Handler, error) {
-	h := &Handler{rt: rt, opts: opts}
+	h := &Handler{rt: rt, opts: opts, ops: newOpCache()}
 	if opts.PerRequest {
 		return h, nil
 	}
+	doc := document(rt, opts, h.ops)
 	var err error
-	if h.full, err = json.Marshal(Document(rt, opts)); err != nil {
+	if h.full, err = marshal(doc, h.ops); err != nil {
 		return nil, err
 	}
-	public := opts
-	public.HidePlanned = true
-	doc := Document(rt, public)
+	// The public document is the full one without Planned and Beta
+	// operations (Document with HidePlanned, less the betas), made from it
+	// rather than built again.
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
-			if l, ok := op.Extensions[LifecycleExtension].(Lifecycle); ok && l.Stage == router.Beta.String() {
+			if l, ok := op.Extensions[LifecycleExtension].(Lifecycle); ok && (l.Stage == router.Beta.String() || l.Stage == router.Planned.String()) {
 				item.SetOperation(method, nil)
 			}
 		}
@@ -58,9 +60,11 @@ func NewHandler(rt *router.Router, opts Options) (*Handler, error) {
 			doc.Paths.Delete(path)
 		}
 	}
-	if h.public, err = json.Marshal(doc); err != nil {
+	pruneHeaders(doc)
+	if h.public, err = marshal(doc, h.ops); err != nil {
 		return nil, err
 	}
+	h.ops = nil // both documents are rendered
 	return h, nil
 }
 
@@ -71,7 +75,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr["X-Content-Type-Options"] = noSniff
 	var body []byte
 	if h.opts.PerRequest {
-		b, err := json.Marshal(DocumentFor(h.rt, r, h.opts))
+		b, err := marshal(documentFor(h.rt, r, h.opts, h.ops), h.ops)
 		if err != nil {
 			http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 			return

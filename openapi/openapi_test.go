@@ -13,13 +13,13 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/open-feature/go-sdk/openfeature"
-	"github.com/open-feature/go-sdk/openfeature/memprovider"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/roadmap-go/roadmap/flags"
 	"github.com/roadmap-go/roadmap/openapi"
 	"github.com/roadmap-go/roadmap/router"
+	"github.com/roadmap-go/roadmap/routertest"
 )
 
 var (
@@ -52,19 +52,11 @@ func testRoutes() []router.Route {
 // for the targeting key "vip".
 func userFlags(t *testing.T) *openfeature.Client {
 	t.Helper()
-	eval := func(this memprovider.InMemoryFlag, fc openfeature.FlattenedContext) (any, openfeature.ProviderResolutionDetail) {
-		if fc[openfeature.TargetingKey] == "vip" {
-			return true, openfeature.ProviderResolutionDetail{Reason: openfeature.TargetingMatchReason, Variant: "on"}
-		}
-		return false, openfeature.ProviderResolutionDetail{Reason: openfeature.DefaultReason, Variant: "off"}
-	}
-	fl := map[string]memprovider.InMemoryFlag{}
-	for _, k := range []string{"users-patch", "reports"} {
-		fl[k] = memprovider.InMemoryFlag{Key: k, State: memprovider.Enabled, DefaultVariant: "off",
-			Variants: map[string]any{"on": true, "off": false}, ContextEvaluator: &eval}
-	}
-	require.NoError(t, openfeature.SetNamedProviderAndWait(t.Name(), memprovider.NewInMemoryProvider(fl)))
-	return openfeature.NewClient(t.Name())
+	fl := routertest.NewFlags(t, nil)
+	vip := func(ec openfeature.FlattenedContext) bool { return ec[openfeature.TargetingKey] == "vip" }
+	fl.SetRule("users-patch", vip)
+	fl.SetRule("reports", vip)
+	return fl.Client()
 }
 
 func newRouter(t *testing.T, cfg router.Config) *router.Router {

@@ -112,7 +112,7 @@ func (h *Handler) Roadmap(r *http.Request) Document {
 	for _, s := range status {
 		rr := s.Route
 		early := s.Stage == router.Planned || s.Stage == router.Beta
-		if early && !s.Serving && h.rt.HidesWhenOff(rr.Method, rr.Pattern) {
+		if early && !s.Serving && s.Hidden {
 			continue // secret until served to the caller (OffNotFound)
 		}
 		out := Route{

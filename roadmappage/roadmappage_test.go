@@ -11,13 +11,13 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/open-feature/go-sdk/openfeature"
-	"github.com/open-feature/go-sdk/openfeature/memprovider"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/roadmap-go/roadmap/flags"
 	"github.com/roadmap-go/roadmap/roadmappage"
 	"github.com/roadmap-go/roadmap/router"
+	"github.com/roadmap-go/roadmap/routertest"
 )
 
 var (
@@ -31,14 +31,9 @@ func ok(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok")
 // vipFlags is on for the targeting key "vip" only.
 func vipFlags(t *testing.T) *openfeature.Client {
 	t.Helper()
-	eval := func(this memprovider.InMemoryFlag, fc openfeature.FlattenedContext) (any, openfeature.ProviderResolutionDetail) {
-		on := fc[openfeature.TargetingKey] == "vip"
-		return on, openfeature.ProviderResolutionDetail{Reason: openfeature.TargetingMatchReason}
-	}
-	require.NoError(t, openfeature.SetNamedProviderAndWait(t.Name(), memprovider.NewInMemoryProvider(map[string]memprovider.InMemoryFlag{
-		"beta": {Key: "beta", State: memprovider.Enabled, DefaultVariant: "off", Variants: map[string]any{"on": true, "off": false}, ContextEvaluator: &eval},
-	})))
-	return openfeature.NewClient(t.Name())
+	fl := routertest.NewFlags(t, nil)
+	fl.SetRule("beta", func(ec openfeature.FlattenedContext) bool { return ec[openfeature.TargetingKey] == "vip" })
+	return fl.Client()
 }
 
 // newServer mounts the roadmap next to the router, as the demo does.

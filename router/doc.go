@@ -19,7 +19,8 @@
 //   - [Live]: always served; the flag is never consulted.
 //   - [Deprecated]: served, with the Deprecation (RFC 9745), Sunset
 //     (RFC 8594) and Link (rel="deprecation", rel="successor-version")
-//     headers; 410 once the Sunset has passed.
+//     headers; 410 once the Sunset has passed, and where the flag named by
+//     its Brownout is on.
 //   - [Removed]: 410 Gone.
 //
 // Every answer a flag can change carries "Cache-Control: no-store".
@@ -45,12 +46,22 @@
 // route attributes [AttrRoute], [AttrMethod], [AttrPattern], [AttrStage] and
 // [AttrOptIn], so flag rules can target by route.
 //
+// One function reaches every flag decision, with one evaluation context:
+// the ContextFunc's targeting key and attributes over the route attributes
+// and the opt-ins, all in the invocation context, over the client's context
+// and the transaction context set upstream. ServeHTTP, the Allow of a 405,
+// [Router.Status] and [Router.Decide] share it, so they cannot disagree. The
+// context is built only when the flag is really evaluated: a cached static
+// decision costs no allocation. A handler served because its flag is on gets
+// that context as its OpenFeature transaction context.
+//
 // # Observing
 //
 // Config.Observer, if set, is told the route, stage in force and [Outcome]
 // (served, stubbed, hidden, removed) of every request to a declared route;
 // FlagOptions.Observer is told every flag decision. Package metrics
-// implements both for Prometheus. A nil Observer costs one nil check.
+// implements both for Prometheus. An Observer that implements
+// [CallerObserver] also gets the request. A nil Observer costs a nil check.
 //
 // # Concurrency
 //

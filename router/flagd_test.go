@@ -3,15 +3,12 @@ package router_test
 import (
 	"fmt"
 	"net/http"
-	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	flagd "github.com/open-feature/go-sdk-contrib/providers/flagd/pkg"
-	"github.com/open-feature/go-sdk/openfeature"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -38,35 +35,12 @@ func fdFlags(on map[string]bool) string {
 	return s + "}}"
 }
 
-// fdWrite replaces the flag file by atomic rename, as editors and config
-// management do, so the provider never reads a half-written file.
-func fdWrite(t *testing.T, path, content string) {
-	t.Helper()
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".flags-*.json")
-	require.NoError(t, err)
-	_, err = tmp.WriteString(content)
-	require.NoError(t, err)
-	require.NoError(t, tmp.Close())
-	require.NoError(t, os.Rename(tmp.Name(), path))
-}
-
-// fdClient starts a flagd in-process provider on the file at path, under
-// the test's own domain.
-func fdClient(t *testing.T, path string) *openfeature.Client {
-	t.Helper()
-	p, err := flagd.NewProvider(flagd.WithFileResolver(), flagd.WithOfflineFilePath(path))
-	require.NoError(t, err)
-	require.NoError(t, openfeature.SetNamedProviderAndWait(t.Name(), p))
-	t.Cleanup(p.Shutdown)
-	return openfeature.NewClient(t.Name())
-}
-
 // TestFlagdFileFlip flips a planned route on and off by editing the flag file
 // the flagd in-process provider reads, with no restart.
 func TestFlagdFileFlip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "flags.json")
-	fdWrite(t, path, fdFlags(map[string]bool{"reports-export": false}))
-	client := fdClient(t, path)
+	writeFile(t, path, fdFlags(map[string]bool{"reports-export": false}))
+	client := flagdClient(t, t.Name(), path)
 
 	routes := []router.Route{
 		{Method: http.MethodPut, Pattern: "/api/reports/export", Flag: "reports-export", Name: "Report export",
@@ -82,14 +56,14 @@ func TestFlagdFileFlip(t *testing.T) {
 	require.Equal(t, http.StatusNotImplemented, a.status, a.body)
 	assert.Equal(t, "Report export is not yet available. Check back in a future release.", problem(t, a)["detail"])
 
-	fdWrite(t, path, fdFlags(map[string]bool{"reports-export": true}))
+	writeFile(t, path, fdFlags(map[string]bool{"reports-export": true}))
 	require.Eventually(t, func() bool { return do(t, srv, http.MethodPut, "/api/reports/export").status == http.StatusAccepted },
 		10*time.Second, 10*time.Millisecond, "the edit takes effect without a restart")
 	a = do(t, srv, http.MethodPut, "/api/reports/export")
 	assert.Equal(t, `{"job":"export-1"}`, a.body)
 	assert.Equal(t, "no-store", a.header.Get("Cache-Control"))
 
-	fdWrite(t, path, fdFlags(map[string]bool{"reports-export": false}))
+	writeFile(t, path, fdFlags(map[string]bool{"reports-export": false}))
 	require.Eventually(t, func() bool {
 		return do(t, srv, http.MethodPut, "/api/reports/export").status == http.StatusNotImplemented
 	},
@@ -97,14 +71,14 @@ func TestFlagdFileFlip(t *testing.T) {
 
 	// A broken file keeps the last good flags (never a 500), and the next
 	// good file applies although the provider then reports ERROR for good.
-	fdWrite(t, path, fdFlags(map[string]bool{"reports-export": true}))
+	writeFile(t, path, fdFlags(map[string]bool{"reports-export": true}))
 	require.Eventually(t, func() bool { return do(t, srv, http.MethodPut, "/api/reports/export").status == http.StatusAccepted },
 		10*time.Second, 10*time.Millisecond)
-	fdWrite(t, path, `{"flags": `)
+	writeFile(t, path, `{"flags": `)
 	for i := 0; i < 5; i++ {
 		assert.Equal(t, http.StatusAccepted, do(t, srv, http.MethodPut, "/api/reports/export").status, "last good flags kept")
 	}
-	fdWrite(t, path, fdFlags(map[string]bool{"reports-export": false}))
+	writeFile(t, path, fdFlags(map[string]bool{"reports-export": false}))
 	require.Eventually(t, func() bool {
 		return do(t, srv, http.MethodPut, "/api/reports/export").status == http.StatusNotImplemented
 	},
@@ -115,14 +89,14 @@ func TestFlagdFileFlip(t *testing.T) {
 // goes back to planned (FLAG_NOT_FOUND fails closed), never 500.
 func TestFlagdFlagRemovedFailsClosed(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "flags.json")
-	fdWrite(t, path, fdFlags(map[string]bool{"f": true, "other": true}))
-	client := fdClient(t, path)
+	writeFile(t, path, fdFlags(map[string]bool{"f": true, "other": true}))
+	client := flagdClient(t, t.Name(), path)
 	var logs logtest.Buffer
 	routes := []router.Route{{Method: http.MethodPut, Pattern: "/x", Flag: "f", Handler: served("x")}}
 	_, srv := serve(t, routes, router.Config{Flags: client, Logger: logs.Logger()})
 	require.Equal(t, http.StatusOK, do(t, srv, http.MethodPut, "/x").status)
 
-	fdWrite(t, path, fdFlags(map[string]bool{"other": true}))
+	writeFile(t, path, fdFlags(map[string]bool{"other": true}))
 	require.Eventually(t, func() bool { return do(t, srv, http.MethodPut, "/x").status == http.StatusNotImplemented },
 		10*time.Second, 10*time.Millisecond)
 	assert.Contains(t, logs.String(), "code=FLAG_NOT_FOUND")
@@ -132,8 +106,8 @@ func TestFlagdFlagRemovedFailsClosed(t *testing.T) {
 // run with -race.
 func TestFlagdConcurrentFlips(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "flags.json")
-	fdWrite(t, path, fdFlags(map[string]bool{"f": false}))
-	client := fdClient(t, path)
+	writeFile(t, path, fdFlags(map[string]bool{"f": false}))
+	client := flagdClient(t, t.Name(), path)
 	routes := []router.Route{{Method: http.MethodPut, Pattern: "/x", Flag: "f", Handler: served("x")}}
 	_, srv := serve(t, routes, router.Config{Flags: client, Context: flags.FromHeader("X-User-ID")})
 
@@ -169,7 +143,7 @@ func TestFlagdConcurrentFlips(t *testing.T) {
 	}
 	for i := 1; i <= 6; i++ {
 		want := i%2 == 1
-		fdWrite(t, path, fdFlags(map[string]bool{"f": want}))
+		writeFile(t, path, fdFlags(map[string]bool{"f": want}))
 		wantStatus := http.StatusNotImplemented
 		if want {
 			wantStatus = http.StatusOK

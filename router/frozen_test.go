@@ -1,12 +1,10 @@
 package router_test
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -24,16 +22,6 @@ type namedHandler string
 
 func (h namedHandler) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
 	_, _ = io.WriteString(w, "served "+string(h))
-}
-
-// onPrefixFlags switches on the flags whose key starts with "on", without
-// targeting.
-type onPrefixFlags struct{}
-
-func (onPrefixFlags) BooleanValueDetails(_ context.Context, flag string, _ bool, _ openfeature.EvaluationContext, _ ...openfeature.Option) (openfeature.BooleanEvaluationDetails, error) {
-	return openfeature.BooleanEvaluationDetails{Value: strings.HasPrefix(flag, "on"), EvaluationDetails: openfeature.EvaluationDetails{
-		FlagKey: flag, FlagType: openfeature.Boolean, ResolutionDetail: openfeature.ResolutionDetail{Reason: openfeature.StaticReason},
-	}}, nil
 }
 
 // declObserver records the declarations it is told about.
@@ -99,7 +87,7 @@ func TestNewKeepsItsOwnTable(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			routes := declare()
 			want := declare()
-			cfg := router.Config{Flags: onPrefixFlags{}, Now: fixedClock}
+			cfg := router.Config{Flags: &fakeFlags{on: prefixed("on"), reason: openfeature.StaticReason}, Now: fixedClock}
 			var obs *declObserver
 			if tt.observer {
 				obs = &declObserver{}

@@ -87,3 +87,18 @@ func KnownMethods(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// allowValue returns the Allow header value listing the methods in mask
+// (bit i for methodNames[i]), or nil for none.
+func allowValue(mask uint16) []string {
+	var names []string
+	for i, m := range methodNames {
+		if mask&(1<<i) != 0 {
+			names = append(names, m)
+		}
+	}
+	if names == nil {
+		return nil
+	}
+	return []string{strings.Join(names, ", ")}
+}

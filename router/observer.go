@@ -1,5 +1,7 @@
 package router
 
+import "net/http"
+
 // Outcome is what the router did with one request to a declared route, as
 // reported to an [Observer].
 type Outcome uint8
@@ -44,10 +46,24 @@ type Observer interface {
 	ObserveRequest(route *Route, stage Stage, outcome Outcome)
 }
 
+// CallerObserver is an [Observer] that also learns who the caller is: when
+// Config.Observer implements it, the router calls ObserveCaller instead of
+// ObserveRequest, with the request (for its targeting key, say). It runs on
+// the request path like ObserveRequest and must not keep r nor read its
+// body. An Observer that does not implement it costs nothing more.
+type CallerObserver interface {
+	Observer
+	ObserveCaller(route *Route, stage Stage, outcome Outcome, r *http.Request)
+}
+
 // observe reports an outcome when an Observer is configured. With no
-// Observer it costs one nil check.
-func (e *entry) observe(stage Stage, o Outcome) {
-	if obs := e.path.rt.obs; obs != nil {
-		obs.ObserveRequest(e.x.decl, stage, o) // New keeps every declaration when there is an Observer
+// Observer it costs two nil checks.
+func (e *entry) observe(stage Stage, o Outcome, r *http.Request) {
+	rt := e.path.rt
+	switch {
+	case rt.callerObs != nil:
+		rt.callerObs.ObserveCaller(&e.Route, stage, o, r)
+	case rt.obs != nil:
+		rt.obs.ObserveRequest(&e.Route, stage, o)
 	}
 }

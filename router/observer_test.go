@@ -1,27 +1,17 @@
 package router_test
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/open-feature/go-sdk/openfeature"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/roadmap-go/roadmap/router"
 )
-
-// staticFlags is an Evaluator whose flags are fixed booleans.
-type staticFlags map[string]bool
-
-func (f staticFlags) BooleanValueDetails(_ context.Context, flag string, _ bool, _ openfeature.EvaluationContext, _ ...openfeature.Option) (openfeature.BooleanEvaluationDetails, error) {
-	return openfeature.BooleanEvaluationDetails{Value: f[flag], EvaluationDetails: openfeature.EvaluationDetails{
-		FlagKey: flag, ResolutionDetail: openfeature.ResolutionDetail{Reason: openfeature.TargetingMatchReason}}}, nil
-}
 
 type observed struct {
 	pattern string
@@ -53,7 +43,7 @@ func TestObserverOutcomes(t *testing.T) {
 		{Method: http.MethodGet, Pattern: "/sunset", Stage: router.Deprecated, Handler: ok, Deprecation: dep, Sunset: dep.Add(time.Hour)},
 	}
 	obs := &recordingObserver{}
-	rt, err := router.New(routes, router.Config{Flags: staticFlags{"on": true}, Observer: obs})
+	rt, err := router.New(routes, router.Config{Flags: &fakeFlags{on: func(f string) bool { return f == "on" }}, Observer: obs})
 	require.NoError(t, err)
 	t.Cleanup(rt.Close)
 

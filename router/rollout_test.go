@@ -13,7 +13,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -21,7 +20,6 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
-	flagd "github.com/open-feature/go-sdk-contrib/providers/flagd/pkg"
 	"github.com/open-feature/go-sdk/openfeature"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -54,21 +52,7 @@ func roWriteFlags(t *testing.T, path, flagsJSON string) {
 	t.Helper()
 	doc := `{"$schema": "https://flagd.dev/schema/v0/flags.json", "flags": ` + flagsJSON + `}`
 	require.True(t, json.Valid([]byte(doc)), "flag file is not JSON: %s", doc)
-	tmp := path + ".tmp"
-	require.NoError(t, os.WriteFile(tmp, []byte(doc), 0o644))
-	require.NoError(t, os.Rename(tmp, path))
-}
-
-// roFlagd starts a flagd in-process provider on the flag file at path, binds
-// it to domain (replacing, and so shutting down, the provider bound before)
-// and returns a client of that domain.
-func roFlagd(t *testing.T, domain, path string) *openfeature.Client {
-	t.Helper()
-	p, err := flagd.NewProvider(flagd.WithFileResolver(), flagd.WithOfflineFilePath(path))
-	require.NoError(t, err)
-	require.NoError(t, openfeature.SetNamedProviderAndWait(domain, p))
-	t.Cleanup(func() { _ = openfeature.SetNamedProviderAndWait(domain, openfeature.NoopProvider{}) })
-	return openfeature.NewClient(domain)
+	writeFile(t, path, doc)
 }
 
 // roWaitVersion waits until the provider serves the flag file whose string
@@ -145,7 +129,7 @@ func roFractionalServer(t *testing.T, client *openfeature.Client) *httptest.Serv
 // every user that was on at 10% on.
 func TestFractionalMonotonic(t *testing.T) {
 	path := roFlagFile(t, `{`+roVersionFlag("10")+`,`+roPercent(10)+`}`)
-	client := roFlagd(t, t.Name(), path)
+	client := flagdClient(t, t.Name(), path)
 	srv := roFractionalServer(t, client)
 	keys := rollouttest.Keys(roKeyCount, 2026)
 
@@ -171,14 +155,14 @@ func TestFractionalSticky(t *testing.T) {
 	path := roFlagFile(t, `{`+roPercent(25)+`}`)
 	keys := rollouttest.Keys(roKeyCount, 2026)
 
-	client := roFlagd(t, t.Name(), path)
+	client := flagdClient(t, t.Name(), path)
 	srv := roFractionalServer(t, client)
 	first := roOnKeys(t, srv, keys)
 	share := rollouttest.Share(first)
 	assert.InDelta(t, 25, share, roTolerance, "got %.2f%% on, want 25%% ± %.1f", share, roTolerance)
 	again := roOnKeys(t, srv, keys)
 
-	restarted := roFractionalServer(t, roFlagd(t, t.Name(), path))
+	restarted := roFractionalServer(t, flagdClient(t, t.Name(), path))
 	afterRestart := roOnKeys(t, restarted, keys)
 
 	var changed, changedByRestart int
@@ -215,7 +199,7 @@ func TestAnonymousIsOff(t *testing.T) {
 	full := `{"if": [{"var": "targetingKey"}, {"fractional": [["on", 100], ["off", 0]]}, "off"]}`
 	bare := `{"fractional": [["on", 100], ["off", 0]]}`
 	path := roFlagFile(t, roFlags(roFlag("wrapped", "off", full), roFlag("bare", "off", bare)))
-	client := roFlagd(t, t.Name(), path)
+	client := flagdClient(t, t.Name(), path)
 	type ctxKey struct{}
 	routes := []router.Route{
 		{Method: http.MethodGet, Pattern: "/wrapped", Stage: router.Beta, Flag: "wrapped", Handler: roHandler("wrapped")},
@@ -290,7 +274,7 @@ func TestTimeWindowRollout(t *testing.T) {
 		roFlag("started", "off", fromDate(now.Add(-hour))),
 		roFlag("not-started", "off", fromDate(now.Add(hour))),
 	))
-	client := roFlagd(t, t.Name(), path)
+	client := flagdClient(t, t.Name(), path)
 	var routes []router.Route
 	for _, f := range []string{"open", "future", "past", "started", "not-started"} {
 		routes = append(routes, router.Route{Method: http.MethodGet, Pattern: "/" + f, Stage: router.Beta, Flag: f, Handler: roHandler(f)})
@@ -339,7 +323,7 @@ func TestStandardAttributes(t *testing.T) {
 		{"==": [{"var": "roadmapPattern"}, "/items/{id}"]},
 		{"==": [{"var": "roadmapStage"}, "beta"]}
 	]}, "on", "off"]}`
-	client := roFlagd(t, t.Name(), roFlagFile(t, roFlags(roFlag("items", "off", rule))))
+	client := flagdClient(t, t.Name(), roFlagFile(t, roFlags(roFlag("items", "off", rule))))
 	routes := []router.Route{
 		{Method: http.MethodPatch, Pattern: "/items/{id}", Stage: router.Beta, Flag: "items", Name: "Item patch", Handler: roHandler("patch")},
 		{Method: http.MethodPut, Pattern: "/items/{id}", Stage: router.Beta, Flag: "items", Name: "Item patch", Handler: roHandler("put")},
@@ -380,7 +364,7 @@ func TestTransactionContextInHandler(t *testing.T) {
 		{"==": [{"var": "plan"}, "pro"]},
 		{"in": ["items-patch", {"var": "roadmapOptIn"}]}
 	]}, "on", "off"]}`
-	client := roFlagd(t, t.Name(), roFlagFile(t, roFlags(roFlag("items-patch", "off", route), roFlag("items-patch-v2", "off", v2))))
+	client := flagdClient(t, t.Name(), roFlagFile(t, roFlags(roFlag("items-patch", "off", route), roFlag("items-patch-v2", "off", v2))))
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ec := openfeature.TransactionContext(r.Context())
 		v2, err := client.BooleanValue(r.Context(), "items-patch-v2", false, ec)
@@ -451,7 +435,7 @@ func (u roUser) String() string { return u.id }
 // cookie and context-value extractors each key the same flag rule.
 func TestContextExtractors(t *testing.T) {
 	rule := `{"if": [{"==": [{"var": "targetingKey"}, "alice"]}, "on", "off"]}`
-	client := roFlagd(t, t.Name(), roFlagFile(t, roFlags(roFlag("alice-only", "off", rule))))
+	client := flagdClient(t, t.Name(), roFlagFile(t, roFlags(roFlag("alice-only", "off", rule))))
 	beta := func(pattern string, ctx flags.ContextFunc) router.Route {
 		return router.Route{Method: http.MethodGet, Pattern: pattern, Stage: router.Beta, Flag: "alice-only", Handler: roHandler(pattern), Context: ctx}
 	}
@@ -514,7 +498,7 @@ func roOptInRule(name string, users ...string) string {
 // name is a 400 problem naming it; a route served because of an opt-in says
 // so in Roadmap-Beta-Applied.
 func TestOptIn(t *testing.T) {
-	client := roFlagd(t, t.Name(), roFlagFile(t, roFlags(
+	client := flagdClient(t, t.Name(), roFlagFile(t, roFlags(
 		roFlag("beta-x", "off", roOptInRule("beta-x")),
 		roFlag("beta-named", "off", roOptInRule("beta-named", "alice")),
 		roFlag("beta-off", "off", ""),
@@ -597,7 +581,7 @@ func TestOptIn(t *testing.T) {
 // "-" (names are then neither read nor checked), and a caller the roadmap
 // predicate rejects gets no 400 that would confirm which names exist.
 func TestOptInHeaderConfig(t *testing.T) {
-	client := roFlagd(t, t.Name(), roFlagFile(t, roFlags(roFlag("beta-x", "off", roOptInRule("beta-x")))))
+	client := flagdClient(t, t.Name(), roFlagFile(t, roFlags(roFlag("beta-x", "off", roOptInRule("beta-x")))))
 	routes := []router.Route{{Method: http.MethodGet, Pattern: "/x", Stage: router.Beta, Flag: "beta-x", Handler: roHandler("x")}}
 	renamed := serveRT(t, routes, router.Config{Flags: client, OptInHeader: "acme-beta"})
 	disabled := serveRT(t, routes, router.Config{Flags: client, OptInHeader: "-"})
@@ -654,7 +638,7 @@ func TestScheduledStages(t *testing.T) {
 	sunset := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
 	ga := time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC)
 	clock := &roClock{now: deprecation.Add(24 * time.Hour)}
-	client := roFlagd(t, t.Name(), roFlagFile(t, roFlags(roFlag("unrelated", "off", ""))))
+	client := flagdClient(t, t.Name(), roFlagFile(t, roFlags(roFlag("unrelated", "off", ""))))
 	routes := []router.Route{
 		{
 			Method: http.MethodGet, Pattern: "/v0/users", Stage: router.Deprecated, Name: "Users (v0)",
@@ -743,7 +727,7 @@ func roSameAnswer(t *testing.T, got answer, gotPath string, want answer, wantPat
 // the hidden method on a path with other methods), 403, or any handler.
 // A user for whom the flag is on is served whatever the off answer.
 func TestOffAnswers(t *testing.T) {
-	client := roFlagd(t, t.Name(), roFlagFile(t, roFlags(
+	client := flagdClient(t, t.Name(), roFlagFile(t, roFlags(
 		roFlag("secret", "off", `{"if": [{"==": [{"var": "targetingKey"}, "alice"]}, "on", "off"]}`))))
 	custom := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
@@ -832,7 +816,7 @@ func TestOffAnswers(t *testing.T) {
 // else gets the 501 with its detail. Routes that are on, removed or
 // deprecated answer alike for both.
 func TestRoadmapPredicate(t *testing.T) {
-	client := roFlagd(t, t.Name(), roFlagFile(t, roFlags(
+	client := flagdClient(t, t.Name(), roFlagFile(t, roFlags(
 		roFlag("things", "off", `{"if": [{"==": [{"var": "targetingKey"}, "alice"]}, "on", "off"]}`))))
 	routes := []router.Route{
 		{Method: http.MethodGet, Pattern: "/planned", Stage: router.Planned, Flag: "things", Name: "Thing", Available: "v3", Handler: roHandler("thing")},
@@ -919,7 +903,7 @@ func TestRoadmapPredicate(t *testing.T) {
 // evaluates with the client's opt-ins like ServeHTTP does, and ignores
 // unknown names instead of failing.
 func TestStatusSeesOptIn(t *testing.T) {
-	client := roFlagd(t, t.Name(), roFlagFile(t, roFlags(roFlag("beta-x", "off", roOptInRule("beta-x")))))
+	client := flagdClient(t, t.Name(), roFlagFile(t, roFlags(roFlag("beta-x", "off", roOptInRule("beta-x")))))
 	rt, err := router.New([]router.Route{
 		{Method: http.MethodGet, Pattern: "/x", Stage: router.Beta, Flag: "beta-x", Handler: roHandler("x")},
 	}, router.Config{Flags: client})

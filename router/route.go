@@ -72,6 +72,24 @@ type Route struct {
 	Example *Example
 	// OperationID names the operation in OpenAPI documents.
 	OperationID string
+
+	// BetaSince is when the route became Beta, for tools that check how
+	// long a beta lasts. Not allowed on Planned routes, nor after LiveFrom
+	// or Deprecation.
+	BetaSince time.Time
+	// Brownout is the flag key of a Deprecated route's brownout: where it
+	// evaluates true for the request, the route answers as if it were
+	// removed (410, with its Deprecation, Sunset and Link headers), so that
+	// clients find their last callers before the Sunset. Only for
+	// Deprecated routes; it needs Config.Flags.
+	Brownout string
+	// Request describes the request body, as a Go value or type, for
+	// OpenAPI schemas. The router only carries it.
+	Request any
+	// Responses describes the response bodies by status code, as Go values
+	// or types, for OpenAPI schemas. The router only carries them; codes
+	// must be 100 to 599.
+	Responses map[int]any
 }
 
 // Example is a canned response served as a preview of a route that is not
@@ -122,3 +140,23 @@ func (o OffAnswer) String() string {
 
 // id returns "METHOD /pattern", the route's identity in the table.
 func (r *Route) id() string { return r.Method + " " + r.Pattern }
+
+// Attributes the router adds to every flag evaluation context, so that flag
+// rules can target by route. Names have no dots because flagd's JsonLogic
+// reads dots as nesting.
+const (
+	// AttrRoute is the route's Name.
+	AttrRoute = "roadmapRoute"
+	// AttrMethod is the route's method, e.g. "PATCH".
+	AttrMethod = "roadmapMethod"
+	// AttrPattern is the route's chi pattern, e.g. "/api/users/{id}".
+	AttrPattern = "roadmapPattern"
+	// AttrStage is the route's declared stage, e.g. "beta".
+	AttrStage = "roadmapStage"
+	// AttrOptIn is the list ([]any of strings) of beta features the client
+	// opted into with the opt-in header (see Config.OptInHeader); empty when
+	// none. A flag can require it, e.g. in flagd:
+	//
+	//	{"in": ["users-patch", {"var": "roadmapOptIn"}]}
+	AttrOptIn = "roadmapOptIn"
+)

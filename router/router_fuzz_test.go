@@ -11,27 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/open-feature/go-sdk/openfeature"
 	"github.com/stretchr/testify/require"
 
 	"github.com/roadmap-go/roadmap/router"
 )
-
-// fuzzFlags answers every flag with on, or fails when a flag key starts
-// with "err", so fuzzing covers both sides of the gate.
-type fuzzFlags bool
-
-func (f fuzzFlags) BooleanValueDetails(_ context.Context, flag string, _ bool, _ openfeature.EvaluationContext, _ ...openfeature.Option) (openfeature.BooleanEvaluationDetails, error) {
-	d := openfeature.BooleanEvaluationDetails{Value: bool(f)}
-	d.Reason = openfeature.TargetingMatchReason
-	if strings.HasPrefix(flag, "err") {
-		d.Value = false
-		d.ErrorCode = openfeature.GeneralCode
-		d.Reason = openfeature.ErrorReason
-		return d, errors.New("fuzz provider error")
-	}
-	return d, nil
-}
 
 // fuzzAnswers are the only statuses a router may answer with, besides the
 // handlers' own (fuzzOK).
@@ -92,7 +75,7 @@ func FuzzNew(f *testing.F) {
 				Off: router.OffAnswer(s2 % 4), Successor: p1},
 		}
 		rt, err := router.New(routes, router.Config{
-			Flags: fuzzFlags(on), Now: func() time.Time { return now },
+			Flags: &fakeFlags{on: func(string) bool { return on }, fail: prefixed("err")}, Now: func() time.Time { return now },
 			Roadmap: func(r *http.Request) bool { return r.Header.Get("Staff") != "" },
 		})
 		if err != nil {
@@ -154,7 +137,7 @@ func FuzzServe(f *testing.F) {
 	routers := map[bool]*router.Router{}
 	for _, on := range []bool{false, true} {
 		rt, err := router.New(routes, router.Config{
-			Flags:   fuzzFlags(on),
+			Flags:   &fakeFlags{on: func(string) bool { return on }, fail: prefixed("err")},
 			Roadmap: func(r *http.Request) bool { return r.Header.Get("Staff") != "" },
 		})
 		require.NoError(f, err)

@@ -3,7 +3,6 @@ package router_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -34,40 +33,6 @@ var (
 )
 
 func fixedClock() time.Time { return testNow }
-
-// boolFlag is an in-memory boolean flag without targeting (reason STATIC).
-func boolFlag(on bool) memprovider.InMemoryFlag {
-	v := "off"
-	if on {
-		v = "on"
-	}
-	return memprovider.InMemoryFlag{
-		State:          memprovider.Enabled,
-		DefaultVariant: v,
-		Variants:       map[string]any{"on": true, "off": false},
-	}
-}
-
-// memFlags registers an in-memory provider under the test's own domain and
-// returns a client bound to it.
-func memFlags(t *testing.T, fl map[string]memprovider.InMemoryFlag) (*openfeature.Client, *memprovider.InMemoryProvider) {
-	t.Helper()
-	p := memprovider.NewInMemoryProvider(fl)
-	require.NoError(t, openfeature.SetNamedProviderAndWait(t.Name(), p))
-	return openfeature.NewClient(t.Name()), p
-}
-
-// countingEvaluator counts evaluations. It hides the client's event methods,
-// so a Gate wrapping it does not cache: every gated request evaluates.
-type countingEvaluator struct {
-	ev flags.Evaluator
-	n  atomic.Int64
-}
-
-func (c *countingEvaluator) BooleanValueDetails(ctx context.Context, flag string, def bool, ec openfeature.EvaluationContext, opts ...openfeature.Option) (openfeature.BooleanEvaluationDetails, error) {
-	c.n.Add(1)
-	return c.ev.BooleanValueDetails(ctx, flag, def, ec, opts...)
-}
 
 // syncBuffer collects log output written from server goroutines.
 type syncBuffer = logtest.Buffer
@@ -163,7 +128,7 @@ func TestStageFlagMethodMatrix(t *testing.T) {
 				name := fmt.Sprintf("%s/flag=%v/%s", st.stage, on, method)
 				t.Run(name, func(t *testing.T) {
 					client, _ := memFlags(t, map[string]memprovider.InMemoryFlag{"f": boolFlag(on)})
-					ev := &countingEvaluator{ev: client}
+					ev := &fakeFlags{next: client}
 					r := router.Route{Method: http.MethodPut, Pattern: "/thing", Stage: st.stage, Flag: "f", Handler: served("put")}
 					switch st.stage {
 					case router.Deprecated:
@@ -183,7 +148,7 @@ func TestStageFlagMethodMatrix(t *testing.T) {
 						assert.Equal(t, http.StatusMethodNotAllowed, a.status)
 						assert.Equal(t, []string{"GET, HEAD, PUT"}, a.header.Values("Allow"))
 						assert.Equal(t, float64(405), problem(t, a)["status"])
-						assert.Zero(t, ev.n.Load(), "got %d evaluations, want 0", ev.n.Load())
+						assert.Zero(t, ev.calls.Load(), "got %d evaluations, want 0", ev.calls.Load())
 						return
 					case "unknown":
 						a := do(t, srv, "BREW", "/thing")
@@ -192,7 +157,7 @@ func TestStageFlagMethodMatrix(t *testing.T) {
 						p := problem(t, a)
 						assert.Equal(t, "The request method is not recognised by this server.", p["detail"])
 						assert.Nil(t, p["stage"])
-						assert.Zero(t, ev.n.Load())
+						assert.Zero(t, ev.calls.Load())
 						return
 					}
 
@@ -214,7 +179,7 @@ func TestStageFlagMethodMatrix(t *testing.T) {
 						assert.Empty(t, a.header.Get("Cache-Control"))
 					}
 					assert.Equal(t, w.deprecation, a.header.Get("Deprecation") != "", "Deprecation: %q", a.header.Get("Deprecation"))
-					assert.Equal(t, w.consulted, ev.n.Load() > 0, "got %d evaluations", ev.n.Load())
+					assert.Equal(t, w.consulted, ev.calls.Load() > 0, "got %d evaluations", ev.calls.Load())
 				})
 			}
 		}
@@ -547,18 +512,6 @@ func (p *blockingProvider) ObjectEvaluation(_ context.Context, _ string, d any, 
 	return openfeature.InterfaceResolutionDetail{Value: d}
 }
 
-// errorEvaluator answers every evaluation with a provider error.
-type errorEvaluator struct{}
-
-func (errorEvaluator) BooleanValueDetails(_ context.Context, flag string, def bool, _ openfeature.EvaluationContext, _ ...openfeature.Option) (openfeature.BooleanEvaluationDetails, error) {
-	d := openfeature.BooleanEvaluationDetails{Value: true}
-	d.FlagKey = flag
-	d.Reason = openfeature.ErrorReason
-	d.ErrorCode = openfeature.GeneralCode
-	d.ErrorMessage = "backend exploded: secret internal detail"
-	return d, errors.New("backend exploded: secret internal detail")
-}
-
 // TestFailClosed checks that every evaluation problem keeps the route planned
 // (501, never 500) and is logged.
 func TestFailClosed(t *testing.T) {
@@ -592,7 +545,7 @@ func TestFailClosed(t *testing.T) {
 			return c
 		}},
 		{name: "provider error", wantCode: "GENERAL", flags: func(t *testing.T) flags.Evaluator {
-			return errorEvaluator{}
+			return &fakeFlags{fail: func(string) bool { return true }}
 		}},
 		{name: "cancelled context", wantCode: "CONTEXT_CANCELED", wrap: cancelled, flags: func(t *testing.T) flags.Evaluator {
 			c, _ := memFlags(t, map[string]memprovider.InMemoryFlag{"export": boolFlag(true)})

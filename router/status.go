@@ -2,7 +2,6 @@ package router
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/roadmap-go/roadmap/flags"
 )
@@ -16,28 +15,38 @@ type RouteStatus struct {
 	Stage Stage
 	// Serving reports whether the route's handler would answer the request.
 	Serving bool
-	// Decision is the flag decision for gated Planned and Beta routes; zero
-	// for others.
+	// Decision is the flag decision for gated Planned and Beta routes, and
+	// the Brownout decision of Deprecated routes that declare one (Serving
+	// is then false where it is on); zero for others.
 	Decision flags.Decision
+	// Hidden reports that the route answers like an undeclared path while
+	// it is off (see [Router.HidesWhenOff]).
+	Hidden bool
 }
 
 // Status returns the effective state of every route, in declaration order,
-// for the evaluation context of r: the same decisions ServeHTTP would make for
-// r, flags evaluated once per gated route. Introspection endpoints (roadmap
-// page, OpenAPI with flag state) use it.
+// for the caller of r: the decisions ServeHTTP makes for r, reached the same
+// way (see [Router.Decide]), flags evaluated once per gated route.
+// Introspection endpoints (roadmap page, OpenAPI with flag state) use it.
 func (rt *Router) Status(r *http.Request) []RouteStatus {
 	now := rt.now()
-	optIns := rt.optInsOf(r)
+	c := &caller{r: r, optIns: rt.optInsOf(r)}
 	out := make([]RouteStatus, len(rt.entries))
 	for i := range rt.entries {
 		e := &rt.entries[i]
-		s := RouteStatus{Route: e.declaration(), Stage: e.effectiveStage(now)}
+		s := RouteStatus{Route: e.Route, Stage: e.effectiveStage(now), Hidden: e.hides}
 		switch s.Stage {
-		case Live, Deprecated:
+		case Live:
 			s.Serving = true
+		case Deprecated:
+			s.Serving = true
+			if e.Brownout != "" {
+				s.Decision, _, _ = e.decide(r.Context(), nil, e.Brownout, &caller{r: r})
+				s.Serving = !s.Decision.On
+			}
 		case Planned, Beta:
 			if e.gated {
-				s.Decision = e.decide(r, optIns)
+				s.Decision, _, _ = e.decide(r.Context(), nil, e.Flag, c)
 				s.Serving = s.Decision.On
 			}
 		}
@@ -46,20 +55,39 @@ func (rt *Router) Status(r *http.Request) []RouteStatus {
 	return out
 }
 
-// optInsOf returns the beta names the client of r opts into, as flag rules
-// see them, leaving out unknown ones: Status reports, it never answers 400.
-func (rt *Router) optInsOf(r *http.Request) []string {
-	if rt.optIn == "" {
-		return nil
+// RoadmapVisible reports whether the caller of r may see the roadmap, as
+// decided by Config.Roadmap (true when it is nil). Introspection endpoints
+// (the roadmap page, OpenAPI documents) use it to answer callers it rejects
+// exactly like [Router.NotFound].
+func (rt *Router) RoadmapVisible(r *http.Request) bool { return rt.canSee(r) }
+
+// HidesWhenOff reports whether the declared route method pattern answers
+// like an undeclared path while it is off (its Off, or Config.Off, is
+// OffNotFound). Introspection endpoints leave such a route out for callers it
+// is not served to, so that they do not reveal what the route hides. It
+// reports false for a route that is not declared. It is a map lookup.
+func (rt *Router) HidesWhenOff(method, pattern string) bool {
+	e := rt.entry(method, pattern)
+	return e != nil && e.hides
+}
+
+// OffAnswerOf reports what the declared route method pattern answers while
+// it is off for a caller who may see the roadmap: its OffAnswer with
+// Config.Off applied (never OffInherit), and custom true when an OffHandler
+// (the route's or Config's) answers instead. ok is false for a route that is
+// not declared. OpenAPI documents use it to describe the real off answer. It
+// is a map lookup.
+func (rt *Router) OffAnswerOf(method, pattern string) (mode OffAnswer, custom, ok bool) {
+	e := rt.entry(method, pattern)
+	if e == nil {
+		return OffInherit, false, false
 	}
-	var names []string
-	for _, v := range r.Header[rt.optIn] {
-		for part := range strings.SplitSeq(v, ",") {
-			n := strings.TrimSpace(part)
-			if _, ok := rt.betaNames[n]; ok && len(names) < maxOptIns && !contains(names, n) {
-				names = append(names, n)
-			}
-		}
+	mode = e.Off
+	if mode == OffInherit {
+		mode = rt.off
 	}
-	return names
+	if mode == OffInherit {
+		mode = OffNotImplemented
+	}
+	return mode, e.OffHandler != nil || e.Off == OffInherit && rt.offHandler != nil, true
 }

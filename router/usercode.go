@@ -6,8 +6,6 @@ import (
 	"runtime/debug"
 
 	"github.com/open-feature/go-sdk/openfeature"
-
-	"github.com/roadmap-go/roadmap/flags"
 )
 
 // ContextPanicCode is the Decision.ErrorCode of a gated route whose
@@ -36,23 +34,6 @@ func (rt *Router) visibleSafely(r *http.Request) (ok bool) {
 		}
 	}()
 	return rt.visible(r)
-}
-
-// contextOf runs the route's ContextFunc on r; ok is false when it
-// panicked.
-func (e *entry) contextOf(r *http.Request) (ec openfeature.EvaluationContext, ok bool) {
-	defer func() {
-		if p := recover(); p != nil {
-			e.path.rt.userPanic(fmt.Sprintf("the ContextFunc of %s %s", methodNames[e.method], e.path.pattern), p)
-			ec, ok = openfeature.EvaluationContext{}, false
-		}
-	}()
-	return e.x.ctxFn(r), true
-}
-
-// contextPanicked is the decision of a route whose ContextFunc panicked.
-func contextPanicked() flags.Decision {
-	return flags.Decision{Reason: openfeature.ErrorReason, ErrorCode: ContextPanicCode}
 }
 
 // userPanic logs a recovered panic once per place.

@@ -1,7 +1,6 @@
 package router_test
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"testing"
@@ -11,21 +10,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/roadmap-go/roadmap/flags"
 	"github.com/roadmap-go/roadmap/router"
 )
 
 // offFlags is an Evaluator that answers every flag with false.
-type offFlags struct{}
-
-func (offFlags) BooleanValueDetails(_ context.Context, flag string, _ bool, _ openfeature.EvaluationContext, _ ...openfeature.Option) (openfeature.BooleanEvaluationDetails, error) {
-	var d openfeature.BooleanEvaluationDetails
-	d.FlagKey = flag
-	d.Reason = openfeature.StaticReason
-	return d, nil
-}
-
-var _ flags.Evaluator = offFlags{}
 
 var anyHandler = http.NotFoundHandler()
 
@@ -43,7 +31,7 @@ func runValidation(t *testing.T, tests []validationCase) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if tt.cfg.Flags == nil {
-				tt.cfg.Flags = offFlags{}
+				tt.cfg.Flags = &fakeFlags{reason: openfeature.StaticReason}
 			}
 			rt, err := router.New(tt.routes, tt.cfg)
 			if tt.wantErr == nil {

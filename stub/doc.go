@@ -3,10 +3,10 @@
 // 410 Gone, 404, 405 and the like.
 //
 // A [Responder] is built once, with [New], when the route table is built:
-// the whole body is rendered then, and serving a request only copies the
-// request path in as the "instance" member. Serving allocates nothing and
-// never echoes internal errors. A [Batch] builds many Responders at once, one
-// per route of a large table, in shared blocks.
+// the body is rendered then with encoding/json, in two halves around the
+// value of "instance", and serving a request only writes the escaped
+// request path between them. Serving allocates nothing and never echoes
+// internal errors.
 //
 // Besides the standard members (type, title, status, detail, instance) a
 // body carries the roadmap extension members of [Problem]: "stage" (the

@@ -1,6 +1,7 @@
 package stub
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -39,38 +40,42 @@ type Problem struct {
 	Docs string
 }
 
+// body is a Problem as rendered, in the documented member order. Instance
+// is always present: [New] splits the rendered body around its value.
+type body struct {
+	Type      string `json:"type"`
+	Title     string `json:"title"`
+	Status    int    `json:"status"`
+	Detail    string `json:"detail,omitempty"`
+	Instance  string `json:"instance"`
+	Stage     string `json:"stage,omitempty"`
+	Route     string `json:"route,omitempty"`
+	Available string `json:"available,omitempty"`
+	Docs      string `json:"docs,omitempty"`
+}
+
+// instanceMember is how encoding/json renders an empty Instance. It occurs
+// once in a rendered body: inside a JSON string every '"' is escaped.
+const instanceMember = `"instance":""`
+
 // Responder writes one pre-rendered problem+json answer. The body is rendered
-// once by [New]; per request only the request path is copied in as the
-// "instance" member, so serving costs no encoding work. The whole body for
-// the first path served is kept, so that a route without parameters, which
-// always answers for the same path, writes it in one piece.
+// once by [New], with encoding/json; per request only the request path is
+// written in as the "instance" member, between the two halves of the body,
+// so serving costs no encoding work. The whole body for the first path served
+// is kept, so that a route without parameters, which always answers for the
+// same path, writes it in one piece after one string comparison.
 //
 // A Responder is safe for concurrent use; what it answers never changes.
 type Responder struct {
-	status int32
-	// body[:mid] is the prefix `{...,"instance":"`, body[mid:] the suffix
-	// `",...}` + "\n": one slice rather than two keeps a Responder at 64
-	// bytes.
-	mid int32
-	// Where Detail and Route are in prefix and suffix, as JSON strings that
-	// needed no escaping, when shared does not hold them (see Problem).
-	detail, route [2]int32
-	// The problem, with Type and Title defaulted, is shared with the other
-	// Responders of a Batch that differ from it only in Detail and Route,
-	// which are then read from the body.
-	shared *Problem
-	body   []byte
-	first  atomic.Pointer[rendered]
+	problem Problem // with Type and Title defaulted
+	// prefix is the body up to the value of "instance", `{...,"instance":"`;
+	// suffix the rest, `",...}` + "\n".
+	prefix, suffix []byte
+	first          atomic.Pointer[kept]
 }
 
-// prefix returns the body up to "instance": `{...,"instance":"`.
-func (s *Responder) prefix() []byte { return s.body[:s.mid:s.mid] }
-
-// suffix returns the body after "instance": `",...}` + "\n".
-func (s *Responder) suffix() []byte { return s.body[s.mid:] }
-
-// rendered is the whole body for one request path.
-type rendered struct {
+// kept is the whole body for one request path.
+type kept struct {
 	path string // r.URL.Path, with r.URL.RawPath empty
 	body []byte
 }
@@ -79,9 +84,8 @@ type rendered struct {
 const maxKeptPath = 256
 
 // header values are shared, read-only slices so that serving allocates nothing
-// for them.
-// They are never written to: whoever needs another value assigns a new
-// slice (Header.Set does), and Header.Add appends to a full slice, which
+// for them. They are never written to: whoever needs another value assigns a
+// new slice (Header.Set does), and Header.Add appends to a full slice, which
 // copies it.
 var (
 	contentTypeValue = []string{ContentType}
@@ -89,30 +93,9 @@ var (
 	nosniffValue     = []string{"nosniff"}
 )
 
-const (
-	headerContentType = "Content-Type"
-	headerCache       = "Cache-Control"
-	headerNosniff     = "X-Content-Type-Options"
-)
-
 // New renders p once and returns a [Responder] for it. It panics if p.Status
 // is not a 4xx or 5xx code: that is a programming error, found at start-up.
 func New(p Problem) *Responder {
-	defaults(&p)
-	// The members are rendered in a fixed, documented order, with "instance"
-	// spliced in per request between prefix and suffix.
-	body, mid := appendProblem(&p)
-	o := &struct {
-		Responder
-		p Problem
-	}{p: p}
-	o.status, o.shared = int32(p.Status), &o.p
-	o.body, o.mid = body, int32(mid)
-	return &o.Responder
-}
-
-// defaults checks p.Status and fills in Type and Title.
-func defaults(p *Problem) {
 	if p.Status < 400 || p.Status > 599 {
 		panic("stub: problem status must be 4xx or 5xx")
 	}
@@ -122,87 +105,74 @@ func defaults(p *Problem) {
 	if p.Title == "" {
 		p.Title = http.StatusText(p.Status)
 	}
+	b, err := json.Marshal(body{Type: p.Type, Title: p.Title, Status: p.Status, Detail: p.Detail,
+		Stage: p.Stage, Route: p.Route, Available: p.Available, Docs: p.Docs})
+	if err != nil {
+		panic("stub: " + err.Error()) // unreachable: the members are strings and an int
+	}
+	at := bytes.Index(b, []byte(instanceMember)) + len(instanceMember) - 1 // at the closing quote
+	return &Responder{problem: p, prefix: b[:at:at], suffix: append(b[at:], '\n')}
 }
 
 // Problem returns the problem the Responder was built from, with Type and
 // Title defaulted.
-func (s *Responder) Problem() Problem {
-	p := *s.shared
-	if s.detail[1] > 0 {
-		p.Detail = string(s.body[s.detail[0]:s.detail[1]])
-	}
-	if s.route[1] > 0 {
-		p.Route = string(s.suffix()[s.route[0]:s.route[1]])
-	}
-	return p
-}
+func (s *Responder) Problem() Problem { return s.problem }
 
 // Status returns the HTTP status code the Responder answers with.
-func (s *Responder) Status() int { return int(s.status) }
+func (s *Responder) Status() int { return s.problem.Status }
 
 // ServeHTTP writes the problem with Content-Type application/problem+json,
-// Cache-Control no-store and the request path (escaped) as "instance". Header values
-// already set by earlier middleware (for example Allow or Deprecation) are
-// kept.
+// Cache-Control no-store and the request path (escaped) as "instance". Header
+// values already set by earlier middleware (for example Allow or Deprecation)
+// are kept.
 func (s *Responder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
-	h[headerContentType] = contentTypeValue
-	h[headerCache] = noStoreValue
-	h[headerNosniff] = nosniffValue
-	w.WriteHeader(int(s.status))
+	h["Content-Type"] = contentTypeValue
+	h["Cache-Control"] = noStoreValue
+	h["X-Content-Type-Options"] = nosniffValue
+	w.WriteHeader(s.problem.Status)
 	if r.Method == http.MethodHead {
 		return
 	}
 	if r.URL.RawPath == "" {
-		if f := s.first.Load(); f != nil && f.path == r.URL.Path {
-			_, _ = w.Write(f.body)
-			return
-		} else if f == nil && len(r.URL.Path) <= maxKeptPath {
-			f = &rendered{path: r.URL.Path, body: s.Body(r.URL.EscapedPath())}
-			s.first.CompareAndSwap(nil, f)
-			_, _ = w.Write(f.body)
+		k := s.first.Load()
+		if k == nil && len(r.URL.Path) <= maxKeptPath {
+			s.first.CompareAndSwap(nil, &kept{path: r.URL.Path, body: s.Body(r.URL.EscapedPath())})
+			k = s.first.Load()
+		}
+		if k != nil && k.path == r.URL.Path {
+			_, _ = w.Write(k.body)
 			return
 		}
 	}
-	_, _ = w.Write(s.prefix())
+	_, _ = w.Write(s.prefix)
 	// The escaped path: "instance" is a URI reference (RFC 9457 §3.1.5),
 	// which a decoded path with a space or "%2F" in it is not. Escaping a
 	// path with nothing to escape allocates nothing.
-	writeJSONString(w, r.URL.EscapedPath())
-	_, _ = w.Write(s.suffix())
+	writeString(w, r.URL.EscapedPath())
+	_, _ = w.Write(s.suffix)
 }
 
 // Body returns the body the Responder writes for a request to path. It is meant
 // for tests and documentation; ServeHTTP does not call it.
 func (s *Responder) Body(path string) []byte {
-	var b bodyBuffer
-	b = append(b, s.prefix()...)
-	writeJSONString(&b, path)
-	b = append(b, s.suffix()...)
-	return b
+	var b bytes.Buffer
+	b.Write(s.prefix)
+	writeString(&b, path)
+	b.Write(s.suffix)
+	return b.Bytes()
 }
 
-type bodyBuffer []byte
-
-func (b *bodyBuffer) Write(p []byte) (int, error) { *b = append(*b, p...); return len(p), nil }
-
-// writeJSONString writes s as the inside of a JSON string. The common case, a
-// path with nothing to escape, is written in one call without copying.
-func writeJSONString(w io.Writer, s string) {
-	if !needsEscape(s) {
-		_, _ = io.WriteString(w, s)
-		return
-	}
-	b, _ := json.Marshal(s) // rare: quotes, control bytes or invalid UTF-8
-	_, _ = w.Write(b[1 : len(b)-1])
-}
-
-func needsEscape(s string) bool {
+// writeString writes s as the inside of a JSON string, escaped as
+// encoding/json escapes it. A path with nothing to escape, the common case,
+// is written as it is, without copying.
+func writeString(w io.Writer, s string) {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c >= utf8.RuneSelf {
-			return true
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c >= utf8.RuneSelf {
+			b, _ := json.Marshal(s) // rare: quotes, control bytes, HTML or non-ASCII
+			_, _ = w.Write(b[1 : len(b)-1])
+			return
 		}
 	}
-	return false
+	_, _ = io.WriteString(w, s)
 }

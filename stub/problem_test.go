@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -194,5 +195,78 @@ func BenchmarkResponder(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		s.ServeHTTP(w, r)
+	}
+}
+
+// FuzzResponderBody checks that a body is what encoding/json renders for the
+// whole problem, instance included, whatever the texts and the path.
+func FuzzResponderBody(f *testing.F) {
+	for _, s := range []string{"", "plain", `quote " and backslash \`, "<script>&amp;</script>", "tab\tnew\nline",
+		"\b\f\x00\x01\x1f\x7f", "héllo ✓ 🚀", "\u2028\u2029", "bad \xff\xfe utf8 \xc3", `"instance":""`} {
+		f.Add(s, s, "/"+s)
+	}
+	f.Fuzz(func(t *testing.T, detail, route, path string) {
+		s := stub.New(stub.Problem{Status: 501, Detail: detail, Stage: "planned", Route: route, Docs: detail})
+		want, err := json.Marshal(struct {
+			Type      string `json:"type"`
+			Title     string `json:"title"`
+			Status    int    `json:"status"`
+			Detail    string `json:"detail,omitempty"`
+			Instance  string `json:"instance"`
+			Stage     string `json:"stage,omitempty"`
+			Route     string `json:"route,omitempty"`
+			Available string `json:"available,omitempty"`
+			Docs      string `json:"docs,omitempty"`
+		}{"about:blank", "Not Implemented", 501, detail, path, "planned", route, "", detail})
+		require.NoError(t, err)
+		if got := s.Body(path); string(got) != string(want)+"\n" {
+			t.Fatalf("Body(%q) = %s, want %s", path, got, want)
+		}
+	})
+}
+
+// TestResponderKeepsFirstBody checks that the body a Responder keeps for the
+// first path it serves is only ever written for that path: every answer
+// equals Body(escaped path), whatever the order of the requests.
+func TestResponderKeepsFirstBody(t *testing.T) {
+	s := stub.New(stub.Problem{Status: http.StatusNotImplemented, Detail: "Not yet.", Route: "GET /a"})
+	tests := []struct {
+		name     string
+		method   string
+		target   string
+		wantPath string // the escaped path expected as "instance"
+	}{
+		{name: "first path, kept", method: http.MethodGet, target: "/reports", wantPath: "/reports"},
+		{name: "same path, from the kept body", method: http.MethodGet, target: "/reports", wantPath: "/reports"},
+		{name: "other path", method: http.MethodGet, target: "/users/42", wantPath: "/users/42"},
+		{name: "same decoded path, different encoding", method: http.MethodGet, target: "/reports%2Fx", wantPath: "/reports%2Fx"},
+		{name: "path that needs escaping", method: http.MethodGet, target: "/a%20b", wantPath: "/a%20b"},
+		{name: "first path again", method: http.MethodGet, target: "/reports?x=1", wantPath: "/reports"},
+		{name: "long path", method: http.MethodGet, target: "/" + strings.Repeat("x", 300), wantPath: "/" + strings.Repeat("x", 300)},
+		{name: "HEAD", method: http.MethodHead, target: "/reports", wantPath: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := httptest.NewRecorder()
+			s.ServeHTTP(w, httptest.NewRequest(tt.method, tt.target, nil))
+			res := w.Result()
+			assert.Equal(t, http.StatusNotImplemented, res.StatusCode)
+			assert.Equal(t, stub.ContentType, res.Header.Get("Content-Type"))
+			want := ""
+			if tt.wantPath != "" {
+				want = string(s.Body(tt.wantPath))
+			}
+			assert.Equal(t, want, w.Body.String())
+		})
+	}
+}
+
+// BenchmarkNew measures rendering one answer at build time.
+func BenchmarkNew(b *testing.B) {
+	p := stub.Problem{Status: 501, Detail: "Report export is not yet available. Check back in a future release.",
+		Stage: "planned", Route: "PUT /api/reports/export", Available: "v2.0"}
+	b.ReportAllocs()
+	for b.Loop() {
+		stub.New(p)
 	}
 }

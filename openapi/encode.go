@@ -1,0 +1,195 @@
+package openapi
+
+import (
+	"encoding/json"
+	"reflect"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/roadmap-go/roadmap/router"
+)
+
+// marshal returns json.Marshal(doc), about three times faster for a large
+// document. Each kin-openapi MarshalJSON method encodes its MarshalYAML
+// value with json.Marshal, and encoding/json then validates and compacts
+// that output again at every level above it: a document costs its size
+// times its depth, most of the time of a 10,000-route document. marshal
+// calls the MarshalYAML methods itself, down the tree, and encodes the
+// result once. The operations c keeps are encoded once, and their JSON
+// reused. TestMarshal checks that it writes the same bytes.
+func marshal(doc *openapi3.T, c *opCache) ([]byte, error) {
+	v, err := plain(doc, false, c)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(v)
+}
+
+// yamlMarshaler is what kin-openapi's types implement besides
+// json.Marshaler; their MarshalJSON is json.Marshal of MarshalYAML.
+type yamlMarshaler interface {
+	MarshalYAML() (any, error)
+}
+
+var kinPackage = reflect.TypeFor[openapi3.T]().PkgPath()
+
+// plain returns v with every kin-openapi value replaced by its MarshalYAML
+// value, recursively, and typed maps and slices holding them replaced by
+// map[string]any and []any; json.Marshal encodes the result as it encodes v.
+// fresh reports that v was just made by a MarshalYAML method, which makes
+// new maps and slices: they are then changed in place.
+func plain(v any, fresh bool, c *opCache) (any, error) {
+	switch x := v.(type) {
+	case nil, string, bool, float64, int, json.RawMessage:
+		return v, nil
+	case map[string]any:
+		out := x
+		if !fresh {
+			out = make(map[string]any, len(x))
+		}
+		for k, e := range x {
+			p, err := plain(e, false, c)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = p
+		}
+		return out, nil
+	case []any:
+		out := x
+		if !fresh {
+			out = make([]any, len(x))
+		}
+		for i, e := range x {
+			p, err := plain(e, false, c)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = p
+		}
+		return out, nil
+	}
+	if op, ok := v.(*openapi3.Operation); ok && c != nil {
+		if b, ok, err := c.encoded(op); ok || err != nil {
+			return b, err
+		}
+	}
+	rv := reflect.ValueOf(v)
+	t := rv.Type()
+	if t.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return v, nil // null, as json.Marshal writes it
+		}
+		t = t.Elem()
+	}
+	if y, ok := v.(yamlMarshaler); ok && t.PkgPath() == kinPackage {
+		m, err := y.MarshalYAML()
+		if err != nil {
+			return nil, err
+		}
+		return plain(m, true, c)
+	}
+	switch rv.Kind() {
+	case reflect.Map:
+		if rv.IsNil() || rv.Type().Key().Kind() != reflect.String {
+			return v, nil
+		}
+		out := make(map[string]any, rv.Len())
+		for it := rv.MapRange(); it.Next(); {
+			p, err := plain(it.Value().Interface(), false, c)
+			if err != nil {
+				return nil, err
+			}
+			out[it.Key().String()] = p
+		}
+		return out, nil
+	case reflect.Slice:
+		if rv.IsNil() || rv.Type().Elem().Kind() == reflect.Uint8 {
+			return v, nil
+		}
+		out := make([]any, rv.Len())
+		for i := range out {
+			p, err := plain(rv.Index(i).Interface(), false, c)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = p
+		}
+		return out, nil
+	}
+	return v, nil
+}
+
+// opCache keeps the operations of a Handler's documents, each built once per
+// route, stage in force and serving state, with its JSON encoded on first
+// use: a document for a request then costs the selection of its operations
+// and one pass over their JSON. It holds at most a few operations per route
+// (a stage changes only by LiveFrom or Sunset), whatever the traffic. The
+// operations it hands out are never changed. A nil *opCache keeps nothing.
+type opCache struct {
+	mu   sync.Mutex
+	ops  map[opKey]*openapi3.Operation
+	json map[*openapi3.Operation]json.RawMessage
+}
+
+type opKey struct {
+	index   int
+	stage   router.Stage
+	serving int8 // 0 static document, 1 served, 2 not served
+}
+
+func newOpCache() *opCache {
+	return &opCache{ops: map[opKey]*openapi3.Operation{}, json: map[*openapi3.Operation]json.RawMessage{}}
+}
+
+// operation returns the operation of v, made by build if c has none.
+func (c *opCache) operation(v view, build func() *openapi3.Operation) *openapi3.Operation {
+	if c == nil {
+		return build()
+	}
+	k := opKey{index: v.index, stage: v.stage}
+	if v.serving != nil {
+		k.serving = 2
+		if *v.serving {
+			k.serving = 1
+		}
+	}
+	c.mu.Lock()
+	op, ok := c.ops[k]
+	c.mu.Unlock()
+	if ok {
+		return op
+	}
+	op = build()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if kept, ok := c.ops[k]; ok {
+		return kept
+	}
+	c.ops[k] = op
+	c.json[op] = nil // kept, not encoded yet
+	return op
+}
+
+// encoded returns the JSON of op if c keeps op (ok), encoding it the first
+// time.
+func (c *opCache) encoded(op *openapi3.Operation) (json.RawMessage, bool, error) {
+	c.mu.Lock()
+	b, kept := c.json[op]
+	c.mu.Unlock()
+	if !kept || b != nil {
+		return b, kept, nil
+	}
+	v, err := plain(op, false, nil)
+	if err != nil {
+		return nil, true, err
+	}
+	if b, err = json.Marshal(v); err != nil {
+		return nil, true, err
+	}
+	c.mu.Lock()
+	c.json[op] = b
+	c.mu.Unlock()
+	return b, true, nil
+}

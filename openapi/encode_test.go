@@ -1,0 +1,113 @@
+package openapi
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/open-feature/go-sdk/openfeature"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/roadmap-go/roadmap/flags"
+	"github.com/roadmap-go/roadmap/internal/bench"
+	"github.com/roadmap-go/roadmap/router"
+)
+
+// TestMarshal: marshal writes exactly what json.Marshal writes, for the
+// documents of a table with every stage, static and per request, and for a
+// document that kin-openapi loaded (refs, schemas, examples, extensions).
+func TestMarshal(t *testing.T) {
+	rt, err := router.New(bench.Routes(400), router.Config{Flags: bench.StaticEvaluator{}})
+	require.NoError(t, err)
+	t.Cleanup(rt.Close)
+	loaded, err := openapi3.NewLoader().LoadFromData([]byte(`{"openapi":"3.1.0","info":{"title":"t","version":"1"},
+	"paths":{"/a/{id}":{"get":{"parameters":[{"$ref":"#/components/parameters/id"}],"responses":{"200":{"description":"ok",
+	"content":{"application/json":{"schema":{"type":["object","null"],"properties":{"n":{"type":"integer","minimum":1}}},
+	"example":{"n":2}}}}},"x-thing":{"k":[1,2]}}}},"components":{"parameters":{"id":{"name":"id","in":"path","required":true,
+	"schema":{"type":"string"}}}}}`))
+	require.NoError(t, err)
+	docs := map[string]*openapi3.T{
+		"static":      Document(rt, Options{}),
+		"public":      Document(rt, Options{HidePlanned: true}),
+		"per request": DocumentFor(rt, httptest.NewRequest(http.MethodGet, "/", nil), Options{}),
+		"loaded":      loaded,
+	}
+	for name, doc := range docs {
+		t.Run(name, func(t *testing.T) {
+			want, err := json.Marshal(doc)
+			require.NoError(t, err)
+			got, err := marshal(doc, nil)
+			require.NoError(t, err)
+			assert.JSONEq(t, string(want), string(got))
+			assert.Equal(t, string(want), string(got), "byte for byte")
+		})
+	}
+}
+
+// TestPublicDocument: the public document NewHandler derives from the full
+// one is the document of the routes a caller who may not see the roadmap
+// is told of, built on its own, with the header components only the
+// removed operations referred to pruned.
+func TestPublicDocument(t *testing.T) {
+	rt, err := router.New(bench.Routes(400), router.Config{Flags: bench.StaticEvaluator{}})
+	require.NoError(t, err)
+	t.Cleanup(rt.Close)
+	h, err := NewHandler(rt, Options{})
+	require.NoError(t, err)
+	doc := Document(rt, Options{HidePlanned: true})
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			if op.Extensions[LifecycleExtension].(Lifecycle).Stage == router.Beta.String() {
+				item.SetOperation(method, nil)
+			}
+		}
+		if len(item.Operations()) == 0 {
+			doc.Paths.Delete(path)
+		}
+	}
+	pruneHeaders(doc)
+	want, err := json.Marshal(doc)
+	require.NoError(t, err)
+	assert.True(t, string(want) == string(h.public), "public document differs from the one built on its own")
+}
+
+// TestMarshalCached: with an opCache, documents built twice (the second
+// time from the kept operations and their JSON) are still encoded exactly
+// as json.Marshal encodes them, for callers the flags serve and do not.
+func TestMarshalCached(t *testing.T) {
+	fl := func(_ context.Context, flag string, ec openfeature.EvaluationContext) bool {
+		return ec.TargetingKey() == "ada"
+	}
+	rt, err := router.New(bench.Routes(400), router.Config{Flags: targeted(fl), Context: flags.FromHeader("User")})
+	require.NoError(t, err)
+	t.Cleanup(rt.Close)
+	c := newOpCache()
+	for round := range 2 {
+		for _, user := range []string{"ada", "bob", ""} {
+			r := httptest.NewRequest(http.MethodGet, "/", nil)
+			r.Header.Set("User", user)
+			for name, doc := range map[string]*openapi3.T{"static": document(rt, Options{}, c), "per request": documentFor(rt, r, Options{}, c)} {
+				want, err := json.Marshal(doc)
+				require.NoError(t, err)
+				got, err := marshal(doc, c)
+				require.NoError(t, err)
+				assert.True(t, string(want) == string(got), "round %d, %s, user %q: differs from json.Marshal", round, name, user)
+			}
+		}
+	}
+	assert.NotEmpty(t, c.json, "operations kept")
+}
+
+// targeted is a flags.Evaluator deciding every flag with on, reason
+// TARGETING_MATCH (never cached).
+type targeted func(ctx context.Context, flag string, ec openfeature.EvaluationContext) bool
+
+func (f targeted) BooleanValueDetails(ctx context.Context, flag string, _ bool, ec openfeature.EvaluationContext, _ ...openfeature.Option) (openfeature.BooleanEvaluationDetails, error) {
+	d := openfeature.BooleanEvaluationDetails{Value: f(ctx, flag, ec)}
+	d.FlagKey, d.FlagType, d.Reason = flag, openfeature.Boolean, openfeature.TargetingMatchReason
+	return d, nil
+}

@@ -1,0 +1,115 @@
+package router
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/open-feature/go-sdk/openfeature"
+
+	"github.com/roadmap-go/roadmap/flags"
+)
+
+// caller is whom a flag is evaluated for: a request, whose ContextFunc gives
+// the base evaluation context, or (r nil) a given base.
+type caller struct {
+	r      *http.Request
+	base   openfeature.EvaluationContext
+	optIns []string // the beta names the caller opts into
+}
+
+// decide is the one way a route's flag decision is reached, whoever asks:
+// ServeHTTP, the Allow of a 405, Status and Decide, so that their answers
+// cannot disagree. It evaluates flag (the route's Flag or Brownout) with g
+// (nil: the Router's Gate) for c.
+//
+// The evaluation context is built only when the Gate must really evaluate
+// the flag (not for a cached static decision): the ContextFunc's targeting
+// key and attributes, over the route attributes (AttrRoute, ...), with the
+// opt-ins as AttrOptIn, all in the invocation context; the transaction
+// context set upstream stays in ctx, beneath it. built reports whether ec
+// was built. A panicking ContextFunc is logged and answers ContextPanicCode,
+// off.
+func (e *entry) decide(ctx context.Context, g *flags.Gate, flag string, c *caller) (d flags.Decision, ec openfeature.EvaluationContext, built bool) {
+	if g == nil {
+		g = e.path.rt.gate
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			e.path.rt.userPanic("the ContextFunc of "+e.id(), p)
+			d, built = flags.Decision{Reason: openfeature.ErrorReason, ErrorCode: ContextPanicCode}, false
+		}
+	}()
+	d = g.EvaluateFunc(ctx, flag, func() openfeature.EvaluationContext {
+		base := c.base
+		if c.r != nil {
+			base = e.ctxFn(c.r)
+		}
+		ec, built = e.evalContext(base, c.optIns), true
+		return ec
+	})
+	return d, ec, built
+}
+
+// evalContext returns base with the route attributes and the opt-ins added
+// beneath its own attributes: a ContextFunc attribute named like a route
+// attribute wins.
+func (e *entry) evalContext(base openfeature.EvaluationContext, optIns []string) openfeature.EvaluationContext {
+	attrs := base.Attributes() // a copy
+	if len(attrs) == 0 && len(optIns) == 0 {
+		return openfeature.NewEvaluationContext(base.TargetingKey(), e.attrs) // copies e.attrs
+	}
+	_, ownOptIn := attrs[AttrOptIn]
+	for k, v := range e.attrs {
+		if _, set := attrs[k]; !set {
+			attrs[k] = v
+		}
+	}
+	if len(optIns) > 0 && !ownOptIn {
+		list := make([]any, len(optIns))
+		for i, n := range optIns {
+			list[i] = n
+		}
+		attrs[AttrOptIn] = list
+	}
+	return openfeature.NewEvaluationContext(base.TargetingKey(), attrs)
+}
+
+// withTransactionContext returns ctx with ec as its OpenFeature transaction
+// context, merged over one set upstream if there is one.
+func withTransactionContext(ctx context.Context, ec openfeature.EvaluationContext) context.Context {
+	if up := openfeature.TransactionContext(ctx); up.TargetingKey() == "" && len(up.Attributes()) == 0 {
+		return openfeature.WithTransactionContext(ctx, ec)
+	}
+	return openfeature.MergeTransactionContext(ctx, ec)
+}
+
+// Decide returns the decision the router makes for the flag of the
+// declared route method pattern (a Planned or Beta route with a Flag and a
+// Handler) for a caller whose ContextFunc returns base and who opts into
+// nothing: the evaluation context is built as for a request. g evaluates
+// the flag; nil means the Router's Gate ([Router.Gate]). ok is false when
+// the route is not declared, evaluates no flag, or the Router has no Gate.
+//
+// Package audit uses it, with a Gate of its own that caches nothing, to
+// follow what named callers are served.
+func (rt *Router) Decide(ctx context.Context, g *flags.Gate, method, pattern string, base openfeature.EvaluationContext) (d flags.Decision, ok bool) {
+	e := rt.entry(method, pattern)
+	if e == nil || !e.gated || g == nil && rt.gate == nil {
+		return flags.Decision{}, false
+	}
+	d, _, _ = e.decide(ctx, g, e.Flag, &caller{base: base})
+	return d, true
+}
+
+// entry returns the route method pattern, or nil when it is not declared
+// (a HEAD that GET serves is not).
+func (rt *Router) entry(method, pattern string) *entry {
+	p, i := rt.byPattern[pattern], methodIndex(method)
+	if p == nil || i < 0 {
+		return nil
+	}
+	if e := p.byMethod[i]; e != nil && e.method == i {
+		return e
+	}
+	return nil
+}
