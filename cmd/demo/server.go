@@ -37,6 +37,10 @@ func newServer(d deps) (http.Handler, func(), error) {
 		Context: flags.FromHeader(userHeader),
 		Logger:  d.Logger,
 		Roadmap: roadmapViewer, // rollout.go
+		// The demo's flag rules read the targeting key and roadmapOptIn
+		// only: the other route attributes would cost every evaluation
+		// (docs/performance.md). Remove this to target by route.
+		NoRouteAttributes: true,
 	}
 	o.configure(&cfg, d)
 	rt, err := router.New(routes(), cfg)

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -40,18 +41,19 @@ var stackKinds = []struct {
 const stackUser = "user-1"
 
 // stackDemo builds the demo's handler exactly as run does with no
-// arguments but -flags: the flag file read in process by flagd, the default
-// flag options, metrics, hooks and OpenTelemetry's global tracer provider.
-// It returns the handler and the OpenFeature client.
-func stackDemo(tb testing.TB, flagFile string) (http.Handler, *openfeature.Client) {
+// arguments but -flags (and args, provider flags such as -cache-targeted):
+// the flag file read in process by flagd, the default flag options,
+// metrics, hooks and OpenTelemetry's global tracer provider. It returns the
+// handler and the OpenFeature client.
+func stackDemo(tb testing.TB, flagFile string, args ...string) (http.Handler, *openfeature.Client) {
 	tb.Helper()
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	pf := addProviderFlags(fs)
-	require.NoError(tb, fs.Parse(nil))
+	require.NoError(tb, fs.Parse(args))
 	logger := slog.New(slog.DiscardHandler)
 	provider, err := pf.provider(flagFile, mtNoEnv, logger)
 	require.NoError(tb, err)
-	domain := tb.Name() + "/" + flagFile
+	domain := tb.Name() + "/" + flagFile + fmt.Sprint(args)
 	require.NoError(tb, openfeature.SetNamedProviderAndWait(domain, provider))
 	tb.Cleanup(func() { _ = openfeature.SetNamedProviderAndWait(domain, openfeature.NoopProvider{}) })
 	client := openfeature.NewClient(domain)
@@ -135,12 +137,14 @@ func stackServe(b *testing.B, h http.Handler, base *http.Request, want int) {
 // BenchmarkStack serves each request kind of the stack load test in
 // process: impl=demo is the demo's whole handler as run builds it, impl=chi
 // bench.PlainDemo, impl=direct (beta-targeted only) plain chi evaluating
-// the flag itself with the targeting key alone. Compare with benchstat
+// the flag itself with the targeting key alone, impl=demo-cache
+// (beta-targeted only) the demo with -cache-targeted 10000. Compare with benchstat
 // -col /impl; docs/performance.md has the figures and the profiles.
 func BenchmarkStack(b *testing.B) {
 	shipped, client := stackDemo(b, stackFlagFile(false))
 	untargeted, _ := stackDemo(b, stackFlagFile(true))
 	handlers := map[bool]http.Handler{false: shipped, true: untargeted}
+	cached, _ := stackDemo(b, stackFlagFile(false), "-cache-targeted", "10000")
 	plain := bench.PlainDemo()
 	for _, k := range stackKinds {
 		req := httptest.NewRequest(k.method, k.path, nil)
@@ -150,6 +154,7 @@ func BenchmarkStack(b *testing.B) {
 		if k.kind == "beta-targeted" {
 			direct := directPatch(openfeature.NewClient(client.Metadata().Domain()))
 			b.Run("kind="+k.kind+"/impl=direct", func(b *testing.B) { stackServe(b, direct, req, 200) })
+			b.Run("kind="+k.kind+"/impl=demo-cache", func(b *testing.B) { stackServe(b, cached, req, 200) })
 		}
 	}
 }
