@@ -24,14 +24,16 @@
 # from the heap profile text of its -debug-addr listener) before and after,
 # and reports per request: server CPU µs, allocations, and requests/s.
 # efficiency = plain chi CPU/req ÷ demo CPU/req (1.00 = costs what plain chi
-# costs). The rounds alternate which server goes first.
+# costs). Each round runs each server twice, in the order demo chi chi demo
+# (chi demo demo chi in even rounds), so that a load that drifts during the
+# round weighs on both alike.
 #
 #   scripts/loadtest.sh
-#   ROUNDS=4 DURATION=5 scripts/loadtest.sh
+#   ROUNDS=4 DURATION=3 scripts/loadtest.sh
 #   KINDS="live planned" scripts/loadtest.sh
 #   DEMO_ARGS="-trace-stdout" scripts/loadtest.sh   # extra demo flags
 #
-# Environment: ROUNDS (4), DURATION (seconds per wrk run, 5), CONNECTIONS
+# Environment: ROUNDS (4), DURATION (seconds per wrk run, 3), CONNECTIONS
 # (32), SERVER_CPU (0), WRK_CPU (1), KINDS (all of the above), USER_ID (the
 # X-User-ID sent, user-1: the shipped rollout serves it), DEMO_ARGS. Installs
 # wrk from Debian if missing. Loopback only; every run is bounded by
@@ -45,7 +47,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 cache=${ROADMAP_CACHE:-$root/.cache}
 rounds=${ROUNDS:-4}
-duration=${DURATION:-5}
+duration=${DURATION:-3}
 conns=${CONNECTIONS:-32}
 server_cpu=${SERVER_CPU:-0}
 wrk_cpu=${WRK_CPU:-1}
@@ -182,8 +184,10 @@ for round in $(seq "$rounds"); do
 	for k in $kinds; do
 		read -r method path _ _ file <<<"${spec[$k]}"
 		use_flags "$file"
-		order=("${servers[@]}")
-		[ $((round % 2)) = 0 ] && order=(chi demo)
+		# demo chi chi demo, then chi demo demo chi: a load that drifts
+		# during the round weighs on both servers alike.
+		order=(demo chi chi demo)
+		[ $((round % 2)) = 0 ] && order=(chi demo demo chi)
 		for s in "${order[@]}"; do
 			p="PID_$s" a="ADDR_$s"
 			t0=$(ticks "${!p}")
@@ -205,13 +209,13 @@ read -r load_after _ </proc/loadavg
 use_flags "$shipped"
 
 echo
-echo "Stack load test: $rounds rounds x ${duration}s per kind and server, wrk -t1 -c$conns on CPU $wrk_cpu, servers GOMAXPROCS=1 on CPU $server_cpu${DEMO_ARGS:+, demo $DEMO_ARGS}."
+echo "Stack load test: $rounds rounds x 2 runs x ${duration}s per kind and server (ABBA order), wrk -t1 -c$conns on CPU $wrk_cpu, servers GOMAXPROCS=1 on CPU $server_cpu${DEMO_ARGS:+, demo $DEMO_ARGS}."
 echo "Machine: load average $load_before before, $load_after after; CPUs busy during the runs (all processes):" \
 	"$(join -j 1 "$work/cpu.before" "$work/cpu.after" | awk '{ printf "%s %.0f%%  ", $1, 100 * ($4 - $2) / ($5 - $3) }')"
 echo "CPU and allocations per request are sums over the rounds; spread = the rounds' lowest and highest efficiency."
-awk -v hz="$hz" -v kinds="$kinds" '
+awk -v hz="$hz" -v kinds="$kinds" -v rounds="$rounds" '
 	{ n[$2, $3] += $4; t[$2, $3] += $5; a[$2, $3] += $6; g[$2, $3] += $7; r[$2, $3] += $8; c[$2, $3]++
-	  rt[$1, $2, $3] = $5 / $4 }
+	  rn[$1, $2, $3] += $4; rt[$1, $2, $3] += $5 }
 	END {
 		printf "| %-13s | %9s | %9s | %10s | %-11s | %9s | %9s | %8s | %8s | %8s | %8s |\n", "kind", "demo µs", "chi µs", "efficiency", "spread", "demo rq/s", "chi rq/s", "demo alc", "chi alc", "demo GC", "chi GC"
 		printf "|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n", "---------------", "----------:", "----------:", "-----------:", "-------------", "----------:", "----------:", "---------:", "---------:", "---------:", "---------:"
@@ -221,7 +225,11 @@ awk -v hz="$hz" -v kinds="$kinds" '
 			if (!n[k, "demo"] || !n[k, "chi"]) continue
 			d = t[k, "demo"] * 1e6 / hz / n[k, "demo"]; p = t[k, "chi"] * 1e6 / hz / n[k, "chi"]
 			lo = 1e9; hi = 0
-			for (j = 1; j <= c[k, "demo"]; j++) { e = rt[j, k, "chi"] / rt[j, k, "demo"]; if (e < lo) lo = e; if (e > hi) hi = e }
+			for (j = 1; j <= rounds; j++) {
+				e = (rt[j, k, "chi"] / rn[j, k, "chi"]) / (rt[j, k, "demo"] / rn[j, k, "demo"])
+				if (e < lo) lo = e
+				if (e > hi) hi = e
+			}
 			printf "| %-13s | %9.1f | %9.1f | %10.2f | %4.2f - %4.2f | %9.0f | %9.0f | %8.1f | %8.1f | %8.2f | %8.2f |\n", k, d, p, p / d, lo, hi,
 				r[k, "demo"] / c[k, "demo"], r[k, "chi"] / c[k, "chi"], a[k, "demo"] / n[k, "demo"], a[k, "chi"] / n[k, "chi"],
 				g[k, "demo"] * 1000 / n[k, "demo"], g[k, "chi"] * 1000 / n[k, "chi"]
