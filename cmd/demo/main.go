@@ -13,7 +13,10 @@
 // (liveness), /readyz (flag provider readiness, with the reason) and
 // /metrics (Prometheus); -trace-stdout writes OpenTelemetry traces to standard error;
 // -debug-addr 127.0.0.1:6060 serves Go's profiles (net/http/pprof) on a
-// separate loopback listener.
+// separate loopback listener; -cache-targeted 10000 answers repeated
+// decisions of targeted flags per user from a bounded cache that flag
+// changes clear. Requests are traced only with -trace-stdout (a tracer
+// configured); without one, no span is started.
 //
 // -h or -help prints the flags to standard output and exits 0.
 //
