@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -127,4 +128,46 @@ func TestCacheTargetedNeedsEvents(t *testing.T) {
 		assert.False(t, g.Evaluate(context.Background(), "f", userCtx("alice")).Cached)
 	}
 	assert.Equal(t, int64(3), calls.Load())
+}
+
+// TestCacheTargetedNeverOutlivesFlip hammers a Gate with CacheTargeted from
+// several goroutines while the flag flips: once the provider's event has
+// been handled, every evaluation answers the new rule.
+func TestCacheTargetedNeverOutlivesFlip(t *testing.T) {
+	client, p := memClient(t, map[string]memprovider.InMemoryFlag{"f": keyedFlag(nil, "alice")})
+	ev := &syncEvents{Evaluator: client}
+	g := flags.NewGate(ev, flags.Options{CacheTargeted: 8, Timeout: -1, Logger: slog.New(slog.DiscardHandler)})
+	t.Cleanup(g.Close)
+	ctx := context.Background()
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+					g.Evaluate(ctx, "f", userCtx(fmt.Sprint("user-", i)))
+					g.Evaluate(ctx, "f", userCtx("alice"))
+				}
+			}
+		})
+	}
+	on := true
+	for flip := range 50 {
+		on = !on
+		keys := []string{}
+		if on {
+			keys = append(keys, "alice")
+		}
+		p.UpdateFlags(map[string]memprovider.InMemoryFlag{"f": keyedFlag(nil, keys...)})
+		ev.emit(openfeature.ProviderConfigChange)
+		for range 3 {
+			got := g.Evaluate(ctx, "f", userCtx("alice"))
+			require.Equal(t, on, got.On, "flip %d: got %v after the event, want %v", flip, got.On, on)
+		}
+	}
+	close(stop)
+	wg.Wait()
 }
