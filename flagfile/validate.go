@@ -121,6 +121,10 @@ func (v *validator) check(data []byte) (err error) {
 	if !json.Valid(data) {
 		var x any
 		err := json.Unmarshal(data, &x)
+		if se, ok := errors.AsType[*json.SyntaxError](err); ok {
+			line, col := position(data, se.Offset-1)
+			return fmt.Errorf("%w: line %d, column %d: %v", ErrSyntax, line, col, err)
+		}
 		return fmt.Errorf("%w: %v", ErrSyntax, err)
 	}
 	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
@@ -131,6 +135,9 @@ func (v *validator) check(data []byte) (err error) {
 		return err
 	}
 	if err := v.schema.Validate(inst); err != nil {
+		if line := schemaLine(data, err); line > 0 {
+			return fmt.Errorf("%w: line %d: %v", ErrSchema, line, oneLine(err.Error()))
+		}
 		return fmt.Errorf("%w: %v", ErrSchema, oneLine(err.Error()))
 	}
 	if err := v.eval.SetState(flagdsync.DataSync{FlagData: string(data), Source: "validate"}); err != nil {

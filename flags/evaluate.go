@@ -28,7 +28,7 @@ func (r result) decision() Decision {
 	case r.err != nil || r.d.Reason == openfeature.ErrorReason:
 		return Decision{Reason: openfeature.ErrorReason, ErrorCode: openfeature.GeneralCode}
 	}
-	return Decision{On: r.d.Value, Reason: r.d.Reason, Variant: r.d.Variant}
+	return Decision{On: r.d.Value, Reason: r.d.Reason, Variant: r.d.Variant, Until: untilOf(r.d.FlagMetadata)}
 }
 
 // errBound is the cause of an evaluation's context that reached the Gate's

@@ -120,6 +120,34 @@ type Decision struct {
 	// that On, Reason and Variant are the last successful decision for the
 	// flag and targeting key, kept because of [Options.KeepLastKnown].
 	LastKnown bool
+	// Until is when the flag's owner says this decision ends, from the
+	// flag metadata key [MetadataUntil], e.g. the end of a brownout; zero
+	// when the metadata has none (or it is not a time).
+	Until time.Time
+}
+
+// MetadataUntil is the flag metadata key that tells when a decision ends
+// ([Decision.Until]): an RFC 3339 time string or Unix seconds, as in the
+// flagd flag definition
+//
+//	"metadata": {"until": "2029-09-04T15:00:00Z"}
+const MetadataUntil = "until"
+
+// untilOf reads MetadataUntil from flag metadata.
+func untilOf(m openfeature.FlagMetadata) time.Time {
+	switch v := m[MetadataUntil].(type) {
+	case string:
+		if t, err := time.Parse(time.RFC3339, v); err == nil {
+			return t
+		}
+	case float64:
+		return time.Unix(int64(v), 0)
+	case int64:
+		return time.Unix(v, 0)
+	case int:
+		return time.Unix(int64(v), 0)
+	}
+	return time.Time{}
 }
 
 // Failed reports whether the evaluation failed (and so resolved to off).

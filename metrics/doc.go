@@ -11,6 +11,14 @@
 //	roadmap_flag_evaluation_duration_seconds{flag}              histogram
 //	roadmap_flag_provider_state{state}                          gauge (with Options.State)
 //
+// [NewDemand] adds gauges of a demand.Counter (or a snapshot merged from
+// replicas), read at scrape time; see docs/demand.md:
+//
+//	roadmap_demand_callers{route, name, kind, window}            gauge
+//	roadmap_demand_requests{route, name, kind, window}           gauge
+//	roadmap_demand_anonymous_requests{route, name, kind, window} gauge
+//	roadmap_deprecated_top_caller_requests{route, name, caller, window} gauge
+//
 // route is "METHOD pattern" (unique in a table), name the route's Name or
 // OperationID, stage the stage in force (planned, beta, live, deprecated,
 // removed), outcome one of served, stubbed, hidden, removed. source is

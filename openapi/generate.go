@@ -21,6 +21,15 @@ const Version = "3.1.0"
 // documents read by [Routes].
 const LifecycleExtension = "x-lifecycle"
 
+// Extensions oasdiff (github.com/oasdiff/oasdiff) reads, so that it can be
+// used beside roadmap for breaking changes in schemas: the stability level of
+// each operation ("draft" for Planned, "beta" for Beta, "stable" otherwise),
+// and the sunset date (YYYY-MM-DD) of a Deprecated operation.
+const (
+	StabilityExtension = "x-stability-level"
+	SunsetExtension    = "x-sunset"
+)
+
 // Component names used by generated documents.
 const (
 	problemSchema = "Problem"
@@ -56,12 +65,17 @@ type Lifecycle struct {
 	Stage string `json:"stage"`
 	// Flag is the flag key that switches a Planned or Beta route on.
 	Flag string `json:"flag,omitempty"`
+	// Brownout is the flag key of a Deprecated route's brownout: where it
+	// is on, the route answers 410 as if removed.
+	Brownout string `json:"brownout,omitempty"`
 	// Available is the target release or date of a route not available yet.
 	Available string `json:"available,omitempty"`
 	// Detail is the message of the route's 501 or 410 answer, if declared.
 	Detail string `json:"detail,omitempty"`
 	// LiveFrom is the route's general-availability time, RFC 3339.
 	LiveFrom string `json:"liveFrom,omitempty"`
+	// BetaSince is when the route entered Beta, RFC 3339.
+	BetaSince string `json:"betaSince,omitempty"`
 	// Deprecation is when the route was deprecated, RFC 3339.
 	Deprecation string `json:"deprecation,omitempty"`
 	// Sunset is when a deprecated route stops being served, RFC 3339.
@@ -220,6 +234,10 @@ func operation(v view, params openapi3.Parameters, public bool) *openapi3.Operat
 	if r.Docs != "" {
 		op.ExternalDocs = &openapi3.ExternalDocs{URL: r.Docs}
 	}
+	op.Extensions[StabilityExtension] = stability(v.stage)
+	if v.stage == router.Deprecated && !r.Sunset.IsZero() {
+		op.Extensions[SunsetExtension] = r.Sunset.UTC().Format(time.DateOnly)
+	}
 	op.Responses.Delete("default") // NewResponses adds an empty default
 	routeID := r.Method + " " + r.Pattern
 	switch v.stage {
@@ -284,9 +302,11 @@ func lifecycle(v view) Lifecycle {
 	l := Lifecycle{
 		Stage:       v.stage.String(),
 		Flag:        r.Flag,
+		Brownout:    r.Brownout,
 		Available:   r.Available,
 		Detail:      r.Detail,
 		LiveFrom:    timeString(r.LiveFrom),
+		BetaSince:   timeString(r.BetaSince),
 		Deprecation: timeString(r.Deprecation),
 		Sunset:      timeString(r.Sunset),
 		Successor:   r.Successor,
@@ -296,6 +316,19 @@ func lifecycle(v view) Lifecycle {
 		l.DeclaredStage = r.Stage.String()
 	}
 	return l
+}
+
+// stability is oasdiff's x-stability-level of a stage. oasdiff relaxes its
+// breaking-change checks for draft operations and reports a level that goes
+// down (stable to beta).
+func stability(s router.Stage) string {
+	switch s {
+	case router.Planned:
+		return "draft"
+	case router.Beta:
+		return "beta"
+	}
+	return "stable"
 }
 
 func timeString(t time.Time) string {

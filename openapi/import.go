@@ -132,7 +132,7 @@ func route(method, path string, shared openapi3.Parameters, op *openapi3.Operati
 			return r, fmt.Errorf("openapi: %s %s: %w: %w", r.Method, path, ErrLifecycle, err)
 		}
 	}
-	r.Flag, r.Available, r.Detail, r.Successor = l.Flag, l.Available, l.Detail, l.Successor
+	r.Flag, r.Brownout, r.Available, r.Detail, r.Successor = l.Flag, l.Brownout, l.Available, l.Detail, l.Successor
 	for _, t := range [...]struct {
 		name string
 		s    string

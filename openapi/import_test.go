@@ -237,6 +237,7 @@ func TestRoundTrip(t *testing.T) {
 			assert.Equal(t, w.Name, got.Name)
 			assert.Equal(t, w.Docs, got.Docs)
 			assert.Equal(t, w.Successor, got.Successor)
+			assert.Equal(t, w.Brownout, got.Brownout)
 			assert.True(t, w.Deprecation.Equal(got.Deprecation))
 			assert.True(t, w.Sunset.Equal(got.Sunset))
 			if w.Example == nil {

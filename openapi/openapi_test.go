@@ -42,7 +42,7 @@ func testRoutes() []router.Route {
 			Example: &router.Example{Status: http.StatusAccepted, Body: []byte(`{"deleted":"42"}`)}},
 		{Method: http.MethodPut, Pattern: "/reports/{year:[0-9]{4}}", Stage: router.Planned, Flag: "reports", Handler: h, OperationID: "putReport"},
 		{Method: http.MethodGet, Pattern: "/v0/users/{id}", Stage: router.Deprecated, Handler: h, OperationID: "getUserV0",
-			Deprecation: deprecatedAt, Sunset: sunsetAt, Docs: "https://example.com/migrate", Successor: "/users/{id}"},
+			Deprecation: deprecatedAt, Sunset: sunsetAt, Docs: "https://example.com/migrate", Successor: "/users/{id}", Brownout: "v0-brownout"},
 		{Method: http.MethodGet, Pattern: "/v0/reports", Stage: router.Removed, OperationID: "listReportsV0"},
 		{Method: http.MethodGet, Pattern: "/secret", Stage: router.Planned, Flag: "reports", Handler: h, Off: router.OffNotFound, OperationID: "getSecret"},
 	}

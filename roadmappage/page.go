@@ -1,9 +1,12 @@
 package roadmappage
 
 import (
+	"fmt"
 	"html/template"
+	"strings"
 	"time"
 
+	"github.com/roadmap-go/roadmap/demand"
 	"github.com/roadmap-go/roadmap/router"
 )
 
@@ -50,8 +53,49 @@ func newPage(doc Document) page {
 }
 
 var pageTemplate = template.Must(template.New("roadmap").Funcs(template.FuncMap{
-	"date": func(t *time.Time) string { return t.Format("2006-01-02") },
+	"date":   func(t *time.Time) string { return t.Format("2006-01-02") },
+	"demand": demandText,
+	"top":    topCallers,
+	"least":  func(c demand.Caller) uint64 { return c.Requests - c.Error },
 }).Parse(pageHTML))
+
+// demandText sums up a route's demand in a sentence, e.g. "42 callers
+// asked for this in the last 7 days (97 in the last 30 days)."
+func demandText(d *Demand) string {
+	verb := "asked for this"
+	if d.Kind == demand.KindDeprecated {
+		verb = "still called this"
+	}
+	var b strings.Builder
+	for i, w := range d.Windows {
+		switch i {
+		case 0:
+			fmt.Fprintf(&b, "%s %s in the last %d days", plural(w.Callers, "caller"), verb, w.Days)
+		case 1:
+			fmt.Fprintf(&b, " (%d in the last %d days)", w.Callers, w.Days)
+		}
+	}
+	if len(d.Windows) > 0 && d.Windows[0].Anonymous > 0 {
+		fmt.Fprintf(&b, ", and %s without a caller id", plural(d.Windows[0].Anonymous, "request"))
+	}
+	b.WriteString(".")
+	return b.String()
+}
+
+// topCallers returns the top callers of the first window (7 days).
+func topCallers(d *Demand) []demand.Caller {
+	if len(d.Windows) == 0 {
+		return nil
+	}
+	return d.Windows[0].Top
+}
+
+func plural(n uint64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
 
 const pageHTML = `<!DOCTYPE html>
 <html lang="en">
@@ -83,6 +127,10 @@ dl { display: grid; grid-template-columns: max-content 1fr; gap: .1rem .8rem; ma
 dt { color: var(--muted); }
 dd { margin: 0; overflow-wrap: anywhere; }
 a { color: var(--planned); }
+.demand { margin: .4rem 0 0; font-size: .9rem; }
+table.top { margin: .3rem 0 0; font-size: .85rem; border-collapse: collapse; }
+table.top caption { text-align: left; color: var(--muted); }
+table.top th, table.top td { text-align: left; padding: 0 .8rem 0 0; }
 .live { --c: var(--live); } .beta { --c: var(--beta); } .planned { --c: var(--planned); }
 .deprecated { --c: var(--deprecated); } .removed { --c: var(--removed); }
 </style>
@@ -116,6 +164,15 @@ a { color: var(--planned); }
 {{- if .Successor}}<dt>Successor</dt><dd><code>{{.Successor}}</code></dd>{{end}}
 {{- if .Docs}}<dt>Docs</dt><dd><a href="{{.Docs}}">{{.Docs}}</a></dd>{{end}}
 </dl>
+{{- end}}
+{{- with .Demand}}
+<p class="demand">{{demand .}}</p>
+{{- with top .}}
+<table class="top"><caption>Top callers, last 7 days</caption>
+<tr><th>Caller</th><th>Requests</th></tr>
+{{- range .}}<tr><td><code>{{.ID}}</code></td><td>{{.Requests}}{{if .Error}} (at least {{least .}}){{end}}</td></tr>{{end}}
+</table>
+{{- end}}
 {{- end}}
 </li>
 {{- end}}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/roadmap-go/roadmap/demand"
 	"github.com/roadmap-go/roadmap/router"
 )
 
@@ -19,6 +20,31 @@ type Options struct {
 	// Config.Roadmap predicate (everyone when that is nil too). Callers it
 	// rejects get the router's 404, exactly like an undeclared path.
 	Allow func(*http.Request) bool
+	// FeedTag is the tagging entity of the feed's tag: URIs (RFC 4151): a
+	// domain name or email address you own and a date you owned it on, e.g.
+	// "example.com,2026". Empty means the request's host and
+	// DefaultFeedYear.
+	FeedTag string
+	// Demand, if set, adds to each listed route what Demand counted (a
+	// *demand.Counter, or a *demand.Snapshot merged from replicas): its
+	// distinct callers and requests over the last 7 and 30 days, and for
+	// deprecated routes the top callers. Who sees it: Operator and, with
+	// PublicDemand, everyone Allow lets see the roadmap. Routes hidden from
+	// a caller are not listed to them, so neither is their demand.
+	Demand DemandSource
+	// Operator decides who sees the demand of every route listed to them,
+	// top callers included. Nil means nobody.
+	Operator func(*http.Request) bool
+	// PublicDemand shows the callers and requests counts (never the top
+	// callers) to everyone who may see the roadmap. False, the default,
+	// shows demand to Operator only.
+	PublicDemand bool
+}
+
+// DemandSource reports demand: *demand.Counter and *demand.Snapshot have
+// this method.
+type DemandSource interface {
+	Report() demand.Report
 }
 
 // Handler serves a router's roadmap: every declared route with its lifecycle
@@ -30,14 +56,22 @@ type Options struct {
 //
 // A Handler is safe for concurrent use.
 type Handler struct {
-	rt    *router.Router
-	title string
-	allow func(*http.Request) bool
+	rt       *router.Router
+	title    string
+	allow    func(*http.Request) bool
+	demand   DemandSource
+	operator func(*http.Request) bool
+	public   bool
+	// feedTag is Options.FeedTag; built is when New ran, the feed's
+	// updated time while it has no entry.
+	feedTag string
+	built   time.Time
 }
 
 // New returns a Handler for rt.
 func New(rt *router.Router, opts Options) *Handler {
-	h := &Handler{rt: rt, title: opts.Title, allow: opts.Allow}
+	h := &Handler{rt: rt, title: opts.Title, allow: opts.Allow, feedTag: opts.FeedTag, built: time.Now(),
+		demand: opts.Demand, operator: opts.Operator, public: opts.PublicDemand}
 	if h.title == "" {
 		h.title = "API roadmap"
 	}
@@ -80,6 +114,20 @@ type Route struct {
 	// State sums up the effective state for the caller: "available",
 	// "unavailable" (not yet, for this caller) or "gone".
 	State string `json:"state"`
+	// Demand is what Options.Demand counted for the route, for callers
+	// who may see it (see Options.Operator and PublicDemand); absent for
+	// routes it never counted.
+	Demand *Demand `json:"demand,omitempty"`
+}
+
+// Demand is one route's demand in the roadmap.
+type Demand struct {
+	// Kind is "demand" for planned and beta routes (requests they did not
+	// serve) and "deprecated" for deprecated ones (every request).
+	Kind demand.Kind `json:"kind"`
+	// Windows are the last 7 and 30 days. Their top callers are listed to
+	// operators only.
+	Windows []demand.Window `json:"windows"`
 }
 
 // Document is the body of GET /roadmap.json.
@@ -109,6 +157,12 @@ const (
 func (h *Handler) Roadmap(r *http.Request) Document {
 	status := h.rt.Status(r)
 	doc := Document{Title: h.title, Routes: make([]Route, 0, len(status))}
+	var counted demand.Report
+	operator := h.operator != nil && h.operator(r)
+	showDemand := h.demand != nil && (operator || h.public)
+	if showDemand {
+		counted = h.demand.Report()
+	}
 	for _, s := range status {
 		rr := s.Route
 		early := s.Stage == router.Planned || s.Stage == router.Beta
@@ -130,9 +184,30 @@ func (h *Handler) Roadmap(r *http.Request) Document {
 		default:
 			out.State = StateUnavailable
 		}
+		if showDemand {
+			out.Demand = demandOf(counted, rr, operator)
+		}
 		doc.Routes = append(doc.Routes, out)
 	}
 	return doc
+}
+
+// demandOf returns the demand of route rr in rep, with the top callers
+// for operators only, or nil if rep has none.
+func demandOf(rep demand.Report, rr router.Route, operator bool) *Demand {
+	dr, ok := rep.Route(rr.Method, rr.Pattern)
+	if !ok {
+		return nil
+	}
+	d := &Demand{Kind: dr.Kind, Windows: dr.Windows}
+	if !operator {
+		d.Windows = make([]demand.Window, len(dr.Windows))
+		for i, w := range dr.Windows {
+			w.Top = nil
+			d.Windows[i] = w
+		}
+	}
+	return d
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -201,13 +276,14 @@ type Router interface {
 	Method(method, pattern string, h http.Handler)
 }
 
-// Mount serves GET and HEAD /roadmap.json and /roadmap on m, e.g. a
-// *chi.Mux:
+// Mount serves GET and HEAD /roadmap.json, /roadmap and /roadmap.atom on m,
+// e.g. a *chi.Mux:
 //
 //	roadmappage.New(rt, roadmappage.Options{}).Mount(mux)
 func (h *Handler) Mount(m Router) {
 	for _, method := range []string{http.MethodGet, http.MethodHead} {
 		m.Method(method, "/roadmap.json", http.HandlerFunc(h.JSON))
 		m.Method(method, "/roadmap", http.HandlerFunc(h.Page))
+		m.Method(method, "/roadmap.atom", http.HandlerFunc(h.Feed))
 	}
 }

@@ -80,8 +80,10 @@ type Route struct {
 	// Brownout is the flag key of a Deprecated route's brownout: where it
 	// evaluates true for the request, the route answers as if it were
 	// removed (410, with its Deprecation, Sunset and Link headers), so that
-	// clients find their last callers before the Sunset. Only for
-	// Deprecated routes; it needs Config.Flags.
+	// clients find their last callers before the Sunset. When the flag's
+	// decision says when the brownout ends (flag metadata "until", see
+	// [flags.MetadataUntil]), the 410 also has Retry-After, the seconds
+	// left. Only for Deprecated routes; it needs Config.Flags.
 	Brownout string
 	// Request describes the request body, as a Go value or type, for
 	// OpenAPI schemas. The router only carries it.

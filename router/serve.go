@@ -159,6 +159,9 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 		if e.Brownout != "" {
 			h["Cache-Control"] = noStore
 			if d, _, _ := e.decide(r.Context(), nil, e.Brownout, &caller{r: r}); d.On {
+				if v := retryAfter(d.Until, rt.now()); v != nil {
+					h["Retry-After"] = v
+				}
 				e.observe(Removed, OutcomeRemoved, r)
 				e.answer.ServeHTTP(w, r)
 				return
@@ -357,4 +360,19 @@ func (p *path) allowMask(now time.Time, canSee bool) uint16 {
 		}
 	}
 	return mask
+}
+
+// retryAfter returns the Retry-After value (RFC 9110 §10.2.3, delay in
+// seconds, rounded up) of a brownout that ends at until, or nil when its
+// end is unknown (zero) or past.
+func retryAfter(until, now time.Time) []string {
+	if until.IsZero() || !until.After(now) {
+		return nil
+	}
+	wait := until.Sub(now)
+	secs := int64(wait / time.Second)
+	if wait%time.Second != 0 {
+		secs++
+	}
+	return []string{strconv.FormatInt(secs, 10)}
 }

@@ -55,6 +55,9 @@ done
 	echo "## Flag evaluation: router against a direct provider call (Flag, OFREP)"
 	"$benchstat" -filter '.name:(Flag OR OFREP)' -col '/impl@(direct-attrs direct roadmap roadmap-inline roadmap-isolated roadmap-nocache)' "$raw"
 	echo
+	echo "## Demand counting: the router without and with a demand.Counter (Demand)"
+	"$benchstat" -filter '.name:Demand' -col '/impl@(roadmap roadmap-demand)' "$raw"
+	echo
 	echo "## Flip propagation, flag file edit to served (Flip)"
 	"$benchstat" -filter '.name:Flip' -col '/impl@(provider roadmap)' "$raw"
 } | tee "$out/benchstat.txt"

@@ -13,8 +13,8 @@ import (
 
 // mountDocs serves what clients and people read about the API:
 // GET /openapi.json (OpenAPI 3.1, flag state of the caller), GET /roadmap.json
-// and GET /roadmap. The library serves none of them unless mounted.
-func mountDocs(r chi.Router, rt *router.Router) error {
+// and GET /roadmap, with the demand options of roadmap. The library serves none of them unless mounted.
+func mountDocs(r chi.Router, rt *router.Router, roadmap roadmappage.Options) error {
 	spec, err := openapi.NewHandler(rt, openapi.Options{
 		Info: &openapi3.Info{
 			Title:       "roadmap demo",
@@ -28,6 +28,7 @@ func mountDocs(r chi.Router, rt *router.Router) error {
 	}
 	r.Method(http.MethodGet, "/openapi.json", spec)
 	r.Method(http.MethodHead, "/openapi.json", spec)
-	roadmappage.New(rt, roadmappage.Options{Title: "roadmap demo: API roadmap"}).Mount(r)
+	roadmap.Title = "roadmap demo: API roadmap"
+	roadmappage.New(rt, roadmap).Mount(r)
 	return nil
 }

@@ -10,13 +10,14 @@
 // With -ofrep the flags come from a remote OFREP flag service (GO Feature
 // Flag's relay proxy, flagd, ...), so that many replicas flip together; the
 // token may also come from $ROADMAP_OFREP_TOKEN. The demo serves /healthz
-// (liveness), /readyz (flag provider readiness, with the reason) and
-// /metrics (Prometheus); -trace-stdout writes OpenTelemetry traces to standard error;
-// -debug-addr 127.0.0.1:6060 serves Go's profiles (net/http/pprof) on a
-// separate loopback listener; -cache-targeted 10000 answers repeated
-// decisions of targeted flags per user from a bounded cache that flag
-// changes clear. Requests are traced only with -trace-stdout (a tracer
-// configured); without one, no span is started.
+// (liveness), /readyz (flag provider readiness, with the reason),
+// /metrics (Prometheus) and /demand (the demand snapshot, to merge across
+// replicas; docs/demand.md); -trace-stdout writes OpenTelemetry traces to
+// standard error. -debug-addr 127.0.0.1:6060 serves Go's profiles
+// (net/http/pprof) on a separate loopback listener; -cache-targeted 10000
+// answers repeated decisions of targeted flags per user from a bounded cache
+// that flag changes clear. Requests are traced only with -trace-stdout (a
+// tracer configured); without one, no span is started.
 //
 // -h or -help prints the flags to standard output and exits 0.
 //
@@ -107,7 +108,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	defer openfeature.Shutdown()
 	client := openfeature.NewClient(domain)
 
-	opsDeps, stopTracing, err := pflags.opsDeps(os.Stderr)
+	opsDeps, stopTracing, err := pflags.opsDeps(os.Stderr, getenv)
 	if err != nil {
 		return err
 	}

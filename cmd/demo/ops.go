@@ -20,8 +20,10 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/roadmap-go/roadmap/audit"
+	"github.com/roadmap-go/roadmap/demand"
 	"github.com/roadmap-go/roadmap/flags"
 	"github.com/roadmap-go/roadmap/metrics"
+	"github.com/roadmap-go/roadmap/roadmappage"
 	"github.com/roadmap-go/roadmap/router"
 )
 
@@ -40,6 +42,12 @@ type opsDeps struct {
 	// AuditCallers are targeting keys whose decisions the audit trail
 	// follows (audit.Options.Callers), from -audit-callers.
 	AuditCallers []string
+	// DemandSecret keys the hash of targeting keys in the demand counts
+	// (demand.Options.Secret), from -demand-secret. Nil means random.
+	DemandSecret []byte
+	// PublicDemand shows demand on the roadmap to everyone who may see it
+	// (roadmappage.Options.PublicDemand), from -public-demand.
+	PublicDemand bool
 }
 
 // ops is the demo's operational surface for one server: Prometheus metrics
@@ -51,6 +59,8 @@ type ops struct {
 	flags        flags.Evaluator
 	reg          *prometheus.Registry
 	metrics      *metrics.Metrics
+	demand       *demand.Counter
+	publicDemand bool
 	tracer       trace.Tracer // nil: requests are not traced
 	prop         propagation.TextMapPropagator
 	trail        *audit.Trail
@@ -86,15 +96,24 @@ func newOps(d deps) (*ops, error) {
 		return nil, err
 	}
 	o.metrics = m
+	// Demand: who asks for planned routes, who still calls deprecated ones,
+	// by the same targeting key as the flags (X-User-ID).
+	o.demand = demand.New(demand.HeaderKey(userHeader), demand.Options{Secret: d.Ops.DemandSecret})
+	o.publicDemand = d.Ops.PublicDemand
+	if err := metrics.NewDemand(o.reg, o.demand, metrics.Options{}); err != nil {
+		o.demand.Close()
+		return nil, err
+	}
 	if d.Ops.Tracer != nil {
 		o.tracer = d.Ops.Tracer.Tracer("github.com/roadmap-go/roadmap/cmd/demo")
 	}
 	return o, nil
 }
 
-// configure adds the metrics observers and the flag options to cfg.
+// configure adds the metrics and demand observers and the flag options to
+// cfg.
 func (o *ops) configure(cfg *router.Config, d deps) {
-	cfg.Observer = o.metrics
+	cfg.Observer = o.demand.Observer(o.metrics)
 	opts := d.Ops.FlagOptions
 	opts.Observer = o.metrics
 	cfg.FlagOptions = opts
@@ -115,6 +134,9 @@ func (o *ops) mount(r chi.Router, rt *router.Router) {
 		}
 		metricsHandler.ServeHTTP(w, req)
 	})
+	// The demand snapshot names hidden routes too: for the operator (an
+	// aggregator merging replicas), loopback peers only, like /metrics.
+	r.Method(http.MethodGet, "/demand", o.demand.Handler(fromLoopback, http.HandlerFunc(rt.NotFound)))
 	r.Get("/readyz", func(w http.ResponseWriter, _ *http.Request) { o.ready(w, rt) })
 	if o.flags != nil {
 		callers := make([]openfeature.EvaluationContext, len(o.auditCallers))
@@ -183,8 +205,17 @@ func (h recordingOnly) Finally(ctx context.Context, hc openfeature.HookContext, 
 	}
 }
 
-// close stops the audit trail and the event handlers.
+// roadmap returns the roadmap page's demand options: the operator (a
+// loopback peer, as for /metrics) sees demand with the top callers;
+// everyone else only with -public-demand.
+func (o *ops) roadmap() roadmappage.Options {
+	return roadmappage.Options{Demand: o.demand, Operator: fromLoopback, PublicDemand: o.publicDemand}
+}
+
+// close stops the audit trail, the event handlers and the demand counter's
+// day timer.
 func (o *ops) close() {
+	o.demand.Close()
 	if o.trail != nil {
 		o.trail.Close()
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -23,6 +24,10 @@ import (
 // key, used when -ofrep-token is not given (keeps it out of ps output).
 const envOFREPToken = "ROADMAP_OFREP_TOKEN"
 
+// envDemandSecret is the environment variable with the demand hashing
+// secret, used when -demand-secret is not given.
+const envDemandSecret = "ROADMAP_DEMAND_SECRET"
+
 // providerFlags are the command-line settings that choose and tune the flag
 // provider: the embedded or given flag file (default), or a remote OFREP
 // flag service.
@@ -34,6 +39,8 @@ type providerFlags struct {
 	cacheTargeted *int
 	traceStdout   *bool
 	auditCallers  *string
+	demandSecret  *string
+	publicDemand  *bool
 }
 
 func addProviderFlags(fs *flag.FlagSet) *providerFlags {
@@ -45,6 +52,8 @@ func addProviderFlags(fs *flag.FlagSet) *providerFlags {
 		keepLastKnown: fs.Int("keep-last-known", 0, "if > 0, remember up to this many decisions (flag and user) and answer them while the flag service is down, instead of failing closed"),
 		traceStdout:   fs.Bool("trace-stdout", false, "export OpenTelemetry traces (requests with their flag evaluations) to standard error"),
 		auditCallers:  fs.String("audit-callers", "", "comma-separated targeting keys (e.g. alice,bob) whose decisions the audit trail follows and logs when flag rules change them"),
+		demandSecret:  fs.String("demand-secret", "", "secret that keys the hash of callers' targeting keys in the demand counts; the same on every replica so that /demand snapshots merge (default: $"+envDemandSecret+", else random)"),
+		publicDemand:  fs.Bool("public-demand", false, "show demand counts (\"42 callers asked for this\") on the roadmap to everyone who may see it, not only to the operator (loopback)"),
 	}
 }
 
@@ -88,8 +97,12 @@ func (pf *providerFlags) startDegraded(err error, logger *slog.Logger) bool {
 
 // opsDeps returns the operational settings chosen on the command line. The
 // returned shutdown flushes the trace exporter, if any.
-func (pf *providerFlags) opsDeps(stderr io.Writer) (opsDeps, func(), error) {
-	d := opsDeps{FlagOptions: flags.Options{Timeout: *pf.flagTimeout, KeepLastKnown: *pf.keepLastKnown, CacheTargeted: *pf.cacheTargeted}}
+func (pf *providerFlags) opsDeps(stderr io.Writer, getenv func(string) string) (opsDeps, func(), error) {
+	d := opsDeps{FlagOptions: flags.Options{Timeout: *pf.flagTimeout, KeepLastKnown: *pf.keepLastKnown, CacheTargeted: *pf.cacheTargeted},
+		PublicDemand: *pf.publicDemand}
+	if secret := cmp.Or(*pf.demandSecret, getenv(envDemandSecret)); secret != "" {
+		d.DemandSecret = []byte(secret)
+	}
 	for k := range strings.SplitSeq(*pf.auditCallers, ",") {
 		if k = strings.TrimSpace(k); k != "" {
 			d.AuditCallers = append(d.AuditCallers, k)

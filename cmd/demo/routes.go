@@ -45,6 +45,9 @@ func routes() []router.Route {
 			Name: "Get user (v0)", Handler: http.HandlerFunc(getUser), OperationID: "getUserV0",
 			Deprecation: v0Deprecation, Sunset: v0Sunset,
 			Docs: "https://example.com/docs/migrate-v0", Successor: "/api/users/{id}",
+			// Where this flag is on, the route answers 410 as if removed
+			// (docs/retiring-routes.md); off in flags.json.
+			Brownout: "users-v0-brownout",
 		},
 		{Method: http.MethodGet, Pattern: "/api/v0/reports", Stage: router.Removed, Name: "Reports (v0)", OperationID: "listReportsV0"},
 		// Rollout examples (docs/rollout.md). A beta that needs the opt-in

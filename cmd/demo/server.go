@@ -53,7 +53,7 @@ func newServer(d deps) (http.Handler, func(), error) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
 	})
-	if err := mountDocs(side, rt); err != nil {
+	if err := mountDocs(side, rt, o.roadmap()); err != nil {
 		rt.Close()
 		o.close()
 		return nil, nil, err

@@ -699,6 +699,8 @@ func TestStagesCacheControl(t *testing.T) {
 		{Method: http.MethodGet, Pattern: "/live", Stage: router.Live, Handler: ok},
 		{Method: http.MethodGet, Pattern: "/deprecated", Stage: router.Deprecated, Handler: ok,
 			Deprecation: now.AddDate(-1, 0, 0), Sunset: now.AddDate(1, 0, 0)},
+		{Method: http.MethodGet, Pattern: "/brownout", Stage: router.Deprecated, Handler: ok,
+			Deprecation: now.AddDate(-1, 0, 0), Sunset: now.AddDate(1, 0, 0), Brownout: "on"},
 		{Method: http.MethodGet, Pattern: "/sunset", Stage: router.Deprecated, Handler: ok,
 			Deprecation: now.AddDate(-2, 0, 0), Sunset: now.AddDate(-1, 0, 0)},
 		{Method: http.MethodGet, Pattern: "/removed", Stage: router.Removed},
@@ -726,6 +728,7 @@ func TestStagesCacheControl(t *testing.T) {
 		"`live` | not consulted":                                           {http.MethodGet, "/live", http.StatusOK},
 		"`deprecated` | not consulted":                                     {http.MethodGet, "/deprecated", http.StatusOK},
 		"`deprecated`, at or after `Sunset` | not consulted":               {http.MethodGet, "/sunset", http.StatusGone},
+		"`deprecated` with `Brownout`, brownout flag on | `Brownout`":      {http.MethodGet, "/brownout", http.StatusGone},
 		"`removed` | not consulted":                                        {http.MethodGet, "/removed", http.StatusGone},
 		"`planned`/`beta` with `LiveFrom`, at or after it | not consulted": {http.MethodGet, "/live-from", http.StatusOK},
 	}

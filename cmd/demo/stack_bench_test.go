@@ -57,7 +57,7 @@ func stackDemo(tb testing.TB, flagFile string, args ...string) (http.Handler, *o
 	require.NoError(tb, openfeature.SetNamedProviderAndWait(domain, provider))
 	tb.Cleanup(func() { _ = openfeature.SetNamedProviderAndWait(domain, openfeature.NoopProvider{}) })
 	client := openfeature.NewClient(domain)
-	od, stop, err := pf.opsDeps(io.Discard)
+	od, stop, err := pf.opsDeps(io.Discard, mtNoEnv)
 	require.NoError(tb, err)
 	tb.Cleanup(stop)
 	h, cleanup, err := newServer(deps{Flags: client, Logger: logger, Ops: od})

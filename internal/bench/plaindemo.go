@@ -21,8 +21,8 @@ import (
 //   - GET /api/users/{id} (live in the demo) and PUT /api/users/{id};
 //   - PATCH /api/users/{id} (beta in the demo, its flag on): the same answer
 //     with Cache-Control: no-store, as for every flag-dependent answer;
-//   - GET /api/v0/users/{id} (deprecated): the user with the demo's
-//     Deprecation, Sunset and Link headers;
+//   - GET /api/v0/users/{id} (deprecated, with a brownout flag): the user
+//     with the demo's Deprecation, Sunset and Link headers and no-store;
 //   - PUT /api/reports/export (planned, flag off): the demo's 501 problem
 //     body, pre-rendered.
 //
@@ -47,7 +47,7 @@ func PlainDemo() http.Handler {
 	links := []string{`<https://example.com/docs/migrate-v0>; rel="deprecation"; type="text/html"`, `</api/users/{id}>; rel="successor-version"`}
 	r.Get("/api/v0/users/{id}", func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h["Deprecation"], h["Sunset"], h["Link"] = dep, sunset, links
+		h["Deprecation"], h["Sunset"], h["Link"], h["Cache-Control"] = dep, sunset, links, noStore
 		writeJSON(w, http.StatusOK, demoUser{ID: chi.URLParam(r, "id"), Name: "Ada"})
 	})
 	r.Put("/api/reports/export", Prerendered(stub.New(ReportExportStub), "/api/reports/export"))

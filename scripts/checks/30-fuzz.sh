@@ -12,6 +12,9 @@ targets=(
 	"./router FuzzNew"
 	"./router FuzzServe"
 	"./flagfile FuzzSource"
+	"./flagfile FuzzKeyLines"
+	"./flagfile FuzzParse"
+	"./lifecycle FuzzReadTable"
 )
 # Fuzz targets other helpers add (*_fuzz_test.go) are picked up too.
 while IFS= read -r line; do
