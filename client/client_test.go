@@ -14,6 +14,7 @@ import (
 
 	"github.com/roadmap-go/roadmap/client"
 	"github.com/roadmap-go/roadmap/router"
+	"github.com/roadmap-go/roadmap/stub"
 )
 
 var (
@@ -46,6 +47,11 @@ func newServer(t *testing.T) *httptest.Server {
 			w.WriteHeader(http.StatusNotImplemented)
 			_, _ = io.WriteString(w, `{"title":"Not Implemented","status":501}`)
 		})},
+		{Method: http.MethodGet, Pattern: "/untyped", Stage: router.Live, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/problem+json")
+			w.WriteHeader(http.StatusNotImplemented)
+			_, _ = io.WriteString(w, `{"title":"Not Implemented","status":501,"stage":"planned","detail":"soon"}`)
+		})},
 	}, router.Config{})
 	require.NoError(t, err)
 	t.Cleanup(rt.Close)
@@ -68,18 +74,21 @@ func TestTransport(t *testing.T) {
 		wantStage     string
 		wantAvailable string
 		wantRoute     string
+		wantType      string
 	}{
 		{name: "live passes through", method: "PUT", path: "/users/1", body: strings.NewReader("x"), wantStatus: 200, wantBody: "PUT x"},
 		{name: "planned is a typed error", method: "PATCH", path: "/users/1", wantErr: client.ErrNotImplemented,
-			wantStage: "planned", wantAvailable: "v1.5", wantRoute: "PATCH /users/{id}"},
+			wantStage: "planned", wantAvailable: "v1.5", wantRoute: "PATCH /users/{id}", wantType: stub.TypeNotYetAvailable},
 		{name: "fallback PATCH to PUT replays the body", method: "PATCH", path: "/users/1", body: strings.NewReader(`{"name":"Ada"}`),
 			fallback: map[string]string{"PATCH": "PUT"}, wantStatus: 200, wantBody: `PUT {"name":"Ada"}`},
 		{name: "fallback chain ends in an error", method: "POST", path: "/users/1", fallback: map[string]string{"POST": "PATCH", "PATCH": "POST"},
-			wantErr: client.ErrNotImplemented, wantStage: "planned", wantRoute: "PATCH /users/{id}", wantAvailable: "v1.5"},
+			wantErr: client.ErrNotImplemented, wantStage: "planned", wantRoute: "PATCH /users/{id}", wantAvailable: "v1.5", wantType: stub.TypeNotYetAvailable},
 		{name: "fallback without GetBody is not retried", method: "PATCH", path: "/users/1", body: io.NopCloser(strings.NewReader("x")),
-			fallback: map[string]string{"PATCH": "PUT"}, wantErr: client.ErrNotImplemented, wantStage: "planned", wantRoute: "PATCH /users/{id}", wantAvailable: "v1.5"},
+			fallback: map[string]string{"PATCH": "PUT"}, wantErr: client.ErrNotImplemented, wantStage: "planned", wantRoute: "PATCH /users/{id}", wantAvailable: "v1.5", wantType: stub.TypeNotYetAvailable},
 		{name: "removed is gone", method: "GET", path: "/v0/reports", fallback: map[string]string{"GET": "HEAD"}, wantErr: client.ErrGone,
-			wantStage: "removed", wantRoute: "GET /v0/reports"},
+			wantStage: "removed", wantRoute: "GET /v0/reports", wantType: stub.TypeRemoved},
+		{name: "a lifecycle answer without a type is about:blank", method: "GET", path: "/untyped", wantErr: client.ErrNotImplemented,
+			wantStage: "planned", wantType: "about:blank"},
 		{name: "501 without stage is not a lifecycle answer", method: "GET", path: "/plain", wantStatus: 501, wantBody: `{"title":"Not Implemented","status":501}`},
 		{name: "404 passes through", method: "GET", path: "/nowhere", wantStatus: 404},
 	}
@@ -97,6 +106,7 @@ func TestTransport(t *testing.T) {
 				assert.Equal(t, tt.wantStage, lerr.Stage())
 				assert.Equal(t, tt.wantAvailable, lerr.Available())
 				assert.Equal(t, tt.wantRoute, lerr.Route())
+				assert.Equal(t, tt.wantType, lerr.Type())
 				assert.NotEmpty(t, lerr.Detail())
 				return
 			}
@@ -131,7 +141,20 @@ func TestTransportOnDeprecation(t *testing.T) {
 	assert.True(t, deprecatedAt.Equal(n.Deprecation), "got %v, want %v", n.Deprecation, deprecatedAt)
 	assert.True(t, sunsetAt.Equal(n.Sunset), "got %v, want %v", n.Sunset, sunsetAt)
 	assert.Equal(t, "https://example.com/migrate", n.Docs)
-	assert.Equal(t, "/users/{id}", n.Successor)
+	assert.Equal(t, "/users/1", n.Successor, "the successor's parameters filled in from the request")
+}
+
+// TestFirstLinkField: a client that reads only the first Link field (as
+// generated clients do) still gets the successor, its parameters filled in.
+func TestFirstLinkField(t *testing.T) {
+	srv := newServer(t)
+	res, err := srv.Client().Get(srv.URL + "/v0/users/42")
+	require.NoError(t, err)
+	_ = res.Body.Close()
+	require.Len(t, res.Header.Values("Link"), 1, "one field")
+	first := res.Header.Get("Link")
+	assert.Contains(t, first, `<https://example.com/migrate>; rel="deprecation"`)
+	assert.Contains(t, first, `</users/42>; rel="successor-version"`)
 }
 
 func TestCheck(t *testing.T) {

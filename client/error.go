@@ -30,6 +30,7 @@ type LifecycleError struct {
 	method    string
 	url       string
 	status    int
+	typ       string
 	stage     string
 	title     string
 	detail    string
@@ -64,6 +65,12 @@ func (e *LifecycleError) Unwrap() error {
 // Status returns the response's status code, 501 or 410.
 func (e *LifecycleError) Status() int { return e.status }
 
+// Type returns the problem type URI (RFC 9457 "type"), e.g.
+// stub.TypeNotYetAvailable for a planned route, stub.TypeNotEnabled for a
+// beta that is off for the caller, stub.TypeRemoved for 410: the stable
+// value to switch on. It is "about:blank" when the body has no "type".
+func (e *LifecycleError) Type() string { return e.typ }
+
 // Stage returns the route's lifecycle stage: "planned", "beta" or (for 410)
 // "removed".
 func (e *LifecycleError) Stage() string { return e.stage }
@@ -89,6 +96,7 @@ func (e *LifecycleError) URL() string { return e.url }
 
 // problem is the part of an RFC 9457 body the client reads.
 type problem struct {
+	Type      string `json:"type"`
 	Title     string `json:"title"`
 	Detail    string `json:"detail"`
 	Stage     string `json:"stage"`
@@ -132,7 +140,10 @@ func Check(res *http.Response) error {
 		return nil
 	}
 	_ = res.Body.Close()
-	e := &LifecycleError{status: res.StatusCode, stage: p.Stage, title: p.Title, detail: p.Detail,
+	if p.Type == "" {
+		p.Type = "about:blank" // RFC 9457 §3.1.1
+	}
+	e := &LifecycleError{status: res.StatusCode, typ: p.Type, stage: p.Stage, title: p.Title, detail: p.Detail,
 		available: p.Available, route: p.Route, docs: p.Docs}
 	if e.title == "" {
 		e.title = http.StatusText(res.StatusCode)

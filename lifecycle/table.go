@@ -135,8 +135,16 @@ func ReadTable(source string, data []byte) (t *Table, err error) {
 		t.Title, t.Version = doc.Info.Title, doc.Info.Version
 	}
 	var errs []error
-	if doc.Paths != nil {
-		for path, item := range doc.Paths.Map() {
+	// The removed operations are listed apart, under x-removed.
+	removed, err := openapi.RemovedPaths(doc)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("%s: %w: %v", source, ErrDocument, err))
+	}
+	for _, paths := range []*openapi3.Paths{doc.Paths, removed} {
+		if paths == nil {
+			continue
+		}
+		for path, item := range paths.Map() {
 			for method, op := range item.Operations() {
 				o, err := operation(strings.ToUpper(method), path, op)
 				o.Line = lines[path+" "+strings.ToLower(method)]

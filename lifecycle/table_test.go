@@ -34,6 +34,30 @@ paths:
 	assert.Equal(t, router.Live, tab.Operations[0].StageAt(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)))
 }
 
+// TestReadTableRemoved: the removed operations, which openapi.Document
+// lists under x-removed rather than in paths, are read too.
+func TestReadTableRemoved(t *testing.T) {
+	yaml := `openapi: 3.1.0
+info: {title: t, version: "2"}
+paths:
+  /b:
+    get:
+      responses: {default: {description: x}}
+      x-lifecycle: {stage: live}
+x-removed:
+  /a:
+    get:
+      responses: {"410": {description: gone}}
+      x-lifecycle: {stage: removed, successor: /b}
+`
+	tab, err := lifecycle.ReadTable("api.yaml", []byte(yaml))
+	require.NoError(t, err)
+	assert.Equal(t, []lifecycle.Operation{
+		{Method: "GET", Path: "/a", Stage: router.Removed, Successor: "/b"},
+		{Method: "GET", Path: "/b", Stage: router.Live},
+	}, tab.Operations)
+}
+
 func TestReadTableErrors(t *testing.T) {
 	tests := []struct {
 		name    string

@@ -131,6 +131,10 @@ type opCache struct {
 	mu   sync.Mutex
 	ops  map[opKey]*openapi3.Operation
 	json map[*openapi3.Operation]json.RawMessage
+
+	// The schemas of the table's declared bodies, described once.
+	bodiesOnce sync.Once
+	tb         *tableBodies
 }
 
 type opKey struct {

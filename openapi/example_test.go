@@ -36,7 +36,7 @@ func ExampleDocument() {
 	// Output:
 	// 3.1.0
 	// deleteUser {"stage":"planned","available":"v2.0"}
-	// [405 501]
+	// [2XX 405 501]
 }
 
 func ExampleLoad() {
@@ -94,4 +94,61 @@ func ExampleNewHandler() {
 	fmt.Println(w.Code, w.Header().Get("Content-Type"), doc.OpenAPI)
 	// Output:
 	// 200 application/json 3.1.0
+}
+
+// A route that declares its bodies documents them as shared components.
+func ExampleDocument_typed() {
+	type User struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	}
+	type UserPatch struct {
+		Name *string `json:"name,omitempty"`
+	}
+	rt, err := router.New([]router.Route{
+		{Method: http.MethodPatch, Pattern: "/users/{id}", Stage: router.Planned, OperationID: "patchUser",
+			Request: UserPatch{}, Responses: map[int]any{http.StatusOK: User{}}},
+	}, router.Config{})
+	if err != nil {
+		panic(err)
+	}
+	defer rt.Close()
+	doc := openapi.Document(rt, openapi.Options{})
+	op := doc.Paths.Find("/users/{id}").Patch
+	fmt.Println(op.RequestBody.Value.Content.Get("application/json").Schema.Ref)
+	fmt.Println(op.Responses.Status(http.StatusOK).Value.Content.Get("application/json").Schema.Ref)
+	fmt.Println(doc.Components.Schemas["User"].Value.Required)
+	fmt.Println(*doc.Components.Schemas["UserPatch"].Value.Properties["name"].Value.Type)
+	// Output:
+	// #/components/schemas/UserPatch
+	// #/components/schemas/User
+	// [id name]
+	// [string null]
+}
+
+func ExamplePath() {
+	fmt.Println(openapi.Path("/users/{id:[0-9]+}/files/*"))
+	// Output:
+	// /users/{id}/files/{wildcard}
+}
+
+// Removed routes answer only 410: a generated document lists them under
+// x-removed, out of the paths client generators read.
+func ExampleRemovedPaths() {
+	rt, err := router.New([]router.Route{
+		{Method: http.MethodGet, Pattern: "/v1/reports", Stage: router.Live, Handler: http.HandlerFunc(ok)},
+		{Method: http.MethodGet, Pattern: "/v0/reports", Stage: router.Removed, Successor: "/v1/reports"},
+	}, router.Config{})
+	if err != nil {
+		panic(err)
+	}
+	defer rt.Close()
+	doc := openapi.Document(rt, openapi.Options{})
+	removed, err := openapi.RemovedPaths(doc)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(doc.Paths.Find("/v0/reports") == nil, removed.Find("/v0/reports").Get.Responses.Status(http.StatusGone) != nil)
+	// Output:
+	// true true
 }

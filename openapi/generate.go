@@ -1,16 +1,13 @@
 package openapi
 
 import (
-	"cmp"
-	"encoding/json"
 	"net/http"
+	"sort"
 	"strings"
-	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/roadmap-go/roadmap/router"
-	"github.com/roadmap-go/roadmap/stub"
 )
 
 // Version is the OpenAPI version of the documents this package generates.
@@ -56,6 +53,10 @@ type Options struct {
 	// [DocumentFor] (flag state, stages in force, roadmap visibility)
 	// instead of serving one document rendered at construction.
 	PerRequest bool
+	// OptInHeader is the router's Config.OptInHeader, documented as a
+	// request parameter of the routes that read it: empty means
+	// router.DefaultOptInHeader, "-" that opt-in is disabled.
+	OptInHeader string
 }
 
 // Lifecycle is the value of the x-lifecycle extension of an operation.
@@ -157,7 +158,8 @@ func newView(rt *router.Router, i int, r router.Route, stage router.Stage, servi
 }
 
 // build returns the document of views; c, if not nil, keeps the operations
-// it builds and gives back those it kept.
+// it builds and gives back those it kept, and the schemas of the table's
+// declared bodies.
 func build(views []view, all []router.Route, opts Options, c *opCache) *openapi3.T {
 	info := opts.Info
 	if info == nil {
@@ -167,37 +169,98 @@ func build(views []view, all []router.Route, opts Options, c *opCache) *openapi3
 		OpenAPI:    Version,
 		Info:       info,
 		Servers:    opts.Servers,
+		Tags:       stageTags(),
 		Paths:      openapi3.NewPaths(),
 		Components: components(),
 	}
-	public := publicMethods(all)
+	bodies := c.bodies(all)
+	for name, s := range bodies.comps {
+		doc.Components.Schemas[name] = s
+	}
+	dc := &docContext{
+		bodies: bodies,
+		public: publicMethods(all),
+		betas:  betaNames(all),
+		optIn:  router.DefaultOptInHeader,
+	}
+	switch h := opts.OptInHeader; h {
+	case "":
+	case "-":
+		dc.optIn = ""
+	default:
+		dc.optIn = http.CanonicalHeaderKey(h)
+	}
+	if dc.optIn != "" && len(dc.betas) > 0 {
+		doc.Components.Parameters = openapi3.ParametersMap{dc.optIn: optInParameter(dc)}
+	}
+	removed := openapi3.NewPaths()
 	for _, v := range views {
 		if v.route.Method == http.MethodConnect {
 			continue // OpenAPI 3.1 path items have no "connect" operation
 		}
 		path, params := convertPattern(v.route.Pattern)
-		item := doc.Paths.Value(path)
+		paths := doc.Paths
+		if v.stage == router.Removed {
+			paths = removed
+		}
+		item := paths.Value(path)
 		if item == nil {
 			item = &openapi3.PathItem{}
-			doc.Paths.Set(path, item)
+			paths.Set(path, item)
 		}
 		item.SetOperation(v.route.Method, c.operation(v, func() *openapi3.Operation {
-			return operation(v, params, public[v.route.Pattern])
+			return operation(v, params, dc)
 		}))
 	}
+	if removed.Len() > 0 {
+		doc.Extensions = map[string]any{RemovedExtension: removed}
+	}
 	pruneHeaders(doc)
+	pruneSchemas(doc)
 	return doc
 }
 
-// pruneHeaders drops the shared header components no operation refers to.
+// betaNames returns the names the opt-in header accepts, sorted: the flag
+// keys of Beta routes, and of Live and Deprecated routes that keep theirs.
+func betaNames(all []router.Route) []string {
+	seen := map[string]bool{}
+	var names []string
+	for _, r := range all {
+		if r.Flag != "" && (r.Stage == router.Beta || r.Stage == router.Live || r.Stage == router.Deprecated) && !seen[r.Flag] {
+			seen[r.Flag] = true
+			names = append(names, r.Flag)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// operations returns the operations of doc: in paths, and under
+// RemovedExtension when doc was generated here.
+func operations(doc *openapi3.T) []*openapi3.Operation {
+	var ops []*openapi3.Operation
+	all := []*openapi3.Paths{doc.Paths}
+	if removed, ok := doc.Extensions[RemovedExtension].(*openapi3.Paths); ok {
+		all = append(all, removed)
+	}
+	for _, paths := range all {
+		for _, item := range paths.Map() {
+			for _, op := range item.Operations() {
+				ops = append(ops, op)
+			}
+		}
+	}
+	return ops
+}
+
+// pruneHeaders drops the shared header (and parameter) components no
+// operation refers to.
 func pruneHeaders(doc *openapi3.T) {
 	used := map[string]bool{}
-	for _, item := range doc.Paths.Map() {
-		for _, op := range item.Operations() {
-			for _, resp := range op.Responses.Map() {
-				for _, h := range resp.Value.Headers {
-					used[strings.TrimPrefix(h.Ref, "#/components/headers/")] = true
-				}
+	for _, op := range operations(doc) {
+		for _, resp := range op.Responses.Map() {
+			for _, h := range resp.Value.Headers {
+				used[strings.TrimPrefix(h.Ref, "#/components/headers/")] = true
 			}
 		}
 	}
@@ -205,6 +268,21 @@ func pruneHeaders(doc *openapi3.T) {
 		if !used[name] {
 			delete(doc.Components.Headers, name)
 		}
+	}
+	// And the opt-in parameter, if no operation shown reads it.
+	usedParam := map[string]bool{}
+	for _, op := range operations(doc) {
+		for _, p := range op.Parameters {
+			usedParam[strings.TrimPrefix(p.Ref, "#/components/parameters/")] = true
+		}
+	}
+	for name := range doc.Components.Parameters {
+		if !usedParam[name] {
+			delete(doc.Components.Parameters, name)
+		}
+	}
+	if len(doc.Components.Parameters) == 0 {
+		doc.Components.Parameters = nil
 	}
 }
 
@@ -221,103 +299,6 @@ func publicMethods(all []router.Route) map[string]bool {
 	return m
 }
 
-func operation(v view, params openapi3.Parameters, public bool) *openapi3.Operation {
-	r := v.route
-	op := &openapi3.Operation{
-		OperationID: r.OperationID,
-		Summary:     cmp.Or(r.Name, r.Method+" "+r.Pattern),
-		Description: r.Detail,
-		Parameters:  params,
-		Responses:   openapi3.NewResponses(),
-		Extensions:  map[string]any{LifecycleExtension: lifecycle(v)},
-	}
-	if r.Docs != "" {
-		op.ExternalDocs = &openapi3.ExternalDocs{URL: r.Docs}
-	}
-	op.Extensions[StabilityExtension] = stability(v.stage)
-	if v.stage == router.Deprecated && !r.Sunset.IsZero() {
-		op.Extensions[SunsetExtension] = r.Sunset.UTC().Format(time.DateOnly)
-	}
-	op.Responses.Delete("default") // NewResponses adds an empty default
-	routeID := r.Method + " " + r.Pattern
-	switch v.stage {
-	case router.Planned, router.Beta:
-		if r.Handler != nil {
-			op.Responses.Set("default", handlerResponse("Answer of the route's handler, for callers the flag "+quote(r.Flag)+" is on for."))
-		}
-		switch {
-		case v.custom:
-			op.Responses.Set("default", handlerResponse("Answer of the route's handler where its flag is on, and of its off handler elsewhere."))
-		case v.off == router.OffForbidden:
-			op.Responses.Set("403", problemResponse(
-				"Not available to this caller yet: the route is "+v.stage.String()+".",
-				stub.Problem{Status: http.StatusForbidden}, nil))
-		case v.off == router.OffNotFound:
-			// Answers like an undeclared path: the 404 below.
-		default:
-			op.Responses.Set("501", problemResponse(
-				"Not implemented yet for this caller: the route is "+v.stage.String()+".",
-				stub.Problem{Status: http.StatusNotImplemented, Detail: r.Detail, Stage: v.stage.String(),
-					Route: routeID, Available: r.Available, Docs: r.Docs}, nil))
-		}
-		if public {
-			op.Responses.Set("405", problemResponse(
-				"Answered instead of 501 to callers who may not see the roadmap: the method is not allowed for them.",
-				stub.Problem{Status: http.StatusMethodNotAllowed}, openapi3.Headers{headerAllow: headerRef(headerAllow)}))
-		} else {
-			op.Responses.Set("404", problemResponse(
-				"Answered instead of 501 to callers who may not see the roadmap, exactly like an undeclared path.",
-				stub.Problem{Status: http.StatusNotFound}, nil))
-		}
-		if ex := r.Example; ex != nil {
-			addExample(op, ex)
-		}
-	case router.Live:
-		op.Responses.Set("default", handlerResponse("Answer of the route's handler."))
-	case router.Deprecated:
-		resp := handlerResponse("Answer of the route's handler, with deprecation headers.")
-		resp.Value.Headers = openapi3.Headers{headerDepr: headerRef(headerDepr)}
-		if !r.Sunset.IsZero() {
-			resp.Value.Headers[headerSunset] = headerRef(headerSunset)
-		}
-		if r.Docs != "" || r.Successor != "" {
-			resp.Value.Headers[headerLink] = headerRef(headerLink)
-		}
-		op.Responses.Set("default", resp)
-		op.Deprecated = true
-		if !r.Sunset.IsZero() {
-			op.Responses.Set("410", problemResponse("Gone: answered from the Sunset date on.",
-				stub.Problem{Status: http.StatusGone, Stage: router.Removed.String(), Route: routeID, Docs: r.Docs}, nil))
-		}
-	case router.Removed:
-		op.Deprecated = true
-		op.Responses.Set("410", problemResponse("Gone: the route has been removed.",
-			stub.Problem{Status: http.StatusGone, Detail: r.Detail, Stage: router.Removed.String(), Route: routeID, Docs: r.Docs}, nil))
-	}
-	return op
-}
-
-func lifecycle(v view) Lifecycle {
-	r := v.route
-	l := Lifecycle{
-		Stage:       v.stage.String(),
-		Flag:        r.Flag,
-		Brownout:    r.Brownout,
-		Available:   r.Available,
-		Detail:      r.Detail,
-		LiveFrom:    timeString(r.LiveFrom),
-		BetaSince:   timeString(r.BetaSince),
-		Deprecation: timeString(r.Deprecation),
-		Sunset:      timeString(r.Sunset),
-		Successor:   r.Successor,
-		Serving:     v.serving,
-	}
-	if v.serving != nil && v.stage != r.Stage {
-		l.DeclaredStage = r.Stage.String()
-	}
-	return l
-}
-
 // stability is oasdiff's x-stability-level of a stage. oasdiff relaxes its
 // breaking-change checks for draft operations and reports a level that goes
 // down (stable to beta).
@@ -329,137 +310,6 @@ func stability(s router.Stage) string {
 		return "beta"
 	}
 	return "stable"
-}
-
-func timeString(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
-}
-
-func quote(s string) string { return `"` + s + `"` }
-
-func handlerResponse(desc string) *openapi3.ResponseRef {
-	return &openapi3.ResponseRef{Value: openapi3.NewResponse().WithDescription(desc)}
-}
-
-// problemResponse documents a problem+json answer with an example body built
-// from p (without the per-request "instance" member).
-func problemResponse(desc string, p stub.Problem, headers openapi3.Headers) *openapi3.ResponseRef {
-	ex := map[string]any{"type": "about:blank", "title": http.StatusText(p.Status), "status": p.Status}
-	for k, v := range map[string]string{"detail": p.Detail, "stage": p.Stage, "route": p.Route, "available": p.Available, "docs": p.Docs} {
-		if v != "" {
-			ex[k] = v
-		}
-	}
-	mt := &openapi3.MediaType{
-		Schema:  &openapi3.SchemaRef{Ref: "#/components/schemas/" + problemSchema},
-		Example: ex,
-	}
-	resp := openapi3.NewResponse().WithDescription(desc).WithContent(openapi3.Content{stub.ContentType: mt})
-	resp.Headers = headers
-	return &openapi3.ResponseRef{Value: resp}
-}
-
-// addExample documents a route's preview example: the response it is served
-// as, and the request header that asks for it.
-func addExample(op *openapi3.Operation, ex *router.Example) {
-	status := ex.Status
-	if status == 0 {
-		status = http.StatusOK
-	}
-	ctype := ex.ContentType
-	if ctype == "" {
-		ctype = "application/json"
-	}
-	mt := &openapi3.MediaType{}
-	if isJSON(ctype) {
-		var v any
-		if err := json.Unmarshal(ex.Body, &v); err == nil {
-			mt.Example = v
-		}
-	}
-	if mt.Example == nil {
-		mt.Example = string(ex.Body)
-	}
-	code := statusKey(status)
-	resp := openapi3.NewResponse().
-		WithDescription("Preview example, never real data: served with " + headerExample + ": true to requests that send " + router.PreviewHeader + ": example.").
-		WithContent(openapi3.Content{ctype: mt})
-	resp.Headers = openapi3.Headers{headerExample: headerRef(headerExample)}
-	op.Responses.Set(code, &openapi3.ResponseRef{Value: resp})
-	op.Parameters = append(op.Parameters, &openapi3.ParameterRef{Value: openapi3.NewHeaderParameter(router.PreviewHeader).
-		WithDescription("Send \"example\" to get the preview example instead of the 501 answer.").
-		WithSchema(&openapi3.Schema{Type: &openapi3.Types{openapi3.TypeString}, Enum: []any{"example"}})})
-}
-
-func isJSON(ctype string) bool {
-	mt, _, _ := strings.Cut(ctype, ";")
-	mt = strings.TrimSpace(strings.ToLower(mt))
-	return mt == "application/json" || strings.HasSuffix(mt, "+json")
-}
-
-func statusKey(code int) string {
-	const digits = "0123456789"
-	return string([]byte{digits[code/100%10], digits[code/10%10], digits[code%10]})
-}
-
-func headerRef(name string) *openapi3.HeaderRef {
-	return &openapi3.HeaderRef{Ref: "#/components/headers/" + name}
-}
-
-func str() *openapi3.Schema { return &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeString}} }
-
-func headerDef(desc string) *openapi3.HeaderRef {
-	return &openapi3.HeaderRef{Value: &openapi3.Header{Parameter: openapi3.Parameter{Description: desc, Schema: &openapi3.SchemaRef{Value: str()}}}}
-}
-
-// components returns the shared schema and headers every document uses.
-func components() *openapi3.Components {
-	uriRef := func(desc string) *openapi3.SchemaRef {
-		s := str()
-		s.Format = "uri-reference"
-		s.Description = desc
-		return &openapi3.SchemaRef{Value: s}
-	}
-	text := func(desc string) *openapi3.SchemaRef {
-		s := str()
-		s.Description = desc
-		return &openapi3.SchemaRef{Value: s}
-	}
-	stages := []any{}
-	for s := router.Planned; s <= router.Removed; s++ {
-		stages = append(stages, s.String())
-	}
-	stage := text("Lifecycle stage of the route.")
-	stage.Value.Enum = stages
-	problem := &openapi3.Schema{
-		Type:        &openapi3.Types{openapi3.TypeObject},
-		Description: "RFC 9457 problem details, with the roadmap extension members stage, route, available and docs.",
-		Required:    []string{"type", "title", "status"},
-		Properties: openapi3.Schemas{
-			"type":      uriRef("Problem type; about:blank for plain HTTP status semantics."),
-			"title":     text("Short summary: the status text."),
-			"status":    {Value: &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeInteger}, Description: "HTTP status code."}},
-			"detail":    text("Explanation specific to this route."),
-			"instance":  uriRef("The request path."),
-			"stage":     stage,
-			"route":     text("The declaration answered, as \"METHOD /pattern\"."),
-			"available": text("Target release or date of the route."),
-			"docs":      uriRef("Link to the route's documentation."),
-		},
-	}
-	return &openapi3.Components{
-		Schemas: openapi3.Schemas{problemSchema: {Value: problem}},
-		Headers: openapi3.Headers{
-			headerDepr:    headerDef("RFC 9745 deprecation date, as \"@\" and Unix seconds."),
-			headerSunset:  headerDef("RFC 8594 sunset date (HTTP-date): from then on the route answers 410."),
-			headerLink:    headerDef("Links with rel=\"deprecation\" (documentation) and rel=\"successor-version\"."),
-			headerAllow:   headerDef("Methods the caller may use on the path."),
-			headerExample: headerDef("\"true\" on a preview answer, which is never real data."),
-		},
-	}
 }
 
 // wildcardExtension marks the path parameter that stands for chi's trailing

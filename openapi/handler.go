@@ -34,11 +34,16 @@ var (
 	varyHeaders = []string{"*"}
 )
 
-// NewHandler returns a Handler for rt. Unless opts.PerRequest is set, the
+// NewHandler returns a Handler for rt, or an error listing every declared
+// body (Route.Request, Route.Responses) that cannot be described as a JSON
+// Schema. Unless opts.PerRequest is set, the
 // documents are rendered once, here: the full one, and the one for callers
 // who may not see the roadmap.
 func NewHandler(rt *router.Router, opts Options) (*Handler, error) {
 	h := &Handler{rt: rt, opts: opts, ops: newOpCache()}
+	if err := describeErrors(rt); err != nil {
+		return nil, err
+	}
 	if opts.PerRequest {
 		return h, nil
 	}
@@ -61,6 +66,7 @@ func NewHandler(rt *router.Router, opts Options) (*Handler, error) {
 		}
 	}
 	pruneHeaders(doc)
+	pruneSchemas(doc)
 	if h.public, err = marshal(doc, h.ops); err != nil {
 		return nil, err
 	}

@@ -52,13 +52,18 @@ func Load(data []byte, handlers map[string]http.Handler) ([]router.Route, error)
 //   - Handler is handlers[operationId]. An operation with no handler is
 //     declared Planned, whatever its x-lifecycle says (except Removed), so
 //     that it answers the 501 stub until a handler is written.
+//   - Request is the schema of the JSON request body; Responses has the
+//     schema (or nil) of every response with a numeric status, except the
+//     lifecycle answers (marked x-lifecycle-answer, and any 501 or 410).
+//   - The operations of the document-level x-removed extension, which
+//     [Document] writes for removed routes, are declared Removed.
 //   - A 2xx response with an example (media type example, or the first
 //     of its examples by name; application/json preferred) becomes the
 //     route's preview [router.Example] when the route is Planned or Beta.
 //
 // A handler whose name is no operationId of doc is an error wrapping
 // [ErrNoOperation] that lists every such name: a typo must not leave a
-// route unserved. Routes are returned sorted by path, then method.
+// route unserved. Routes are returned sorted by pattern, then method.
 func Routes(doc *openapi3.T, handlers map[string]http.Handler) ([]router.Route, error) {
 	var routes []router.Route
 	var errs []error
@@ -91,6 +96,29 @@ func Routes(doc *openapi3.T, handlers map[string]http.Handler) ([]router.Route, 
 			}
 		}
 	}
+	removed, err := RemovedPaths(doc)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	for _, path := range removed.InMatchingOrder() {
+		for m, op := range removed.Value(path).Operations() {
+			r, err := route(m, path, removed.Value(path).Parameters, op, nil)
+			if err == nil && r.Stage != router.Removed {
+				err = fmt.Errorf("openapi: %s %s: %w: listed in %s with stage %s", r.Method, path, ErrLifecycle, RemovedExtension, r.Stage)
+			}
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			routes = append(routes, r)
+		}
+	}
+	sort.SliceStable(routes, func(i, j int) bool {
+		if routes[i].Pattern != routes[j].Pattern {
+			return routes[i].Pattern < routes[j].Pattern
+		}
+		return routes[i].Method < routes[j].Method
+	})
 	var unbound []string
 	for name := range handlers {
 		if !used[name] {
@@ -158,7 +186,83 @@ func route(method, path string, shared openapi3.Parameters, op *openapi3.Operati
 	if r.Stage == router.Planned || r.Stage == router.Beta {
 		r.Example = example(op)
 	}
+	if r.Stage != router.Removed {
+		r.Request, r.Responses = bodies(op)
+	}
 	return r, nil
+}
+
+// bodies returns the JSON request body schema of op, and its responses by
+// status code (with their JSON schema, or nil), leaving out the lifecycle
+// answers: those marked with AnswerExtension, and any 501 or 410.
+func bodies(op *openapi3.Operation) (request any, responses map[int]any) {
+	if rb := op.RequestBody; rb != nil && rb.Value != nil {
+		if s := jsonSchema(rb.Value.Content); s != nil {
+			request = s
+		}
+	}
+	if op.Responses == nil {
+		return request, nil
+	}
+	for key, ref := range op.Responses.Map() {
+		code, err := strconv.Atoi(key)
+		if err != nil || ref == nil || ref.Value == nil || code == http.StatusNotImplemented || code == http.StatusGone {
+			continue
+		}
+		if _, answer := ref.Value.Extensions[AnswerExtension]; answer {
+			continue
+		}
+		if responses == nil {
+			responses = map[int]any{}
+		}
+		responses[code] = nil
+		if s := jsonSchema(ref.Value.Content); s != nil {
+			responses[code] = s
+		}
+	}
+	return request, responses
+}
+
+// jsonSchema returns the schema of the JSON media type of c
+// (application/json, else the first +json one), or nil.
+func jsonSchema(c openapi3.Content) *openapi3.SchemaRef {
+	if mt := c["application/json"]; mt != nil && mt.Schema != nil {
+		return mt.Schema
+	}
+	types := make([]string, 0, len(c))
+	for ct := range c {
+		types = append(types, ct)
+	}
+	sort.Strings(types)
+	for _, ct := range types {
+		if mt := c[ct]; isJSON(ct) && ct != "application/problem+json" && mt != nil && mt.Schema != nil {
+			return mt.Schema
+		}
+	}
+	return nil
+}
+
+// RemovedPaths returns the operations of doc's RemovedExtension (the removed
+// routes, which [Document] lists apart from paths), as Document writes them
+// or as a loader leaves them (decoded JSON); empty paths if there are none.
+// An error wraps [ErrLifecycle].
+func RemovedPaths(doc *openapi3.T) (*openapi3.Paths, error) {
+	switch v := doc.Extensions[RemovedExtension].(type) {
+	case nil:
+		return openapi3.NewPaths(), nil
+	case *openapi3.Paths:
+		return v, nil
+	default:
+		b, err := json.Marshal(v)
+		p := openapi3.NewPaths()
+		if err == nil {
+			err = json.Unmarshal(b, p)
+		}
+		if err != nil {
+			return openapi3.NewPaths(), fmt.Errorf("openapi: %w: %s: %v", ErrLifecycle, RemovedExtension, err)
+		}
+		return p, nil
+	}
 }
 
 // readLifecycle decodes an x-lifecycle value, whatever form the loader left

@@ -85,6 +85,17 @@ func load(t *testing.T, doc *openapi3.T) (*openapi3.T, []byte) {
 	return got, b
 }
 
+// removedPaths returns the operations of a loaded document's x-removed
+// extension.
+func removedPaths(t *testing.T, doc *openapi3.T) *openapi3.Paths {
+	t.Helper()
+	b, err := json.Marshal(doc.Extensions[openapi.RemovedExtension])
+	require.NoError(t, err)
+	p := openapi3.NewPaths()
+	require.NoError(t, json.Unmarshal(b, p))
+	return p
+}
+
 func lifecycleOf(t *testing.T, op *openapi3.Operation) openapi.Lifecycle {
 	t.Helper()
 	b, err := json.Marshal(op.Extensions[openapi.LifecycleExtension])
@@ -109,18 +120,25 @@ func TestDocument(t *testing.T) {
 		flag       string
 		available  string
 		deprecated bool
+		removed    bool
 		codes      []string
 	}{
-		{name: "live", path: "/users/{id}", method: "GET", stage: "live", codes: []string{"default"}},
-		{name: "beta", path: "/users/{id}", method: "PATCH", stage: "beta", flag: "users-patch", available: "v1.5", codes: []string{"default", "405", "501"}},
-		{name: "planned with example", path: "/users/{id}", method: "DELETE", stage: "planned", available: "v2.0", codes: []string{"202", "405", "501"}},
-		{name: "planned flip, regexp param", path: "/reports/{year}", method: "PUT", stage: "planned", flag: "reports", codes: []string{"404", "501", "default"}},
-		{name: "deprecated", path: "/v0/users/{id}", method: "GET", stage: "deprecated", deprecated: true, codes: []string{"410", "default"}},
-		{name: "removed", path: "/v0/reports", method: "GET", stage: "removed", deprecated: true, codes: []string{"410"}},
+		{name: "live", path: "/users/{id}", method: "GET", stage: "live", codes: []string{"2XX"}},
+		{name: "beta", path: "/users/{id}", method: "PATCH", stage: "beta", flag: "users-patch", available: "v1.5", codes: []string{"2XX", "400", "405", "501"}},
+		{name: "planned with example", path: "/users/{id}", method: "DELETE", stage: "planned", available: "v2.0", codes: []string{"2XX", "202", "405", "501"}},
+		{name: "planned flip, regexp param", path: "/reports/{year}", method: "PUT", stage: "planned", flag: "reports", codes: []string{"400", "404", "501", "2XX"}},
+		{name: "deprecated", path: "/v0/users/{id}", method: "GET", stage: "deprecated", deprecated: true, codes: []string{"410", "2XX"}},
+		{name: "removed, under x-removed", path: "/v0/reports", method: "GET", stage: "removed", deprecated: true, removed: true, codes: []string{"410"}},
 	}
+	removed := removedPaths(t, doc)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			item := doc.Paths.Find(tt.path)
+			paths := doc.Paths
+			if tt.removed {
+				assert.Nil(t, doc.Paths.Find(tt.path), "a removed route is not in paths")
+				paths = removed
+			}
+			item := paths.Find(tt.path)
 			require.NotNil(t, item, "path %s", tt.path)
 			op := item.GetOperation(tt.method)
 			require.NotNil(t, op)
@@ -135,7 +153,9 @@ func TestDocument(t *testing.T) {
 				codes = append(codes, c)
 			}
 			assert.ElementsMatch(t, tt.codes, codes)
-			for _, c := range []string{"501", "410", "405", "404"} {
+			assert.NotEmpty(t, op.Description)
+			assert.Equal(t, []string{tt.stage}, op.Tags)
+			for _, c := range []string{"501", "410", "405", "404", "400"} {
 				if r := op.Responses.Value(c); r != nil {
 					mt := r.Value.Content.Get("application/problem+json")
 					require.NotNil(t, mt, "response %s", c)
@@ -155,6 +175,26 @@ func TestDocument(t *testing.T) {
 	assert.Equal(t, "2030-01-01T00:00:00Z", lifecycleOf(t, doc.Paths.Find("/v0/users/{id}").Get).Sunset)
 
 	assert.Nil(t, doc.Paths.Find("/secret"), "a route that hides while off is not documented")
+
+	// What Spectral's spectral:oas asks of every operation in paths: a
+	// success response, a description, tags defined at the top.
+	defined := map[string]bool{}
+	for _, tag := range doc.Tags {
+		defined[tag.Name] = tag.Description != ""
+	}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			success := false
+			for code := range op.Responses.Map() {
+				success = success || code[0] == '2' || code[0] == '3'
+			}
+			assert.True(t, success, "%s %s documents a success response", method, path)
+			assert.NotEmpty(t, op.Description, "%s %s", method, path)
+			for _, tag := range op.Tags {
+				assert.True(t, defined[tag], "%s %s: tag %q is defined with a description", method, path, tag)
+			}
+		}
+	}
 
 	hidden, _ := load(t, openapi.Document(rt, openapi.Options{HidePlanned: true}))
 	assert.Nil(t, hidden.Paths.Find("/reports/{year}"), "planned-only path hidden")
@@ -204,6 +244,14 @@ func TestDocumentMatchesAnswers(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, tt.want, res.StatusCode, "%s", body)
 
+			if tt.want == http.StatusGone {
+				// Removed routes are documented under x-removed, out of
+				// the paths that client generators read.
+				op := removedPaths(t, doc).Find(tt.path).GetOperation(tt.method)
+				require.NotNil(t, op)
+				assert.NotNil(t, op.Responses.Status(tt.want))
+				return
+			}
 			route, params, err := match.FindRoute(req)
 			require.NoError(t, err)
 			in := &openapi3filter.ResponseValidationInput{
@@ -265,7 +313,8 @@ func TestDocumentForStageInForce(t *testing.T) {
 	now := sunsetAt.Add(time.Hour)
 	rt := newRouter(t, router.Config{Now: func() time.Time { return now }})
 	doc, _ := load(t, openapi.DocumentFor(rt, httptest.NewRequest(http.MethodGet, "/", nil), openapi.Options{}))
-	op := doc.Paths.Find("/v0/users/{id}").Get
+	assert.Nil(t, doc.Paths.Find("/v0/users/{id}"), "removed in force: out of paths")
+	op := removedPaths(t, doc).Find("/v0/users/{id}").Get
 	l := lifecycleOf(t, op)
 	assert.Equal(t, "removed", l.Stage)
 	assert.Equal(t, "deprecated", l.DeclaredStage)

@@ -100,10 +100,17 @@
 //	Cache-Control: no-store
 //	Content-Type: application/problem+json
 //
-//	{"type":"about:blank","title":"Not Implemented","status":501,
+//	{"type":"https://github.com/roadmap-go/roadmap/blob/main/docs/problems.md#not-yet-available",
+//	 "title":"Not yet available","status":501,
 //	 "detail":"Report export is not yet available. Check back in a future release.",
 //	 "instance":"/api/reports/export","stage":"planned",
 //	 "route":"PUT /api/reports/export","available":"v2.0"}
+//
+// The router's answers carry stable problem types (stub.TypeNotYetAvailable,
+// stub.TypeNotEnabled, stub.TypeRemoved, ...; see docs/problems.md) for
+// clients to switch on. A Successor may name the route's path parameters
+// ("/api/users/{id}"): the Link is filled in per request, and sent in one
+// field with the deprecation link.
 //
 // # Example (validation)
 //

@@ -15,39 +15,45 @@ type caller struct {
 	r      *http.Request
 	base   openfeature.EvaluationContext
 	optIns []string // the beta names the caller opts into
+
+	d     flags.Decision                // decide's decision
+	ec    openfeature.EvaluationContext // the context decide built, if built
+	built bool
 }
 
 // decide is the one way a route's flag decision is reached, whoever asks:
 // ServeHTTP, the Allow of a 405, Status and Decide, so that their answers
 // cannot disagree. It evaluates flag (the route's Flag or Brownout) with g
-// (nil: the Router's Gate) for c.
+// (nil: the Router's Gate) for c, sets c.d and returns c.d.On. (A Decision
+// returned by value is copied through memory at each call, which costs more
+// than the cached lookup itself.)
 //
 // The evaluation context is built only when the Gate must really evaluate
 // the flag (not for a cached static decision): the ContextFunc's targeting
 // key and attributes, over the route attributes (AttrRoute, ...), with the
 // opt-ins as AttrOptIn, all in the invocation context; the transaction
-// context set upstream stays in ctx, beneath it. built reports whether ec
-// was built. A panicking ContextFunc is logged and answers ContextPanicCode,
+// context set upstream stays in ctx, beneath it. decide then sets c.ec and
+// c.built. A panicking ContextFunc is logged and answers ContextPanicCode,
 // off.
-func (e *entry) decide(ctx context.Context, g *flags.Gate, flag string, c *caller) (d flags.Decision, ec openfeature.EvaluationContext, built bool) {
+func (e *entry) decide(ctx context.Context, g *flags.Gate, flag string, c *caller) (on bool) {
 	if g == nil {
 		g = e.path.rt.gate
 	}
 	defer func() {
 		if p := recover(); p != nil {
 			e.path.rt.userPanic("the ContextFunc of "+e.id(), p)
-			d, built = flags.Decision{Reason: openfeature.ErrorReason, ErrorCode: ContextPanicCode}, false
+			c.d, c.built, on = flags.Decision{Reason: openfeature.ErrorReason, ErrorCode: ContextPanicCode}, false, false
 		}
 	}()
-	d = g.EvaluateFunc(ctx, flag, func() openfeature.EvaluationContext {
+	c.d = g.EvaluateFunc(ctx, flag, func() openfeature.EvaluationContext {
 		base := c.base
 		if c.r != nil {
 			base = e.ctxFn(c.r)
 		}
-		ec, built = e.evalContext(base, c.optIns), true
-		return ec
+		c.ec, c.built = e.evalContext(base, c.optIns), true
+		return c.ec
 	})
-	return d, ec, built
+	return c.d.On
 }
 
 // evalContext returns base with the route attributes and the opt-ins added
@@ -97,8 +103,9 @@ func (rt *Router) Decide(ctx context.Context, g *flags.Gate, method, pattern str
 	if e == nil || !e.gated || g == nil && rt.gate == nil {
 		return flags.Decision{}, false
 	}
-	d, _, _ = e.decide(ctx, g, e.Flag, &caller{base: base})
-	return d, true
+	c := caller{base: base}
+	e.decide(ctx, g, e.Flag, &c)
+	return c.d, true
 }
 
 // entry returns the route method pattern, or nil when it is not declared

@@ -62,7 +62,7 @@ func ExampleRoute_brownout() {
 	show(rt, "GET", "/v1/users", "Deprecation", "Link")
 	// Output:
 	// GET /v1/users -> 410 Deprecation: @1767225600 Link: </v2/users>; rel="successor-version"
-	//    {"type":"about:blank","title":"Gone","status":410,"detail":"GET is no longer available for this endpoint Use /v2/users instead.","instance":"/v1/users","stage":"removed","route":"GET /v1/users"}
+	//    {"type":"https://github.com/roadmap-go/roadmap/blob/main/docs/problems.md#removed","title":"Removed","status":410,"detail":"GET is no longer available for this endpoint Use /v2/users instead.","instance":"/v1/users","stage":"removed","route":"GET /v1/users"}
 }
 
 // demand counts requests per caller, from the X-User-ID header.

@@ -67,11 +67,11 @@ func ExampleNew() {
 	// GET /api/feature -> 200
 	//    feature
 	// PUT /api/feature -> 501 Cache-Control: no-store
-	//    {"type":"about:blank","title":"Not Implemented","status":501,"detail":"PUT is not yet implemented for this endpoint","instance":"/api/feature","stage":"planned","route":"PUT /api/feature"}
+	//    {"type":"https://github.com/roadmap-go/roadmap/blob/main/docs/problems.md#not-yet-available","title":"Not yet available","status":501,"detail":"PUT is not yet implemented for this endpoint","instance":"/api/feature","stage":"planned","route":"PUT /api/feature"}
 	// DELETE /api/feature -> 405 Allow: GET, HEAD, POST, PUT
-	//    {"type":"about:blank","title":"Method Not Allowed","status":405,"detail":"The request method is not supported by this resource; see the Allow header.","instance":"/api/feature"}
+	//    {"type":"https://github.com/roadmap-go/roadmap/blob/main/docs/problems.md#method-not-allowed","title":"Method not allowed","status":405,"detail":"The request method is not supported by this resource; see the Allow header.","instance":"/api/feature"}
 	// PUT /api/reports/export -> 501
-	//    {"type":"about:blank","title":"Not Implemented","status":501,"detail":"Report export is not yet available. Check back in a future release.","instance":"/api/reports/export","stage":"planned","route":"PUT /api/reports/export","available":"v2.0"}
+	//    {"type":"https://github.com/roadmap-go/roadmap/blob/main/docs/problems.md#not-yet-available","title":"Not yet available","status":501,"detail":"Report export is not yet available. Check back in a future release.","instance":"/api/reports/export","stage":"planned","route":"PUT /api/reports/export","available":"v2.0"}
 }
 
 // A flag flip takes effect on the next request, without a restart. (NoCache
@@ -105,7 +105,7 @@ func ExampleNew_flip() {
 	show(rt, "PUT", "/api/reports/export")
 	// Output:
 	// PUT /api/reports/export -> 501
-	//    {"type":"about:blank","title":"Not Implemented","status":501,"detail":"Report export is not yet available. Check back in a future release.","instance":"/api/reports/export","stage":"planned","route":"PUT /api/reports/export"}
+	//    {"type":"https://github.com/roadmap-go/roadmap/blob/main/docs/problems.md#not-yet-available","title":"Not yet available","status":501,"detail":"Report export is not yet available. Check back in a future release.","instance":"/api/reports/export","stage":"planned","route":"PUT /api/reports/export"}
 	// PUT /api/reports/export -> 202
 	//    {"job":"export-1","status":"queued"}
 }
@@ -127,7 +127,7 @@ func ExampleNew_deprecated() {
 	// Output:
 	// GET /api/v0/users/1 -> 200 Deprecation: @1767225600 Sunset: Tue, 01 Jan 2030 00:00:00 GMT
 	// GET /api/v0/reports -> 410
-	//    {"type":"about:blank","title":"Gone","status":410,"detail":"Reports (v0) has been removed.","instance":"/api/v0/reports","stage":"removed","route":"GET /api/v0/reports"}
+	//    {"type":"https://github.com/roadmap-go/roadmap/blob/main/docs/problems.md#removed","title":"Removed","status":410,"detail":"Reports (v0) has been removed.","instance":"/api/v0/reports","stage":"removed","route":"GET /api/v0/reports"}
 }
 
 // Mount the router in an application's chi router. KnownMethods makes
@@ -156,9 +156,9 @@ func ExampleKnownMethods() {
 	// GET /api/users/7 -> 200
 	//    user 7
 	// BREW /api/users/7 -> 501
-	//    {"type":"about:blank","title":"Not Implemented","status":501,"detail":"The request method is not recognised by this server.","instance":"/api/users/7"}
+	//    {"type":"https://github.com/roadmap-go/roadmap/blob/main/docs/problems.md#unknown-method","title":"Unknown method","status":501,"detail":"The request method is not recognised by this server.","instance":"/api/users/7"}
 	// BREW /healthz -> 501
-	//    {"type":"about:blank","title":"Not Implemented","status":501,"detail":"The request method is not recognised by this server.","instance":"/healthz"}
+	//    {"type":"https://github.com/roadmap-go/roadmap/blob/main/docs/problems.md#unknown-method","title":"Unknown method","status":501,"detail":"The request method is not recognised by this server.","instance":"/healthz"}
 	// DELETE /api/users/7 -> 405 Allow: GET, HEAD
-	//    {"type":"about:blank","title":"Method Not Allowed","status":405,"detail":"The request method is not supported by this resource; see the Allow header.","instance":"/api/users/7"}
+	//    {"type":"https://github.com/roadmap-go/roadmap/blob/main/docs/problems.md#method-not-allowed","title":"Method not allowed","status":405,"detail":"The request method is not supported by this resource; see the Allow header.","instance":"/api/users/7"}
 }

@@ -29,14 +29,14 @@ func (rt *Router) parseOptIn(w http.ResponseWriter, r *http.Request, vals []stri
 				if !strict {
 					continue
 				}
-				rt.badRequest(w, r, fmt.Sprintf("Unknown beta feature %q in the %s header.", truncate(n, 64), rt.optIn))
+				rt.badRequest(w, r, stub.TypeUnknownOptIn, fmt.Sprintf("Unknown beta feature %q in the %s header.", truncate(n, 64), rt.optIn))
 				return nil, false
 			}
 			if len(names) >= maxOptIns {
 				if !strict {
 					return names, true
 				}
-				rt.badRequest(w, r, fmt.Sprintf("Too many beta features in the %s header (at most %d).", rt.optIn, maxOptIns))
+				rt.badRequest(w, r, stub.TypeTooManyOptIns, fmt.Sprintf("Too many beta features in the %s header (at most %d).", rt.optIn, maxOptIns))
 				return nil, false
 			}
 			names = append(names, n)
@@ -55,8 +55,8 @@ func (rt *Router) optInsOf(r *http.Request) []string {
 	return names
 }
 
-func (rt *Router) badRequest(w http.ResponseWriter, r *http.Request, detail string) {
-	stub.New(stub.Problem{Status: http.StatusBadRequest, Detail: detail}).ServeHTTP(w, r)
+func (rt *Router) badRequest(w http.ResponseWriter, r *http.Request, typ, detail string) {
+	stub.New(stub.Typed(stub.Problem{Status: http.StatusBadRequest, Detail: detail}, typ)).ServeHTTP(w, r)
 }
 
 func truncate(s string, n int) string {

@@ -51,7 +51,10 @@ type Route struct {
 	// Removed one, without a restart. It must not be before Deprecation.
 	Sunset time.Time
 	// Successor links the route that replaces this one, sent as Link
-	// rel="successor-version".
+	// rel="successor-version" in the same field as the deprecation link.
+	// It may name path parameters of Pattern, e.g. "/api/users/{id}" for
+	// "/api/v0/users/{id}": they are filled in from the request
+	// (/api/v0/users/7 gets </api/users/7>), so that the link is a URI.
 	Successor string
 
 	// LiveFrom is the general-availability date of a Planned or Beta route:

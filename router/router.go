@@ -117,8 +117,8 @@ type Router struct {
 
 // newUnknownMethod is the 501 for methods nobody knows.
 func newUnknownMethod() *stub.Responder {
-	return stub.New(stub.Problem{Status: http.StatusNotImplemented,
-		Detail: "The request method is not recognised by this server."})
+	return stub.New(stub.Typed(stub.Problem{Status: http.StatusNotImplemented,
+		Detail: "The request method is not recognised by this server."}, stub.TypeUnknownMethod))
 }
 
 // New validates routes and builds a Router that serves them. Every problem in
@@ -139,9 +139,11 @@ func New(routes []Route, cfg Config) (*Router, error) {
 		off:        cfg.Off,
 		offHandler: cfg.OffHandler,
 		notFound:   stub.New(stub.Problem{Status: http.StatusNotFound, Detail: "No resource matches the request path."}),
-		notAllowed: stub.New(stub.Problem{Status: http.StatusMethodNotAllowed,
-			Detail: "The request method is not supported by this resource; see the Allow header."}),
-		forbidden: stub.New(stub.Problem{Status: http.StatusForbidden, Detail: "This resource is not available to you."}),
+		// The router's own answers carry their problem types; the 404
+		// stays about:blank, exactly like any other server's.
+		notAllowed: stub.New(stub.Typed(stub.Problem{Status: http.StatusMethodNotAllowed,
+			Detail: "The request method is not supported by this resource; see the Allow header."}, stub.TypeMethodNotAllowed)),
+		forbidden: stub.New(stub.Typed(stub.Problem{Status: http.StatusForbidden, Detail: "This resource is not available to you."}, stub.TypeNotEnabled)),
 		unknown:   newUnknownMethod(),
 	}
 	rt.callerObs, _ = cfg.Observer.(CallerObserver)

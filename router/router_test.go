@@ -22,6 +22,7 @@ import (
 	"github.com/roadmap-go/roadmap/flags"
 	"github.com/roadmap-go/roadmap/internal/logtest"
 	"github.com/roadmap-go/roadmap/router"
+	"github.com/roadmap-go/roadmap/stub"
 )
 
 // Fixed instants for lifecycle dates: the clock of every test router is
@@ -213,6 +214,7 @@ func TestMethodSemantics(t *testing.T) {
 		{name: "DELETE planned", method: "DELETE", path: "/api/feature", status: 501},
 		{name: "PATCH undeclared", method: "PATCH", path: "/api/feature", status: 405, allow: "GET, HEAD, POST, PUT, DELETE"},
 		{name: "OPTIONS undeclared", method: "OPTIONS", path: "/api/feature", status: 405, allow: "GET, HEAD, POST, PUT, DELETE"},
+		{name: "CONNECT undeclared", method: "CONNECT", path: "/api/feature", status: 405, allow: "GET, HEAD, POST, PUT, DELETE"},
 		{name: "HEAD of planned GET", method: "HEAD", path: "/api/planned", status: 501, body: ""},
 		{name: "HEAD without GET", method: "HEAD", path: "/api/only-post", status: 405, allow: "POST"},
 		{name: "unknown method", method: "BREW", path: "/api/feature", status: 501},
@@ -237,6 +239,25 @@ func TestMethodSemantics(t *testing.T) {
 				assert.Equal(t, float64(tt.status), p["status"])
 				assert.Equal(t, tt.path, p["instance"])
 			}
+		})
+	}
+}
+
+// TestConnectRoute checks that a declared CONNECT route is reached and that
+// other methods of the pattern still are.
+func TestConnectRoute(t *testing.T) {
+	rt, err := router.New([]router.Route{
+		{Method: http.MethodConnect, Pattern: "/tunnel/{id}", Stage: router.Live, Handler: served("connect")},
+		{Method: http.MethodGet, Pattern: "/tunnel/{id}", Stage: router.Live, Handler: served("get")},
+	}, router.Config{})
+	require.NoError(t, err)
+	tests := []struct{ method, body string }{{http.MethodConnect, "served connect"}, {http.MethodGet, "served get"}}
+	for _, tt := range tests {
+		t.Run(tt.method, func(t *testing.T) {
+			w := httptest.NewRecorder()
+			rt.ServeHTTP(w, httptest.NewRequest(tt.method, "/tunnel/7", nil))
+			assert.Equal(t, http.StatusOK, w.Code)
+			assert.Equal(t, tt.body, w.Body.String())
 		})
 	}
 }
@@ -349,8 +370,8 @@ func TestProblemBody(t *testing.T) {
 	require.Equal(t, http.StatusNotImplemented, a.status)
 	assert.Equal(t, "no-store", a.header.Get("Cache-Control"))
 	assert.Equal(t, map[string]any{
-		"type":      "about:blank",
-		"title":     "Not Implemented",
+		"type":      stub.TypeNotYetAvailable,
+		"title":     "Not yet available",
 		"status":    float64(501),
 		"detail":    "Report export is not yet available. Check back in a future release.",
 		"instance":  "/reports/42/export",
@@ -411,13 +432,13 @@ func TestDeprecatedHeaders(t *testing.T) {
 	}{
 		{name: "all headers", route: full, now: testNow, status: 200,
 			deprecation: "@1767225600", sunset: "Tue, 01 Jan 2030 00:00:00 GMT",
-			links: []string{`<https://example.com/docs/migrate-v0>; rel="deprecation"; type="text/html"`, `</api/users/{id}>; rel="successor-version"`}},
+			links: []string{`<https://example.com/docs/migrate-v0>; rel="deprecation"; type="text/html", </api/users/1>; rel="successor-version"`}},
 		{name: "only the deprecation date", route: bare, now: testNow, status: 200, deprecation: "@1767225600"},
 		{name: "deprecation announced for the future", route: full, now: testDeprecation.Add(-time.Hour), status: 200,
 			deprecation: "@1767225600", sunset: "Tue, 01 Jan 2030 00:00:00 GMT",
-			links: []string{`<https://example.com/docs/migrate-v0>; rel="deprecation"; type="text/html"`, `</api/users/{id}>; rel="successor-version"`}},
+			links: []string{`<https://example.com/docs/migrate-v0>; rel="deprecation"; type="text/html", </api/users/1>; rel="successor-version"`}},
 		{name: "after sunset: 410", route: full, now: testSunset, status: 410,
-			links: []string{`<https://example.com/docs/migrate-v0>; rel="deprecation"; type="text/html"`, `</api/users/{id}>; rel="successor-version"`}},
+			links: []string{`<https://example.com/docs/migrate-v0>; rel="deprecation"; type="text/html", </api/users/1>; rel="successor-version"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -449,7 +470,7 @@ func TestRemoved(t *testing.T) {
 	assert.Equal(t, "no-store", a.header.Get("Cache-Control"))
 	assert.Equal(t, `</api/reports>; rel="successor-version"`, a.header.Get("Link"))
 	assert.Equal(t, map[string]any{
-		"type": "about:blank", "title": "Gone", "status": float64(410),
+		"type": stub.TypeRemoved, "title": "Removed", "status": float64(410),
 		"detail":   "Reports (v0) has been removed. Use /api/reports instead.",
 		"instance": "/v0/reports", "stage": "removed", "route": "GET /v0/reports",
 		"docs": "https://example.com/docs/reports",

@@ -34,8 +34,19 @@ type entry struct {
 	ctxFn flags.ContextFunc // of routes that evaluate a flag
 	attrs map[string]any    // the route attributes, of routes that evaluate a flag
 
-	optInValue                 []string // OptInAppliedHeader value, for Beta routes
-	deprecation, sunset, links []string // header values
+	optInValue                 []string      // OptInAppliedHeader value, for Beta routes
+	deprecation, sunset, links []string      // header values
+	linkTmpl                   *linkTemplate // the Link field, when the successor has parameters
+}
+
+// setLink sets the Link field of the answer to r, if the route has one.
+func (e *entry) setLink(h http.Header, r *http.Request) {
+	switch {
+	case e.linkTmpl != nil:
+		h["Link"] = e.linkTmpl.value(r)
+	case e.links != nil:
+		h["Link"] = e.links
+	}
 }
 
 // newEntry builds the entry of route r on path p.
@@ -69,8 +80,12 @@ func (rt *Router) newEntry(e *entry, r *Route, p *path, cfg Config) {
 		default:
 			detail = r.Method + " is not yet implemented for this endpoint"
 		}
-		e.answer = stub.New(stub.Problem{Status: http.StatusNotImplemented, Detail: detail,
-			Stage: r.Stage.String(), Route: route, Available: r.Available, Docs: r.Docs})
+		typ := stub.TypeNotYetAvailable
+		if r.Stage == Beta {
+			typ = stub.TypeNotEnabled
+		}
+		e.answer = stub.New(stub.Typed(stub.Problem{Status: http.StatusNotImplemented, Detail: detail,
+			Stage: r.Stage.String(), Route: route, Available: r.Available, Docs: r.Docs}, typ))
 	}
 	if r.Stage == Removed || r.Stage == Deprecated && (!r.Sunset.IsZero() || r.Brownout != "") {
 		detail := r.Detail
@@ -84,8 +99,8 @@ func (rt *Router) newEntry(e *entry, r *Route, p *path, cfg Config) {
 				detail += " Use " + r.Successor + " instead."
 			}
 		}
-		e.answer = stub.New(stub.Problem{Status: http.StatusGone, Detail: detail,
-			Stage: Removed.String(), Route: route, Docs: r.Docs})
+		e.answer = stub.New(stub.Typed(stub.Problem{Status: http.StatusGone, Detail: detail,
+			Stage: Removed.String(), Route: route, Docs: r.Docs}, stub.TypeRemoved))
 	}
 
 	if r.Stage == Deprecated {
@@ -93,12 +108,12 @@ func (rt *Router) newEntry(e *entry, r *Route, p *path, cfg Config) {
 		if !r.Sunset.IsZero() {
 			e.sunset = []string{r.Sunset.UTC().Format(http.TimeFormat)}
 		}
-		if r.Docs != "" {
-			e.links = append(e.links, "<"+r.Docs+`>; rel="deprecation"; type="text/html"`)
-		}
 	}
-	if r.Successor != "" {
-		e.links = append(e.links, "<"+r.Successor+`>; rel="successor-version"`)
+	// Both links in one field (see linkField), the successor's parameters
+	// expanded per request when it names some (see linkTemplate).
+	if f := linkField(r.Docs, r.Successor, r.Stage == Deprecated); f != "" {
+		e.links = []string{f}
+		e.linkTmpl = newLinkTemplate(f, r.Successor)
 	}
 
 	// The off answer, most specific setting first.
@@ -153,13 +168,12 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 		if e.sunset != nil {
 			h["Sunset"] = e.sunset
 		}
-		if e.links != nil {
-			h["Link"] = e.links
-		}
+		e.setLink(h, r)
 		if e.Brownout != "" {
 			h["Cache-Control"] = noStore
-			if d, _, _ := e.decide(r.Context(), nil, e.Brownout, &caller{r: r}); d.On {
-				if v := retryAfter(d.Until, rt.now()); v != nil {
+			b := caller{r: r}
+			if e.decide(r.Context(), nil, e.Brownout, &b) {
+				if v := retryAfter(b.d.Until, rt.now()); v != nil {
 					h["Retry-After"] = v
 				}
 				e.observe(Removed, OutcomeRemoved, r)
@@ -172,9 +186,7 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	case Removed:
 		e.observe(stage, OutcomeRemoved, r)
-		if e.links != nil {
-			w.Header()["Link"] = e.links
-		}
+		e.setLink(w.Header(), r)
 		e.answer.ServeHTTP(w, r)
 		return
 	}
@@ -194,8 +206,8 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	d, ec, built := e.decide(r.Context(), nil, e.Flag, &caller{r: r, optIns: optIns})
-	if !d.On {
+	c := caller{r: r, optIns: optIns}
+	if !e.decide(r.Context(), nil, e.Flag, &c) {
 		e.offAnswer(w, r, stage)
 		return
 	}
@@ -205,9 +217,9 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 	if e.optInValue != nil && slices.Contains(optIns, e.Flag) {
 		h[OptInAppliedHeader] = e.optInValue
 	}
-	if built {
+	if c.built {
 		// The handler's own evaluations see what the router's saw.
-		r = r.WithContext(withTransactionContext(r.Context(), ec))
+		r = r.WithContext(withTransactionContext(r.Context(), c.ec))
 	}
 	e.Handler.ServeHTTP(w, r)
 }
@@ -338,7 +350,7 @@ func (p *path) servedOf(r *http.Request, mask uint16, off *entry) uint16 {
 			continue
 		}
 		if st := e.effectiveStage(now); st == Planned || st == Beta {
-			if d, _, _ := e.decide(r.Context(), nil, e.Flag, &caller{r: r, optIns: optIns}); d.On {
+			if e.decide(r.Context(), nil, e.Flag, &caller{r: r, optIns: optIns}) {
 				on |= 1 << i
 			}
 		}

@@ -41,13 +41,14 @@ func (rt *Router) Status(r *http.Request) []RouteStatus {
 		case Deprecated:
 			s.Serving = true
 			if e.Brownout != "" {
-				s.Decision, _, _ = e.decide(r.Context(), nil, e.Brownout, &caller{r: r})
-				s.Serving = !s.Decision.On
+				b := caller{r: r}
+				s.Serving = !e.decide(r.Context(), nil, e.Brownout, &b)
+				s.Decision = b.d
 			}
 		case Planned, Beta:
 			if e.gated {
-				s.Decision, _, _ = e.decide(r.Context(), nil, e.Flag, c)
-				s.Serving = s.Decision.On
+				s.Serving = e.decide(r.Context(), nil, e.Flag, c)
+				s.Decision = c.d
 			}
 		}
 		out[i] = s

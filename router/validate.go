@@ -181,6 +181,11 @@ func validate(r *Route) []error {
 			bad(ErrLink, "%s %q is not a URI reference", l.name, l.v)
 		}
 	}
+	if r.Successor != "" {
+		if err := checkSuccessor(r.Pattern, r.Successor); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if ex := r.Example; ex != nil {
 		if ex.Status != 0 && (ex.Status < 200 || ex.Status > 299) {
 			bad(ErrConfig, "Example status %d is not 2xx", ex.Status)

@@ -187,6 +187,7 @@ func TestValidateLink(t *testing.T) {
 		{name: "docs with space", wantErr: router.ErrLink, routes: []router.Route{{Method: "GET", Pattern: "/a", Docs: "https://example.com/a b"}}},
 		{name: "successor with angle bracket", wantErr: router.ErrLink, routes: []router.Route{{Method: "GET", Pattern: "/a", Stage: router.Removed, Successor: "/b>; rel=x"}}},
 		{name: "docs with bad escape", wantErr: router.ErrLink, routes: []router.Route{{Method: "GET", Pattern: "/a", Docs: "https://example.com/%zz"}}},
+		{name: "successor names a parameter the pattern lacks", wantErr: router.ErrLink, routes: []router.Route{{Method: "GET", Pattern: "/v0/users/{id}", Stage: router.Removed, Successor: "/users/{uid}"}}},
 		{name: "absolute and relative", routes: []router.Route{{Method: "GET", Pattern: "/a", Stage: router.Removed, Docs: "https://example.com/docs", Successor: "/b"}}},
 	})
 }

@@ -499,13 +499,42 @@ func CheckDeprecationHeaders(h http.Header, r router.Route) error {
 	if r.Docs != "" && !strings.Contains(links, "<"+r.Docs+`>; rel="deprecation"`) {
 		errs = append(errs, fmt.Sprintf("got Link %q, want <%s>; rel=\"deprecation\"", links, r.Docs))
 	}
-	if r.Successor != "" && !strings.Contains(links, "<"+r.Successor+`>; rel="successor-version"`) {
-		errs = append(errs, fmt.Sprintf("got Link %q, want <%s>; rel=\"successor-version\"", links, r.Successor))
+	if r.Successor != "" {
+		// The successor's parameters are filled in from the request, and
+		// it is in the first Link field, which is all that many clients
+		// read.
+		want := successorRE(r.Successor)
+		switch first := h.Get("Link"); {
+		case !want.MatchString(links):
+			errs = append(errs, fmt.Sprintf("got Link %q, want <%s>; rel=\"successor-version\" with its parameters filled in", links, r.Successor))
+		case !want.MatchString(first):
+			errs = append(errs, fmt.Sprintf("got first Link field %q, want the successor in it (one field for both links)", first))
+		}
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("%s", strings.Join(errs, "; "))
 	}
 	return nil
+}
+
+// successorRE matches the Link value of successor, each of its path
+// parameters ("{id}") standing for one non-empty segment.
+func successorRE(successor string) *regexp.Regexp {
+	var b strings.Builder
+	b.WriteString("<")
+	rest := successor
+	for {
+		loc := paramRE.FindStringIndex(rest)
+		if loc == nil {
+			break
+		}
+		b.WriteString(regexp.QuoteMeta(rest[:loc[0]]))
+		b.WriteString(`[^/<>{}]+`)
+		rest = rest[loc[1]:]
+	}
+	b.WriteString(regexp.QuoteMeta(rest))
+	b.WriteString(`>; rel="successor-version"`)
+	return regexp.MustCompile(b.String())
 }
 
 // ParseDeprecation parses an RFC 9745 Deprecation header value: an RFC 9651

@@ -18,6 +18,10 @@
 //     Allow, HEAD answered like GET.
 //   - [Checker.Table] checks the whole table in one call, each route and
 //     each path in its own subtest.
+//   - [Checker.Contract] checks a route's handler against the route's own
+//     OpenAPI operation (Route.Request, Route.Responses, as package openapi
+//     documents them): its flag forced on, the request and the answer
+//     validated with kin-openapi's openapi3filter.
 //
 // # Example
 //
@@ -26,6 +30,17 @@
 //		handler, routes := newAPI(fl.Client()) // your app, with its router
 //		c := routertest.New(t, handler, routertest.Options{Flags: fl})
 //		c.Table(t, routes)
+//	}
+//
+//	func TestAPIContracts(t *testing.T) {
+//		fl := routertest.NewFlags(t, nil)
+//		rt := newRouter(fl.Client()) // your *router.Router
+//		c := routertest.New(t, rt, routertest.Options{Flags: fl})
+//		for _, r := range rt.Routes() {
+//			if r.Handler != nil {
+//				c.Contract(t, rt, r)
+//			}
+//		}
 //	}
 //
 //	func TestExportWhenOn(t *testing.T) {

@@ -68,3 +68,33 @@ func ExampleCheckDeprecationHeaders() {
 	// <nil>
 	// Deprecation "true" is not an RFC 9745 date (@<unix seconds>); Sunset "2030-01-01" is not an RFC 8594 HTTP-date (IMF-fixdate)
 }
+
+func ExampleChecker_Contract() {
+	t := &printT{} // in a test: func TestContracts(t *testing.T)
+	defer t.done()
+
+	type Item struct {
+		ID string `json:"id"`
+	}
+	fl := routertest.NewFlags(t, nil)
+	patch := router.Route{Method: http.MethodPatch, Pattern: "/items/{id}", Stage: router.Beta, Flag: "items-patch",
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"id":7}`)) // a number: breaks the declared contract
+		}),
+		Responses: map[int]any{http.StatusOK: Item{}}}
+	rt, err := router.New([]router.Route{patch}, router.Config{Flags: fl.Client()})
+	if err != nil {
+		panic(err)
+	}
+	defer rt.Close()
+	c := routertest.New(t, rt, routertest.Options{Flags: fl})
+	fmt.Println("kept:", c.Contract(&quietT{t}, rt, patch))
+	// Output:
+	// kept: false
+}
+
+// quietT counts failures without printing them.
+type quietT struct{ *printT }
+
+func (quietT) Errorf(string, ...any) {}

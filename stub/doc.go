@@ -16,6 +16,11 @@
 // cacheable (RFC 9111 §4.2.2), and a flag flip must be seen on the next
 // request.
 //
+// The lifecycle answers have problem types of their own ([TypeNotYetAvailable]
+// and the other Type constants, listed by [Types], described on the page
+// [TypesHandler] serves and in docs/problems.md): [Typed] sets one, with its
+// title. A Problem without a Type is "about:blank".
+//
 // Package router builds its Responders itself; use this package directly
 // for answers of your own in the same format.
 //
@@ -23,13 +28,13 @@
 //
 // A planned route's answer:
 //
-//	notYet := stub.New(stub.Problem{
+//	notYet := stub.New(stub.Typed(stub.Problem{
 //		Status:    http.StatusNotImplemented,
 //		Detail:    "Report export is not yet available. Check back in a future release.",
 //		Stage:     "planned",
 //		Route:     "PUT /api/reports/export",
 //		Available: "v2.0",
-//	})
+//	}, stub.TypeNotYetAvailable))
 //	r.Put("/api/reports/export", notYet.ServeHTTP)
 //
 // A request for PUT /api/reports/export then gets:
@@ -38,7 +43,8 @@
 //	Cache-Control: no-store
 //	Content-Type: application/problem+json
 //
-//	{"type":"about:blank","title":"Not Implemented","status":501,
+//	{"type":"https://github.com/roadmap-go/roadmap/blob/main/docs/problems.md#not-yet-available",
+//	 "title":"Not yet available","status":501,
 //	 "detail":"Report export is not yet available. Check back in a future release.",
 //	 "instance":"/api/reports/export","stage":"planned",
 //	 "route":"PUT /api/reports/export","available":"v2.0"}

@@ -13,8 +13,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/roadmap-go/roadmap/client"
+	"github.com/roadmap-go/roadmap/openapi"
 	"github.com/roadmap-go/roadmap/roadmappage"
 	"github.com/roadmap-go/roadmap/router"
+	"github.com/roadmap-go/roadmap/stub"
 )
 
 // docsTestFlags switches the beta and secret routes on for the user "ada"
@@ -96,6 +98,17 @@ func TestDemoOpenAPI(t *testing.T) {
 			assert.Equal(t, "3.1.0", doc.OpenAPI)
 			var got []string
 			for path, item := range doc.Paths.Map() {
+				for method := range item.Operations() {
+					got = append(got, method+" "+path)
+				}
+			}
+			// Removed routes are listed apart, out of client generators'
+			// reach.
+			raw, err := json.Marshal(doc.Extensions[openapi.RemovedExtension])
+			require.NoError(t, err)
+			removed := openapi3.NewPaths()
+			require.NoError(t, json.Unmarshal(raw, removed))
+			for path, item := range removed.Map() {
 				for method := range item.Operations() {
 					got = append(got, method+" "+path)
 				}
@@ -224,12 +237,13 @@ func TestDemoClient(t *testing.T) {
 		wantErr       error
 		wantStage     string
 		wantAvailable string
+		wantType      string
 	}{
-		{name: "beta off: typed error", method: http.MethodPatch, path: "/api/users/7", wantErr: client.ErrNotImplemented, wantStage: "beta", wantAvailable: "v1.5"},
+		{name: "beta off: typed error", method: http.MethodPatch, path: "/api/users/7", wantErr: client.ErrNotImplemented, wantStage: "beta", wantAvailable: "v1.5", wantType: stub.TypeNotEnabled},
 		{name: "beta off: PATCH falls back to PUT", method: http.MethodPatch, path: "/api/users/7", fallback: map[string]string{"PATCH": "PUT"}, wantStatus: 200, wantResult: "replaced"},
 		{name: "beta on: PATCH served", method: http.MethodPatch, path: "/api/users/7", user: "ada", fallback: map[string]string{"PATCH": "PUT"}, wantStatus: 200, wantResult: "patched"},
-		{name: "planned: typed error", method: http.MethodPut, path: "/api/reports/export", wantErr: client.ErrNotImplemented, wantStage: "planned", wantAvailable: "v2.0"},
-		{name: "removed: gone", method: http.MethodGet, path: "/api/v0/reports", wantErr: client.ErrGone, wantStage: "removed"},
+		{name: "planned: typed error", method: http.MethodPut, path: "/api/reports/export", wantErr: client.ErrNotImplemented, wantStage: "planned", wantAvailable: "v2.0", wantType: stub.TypeNotYetAvailable},
+		{name: "removed: gone", method: http.MethodGet, path: "/api/v0/reports", wantErr: client.ErrGone, wantStage: "removed", wantType: stub.TypeRemoved},
 		{name: "live", method: http.MethodGet, path: "/api/users/7", wantStatus: 200},
 		{name: "beta answering 403 is not a lifecycle answer", method: http.MethodGet, path: "/api/users/7/activity", wantStatus: 403},
 		{name: "secret planned route answers 404", method: http.MethodGet, path: "/api/insights", wantStatus: 404},
@@ -249,6 +263,7 @@ func TestDemoClient(t *testing.T) {
 				require.True(t, errors.As(err, &lerr))
 				assert.Equal(t, tt.wantStage, lerr.Stage())
 				assert.Equal(t, tt.wantAvailable, lerr.Available())
+				assert.Equal(t, tt.wantType, lerr.Type())
 				assert.Equal(t, tt.method+" "+strings.Replace(tt.path, "/7", "/{id}", 1), lerr.Route())
 				return
 			}
@@ -271,5 +286,27 @@ func TestDemoClient(t *testing.T) {
 	assert.True(t, v0Deprecation.Equal(notices[0].Deprecation))
 	assert.True(t, v0Sunset.Equal(notices[0].Sunset))
 	assert.Equal(t, "https://example.com/docs/migrate-v0", notices[0].Docs)
-	assert.Equal(t, "/api/users/{id}", notices[0].Successor)
+	assert.Equal(t, "/api/users/7", notices[0].Successor)
+}
+
+// TestDemoProblemTypes: the type of a lifecycle answer names a section of
+// the problem types' page the demo serves.
+func TestDemoProblemTypes(t *testing.T) {
+	base := startDemoForDocs(t, docsTestFlags)
+	req, err := http.NewRequest(http.MethodPut, base+"/api/reports/export", nil)
+	require.NoError(t, err)
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	var p struct{ Type, Title string }
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&p))
+	require.NoError(t, res.Body.Close())
+	require.Equal(t, http.StatusNotImplemented, res.StatusCode)
+	assert.Equal(t, stub.TypeNotYetAvailable, p.Type)
+	assert.Equal(t, "Not yet available", p.Title)
+
+	page, body := getForDocs(t, base+"/problems", nil)
+	require.Equal(t, http.StatusOK, page.StatusCode)
+	assert.Equal(t, "text/html; charset=utf-8", page.Header.Get("Content-Type"))
+	_, slug, _ := strings.Cut(p.Type, "#")
+	assert.Contains(t, string(body), `<section id="`+slug+`">`)
 }

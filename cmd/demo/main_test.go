@@ -215,8 +215,7 @@ func TestDemoScenarios(t *testing.T) {
 		assert.Equal(t, "@1767225600", a.header.Get("Deprecation"))
 		assert.Equal(t, "Tue, 01 Jan 2030 00:00:00 GMT", a.header.Get("Sunset"))
 		assert.Equal(t, []string{
-			`<https://example.com/docs/migrate-v0>; rel="deprecation"; type="text/html"`,
-			`</api/users/{id}>; rel="successor-version"`,
+			`<https://example.com/docs/migrate-v0>; rel="deprecation"; type="text/html", </api/users/7>; rel="successor-version"`,
 		}, a.header.Values("Link"))
 		assert.Equal(t, "7", a.json(t)["id"])
 	})

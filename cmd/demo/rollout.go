@@ -30,15 +30,9 @@ func roadmapViewer(r *http.Request) bool {
 }
 
 func userActivity(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, struct {
-		Activity []string `json:"activity"`
-		ID       string   `json:"id"`
-	}{[]string{"signed in", "updated profile"}, chi.URLParam(r, "id")})
+	writeJSON(w, http.StatusOK, Activity{ID: chi.URLParam(r, "id"), Activity: []string{"signed in", "updated profile"}})
 }
 
 func insights(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, struct {
-		ActiveUsers int    `json:"active_users"`
-		Trend       string `json:"trend"`
-	}{42, "up"})
+	writeJSON(w, http.StatusOK, Insights{ActiveUsers: 42, Trend: "up"})
 }

@@ -14,13 +14,13 @@ import (
 
 // ReportExportStub is the problem the demo's planned route PUT
 // /api/reports/export answers with while its flag is off.
-var ReportExportStub = stub.Problem{
+var ReportExportStub = stub.Typed(stub.Problem{
 	Status:    http.StatusNotImplemented,
 	Detail:    "Report export is not yet available. Check back in a future release.",
 	Stage:     "planned",
 	Route:     "PUT /api/reports/export",
 	Available: "v2.0",
-}
+}, stub.TypeNotYetAvailable)
 
 // Prerendered returns a plain handler that writes the answer of responder
 // for path as fixed bytes: the baseline of a 501 stub, with nothing computed

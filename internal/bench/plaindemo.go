@@ -15,14 +15,16 @@ import (
 // the demo's API paths that the load test requests, written by hand on a
 // plain chi router with the demo's ordinary middleware (Recoverer, the 1 MiB
 // body limit) and the demo's handlers (the same structs through
-// json.Marshal, the same bytes). What roadmap adds on the demo's side, it
+// json.Marshal, the same bytes; the demo's writes decode a body only when
+// there is one, and the load test sends none). What roadmap adds on the demo's side, it
 // does here by hand, with fixed strings:
 //
 //   - GET /api/users/{id} (live in the demo) and PUT /api/users/{id};
 //   - PATCH /api/users/{id} (beta in the demo, its flag on): the same answer
 //     with Cache-Control: no-store, as for every flag-dependent answer;
 //   - GET /api/v0/users/{id} (deprecated, with a brownout flag): the user
-//     with the demo's Deprecation, Sunset and Link headers and no-store;
+//     with the demo's Deprecation, Sunset and Link headers (the successor's
+//     path with the request's id) and no-store;
 //   - PUT /api/reports/export (planned, flag off): the demo's 501 problem
 //     body, pre-rendered.
 //
@@ -36,30 +38,38 @@ func PlainDemo() http.Handler {
 		writeJSON(w, http.StatusOK, demoUser{ID: chi.URLParam(r, "id"), Name: "Ada"})
 	})
 	r.Put("/api/users/{id}", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, demoUser{ID: chi.URLParam(r, "id"), Result: "replaced"})
+		writeJSON(w, http.StatusOK, demoUserChange{ID: chi.URLParam(r, "id"), Name: "Ada", Result: "replaced"})
 	})
 	noStore := []string{"no-store"}
 	r.Patch("/api/users/{id}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header()["Cache-Control"] = noStore
-		writeJSON(w, http.StatusOK, demoUser{ID: chi.URLParam(r, "id"), Result: "patched"})
+		writeJSON(w, http.StatusOK, demoUserChange{ID: chi.URLParam(r, "id"), Name: "Ada", Result: "patched"})
 	})
 	dep, sunset := []string{"@1767225600"}, []string{"Tue, 01 Jan 2030 00:00:00 GMT"}
-	links := []string{`<https://example.com/docs/migrate-v0>; rel="deprecation"; type="text/html"`, `</api/users/{id}>; rel="successor-version"`}
 	r.Get("/api/v0/users/{id}", func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h["Deprecation"], h["Sunset"], h["Link"], h["Cache-Control"] = dep, sunset, links, noStore
-		writeJSON(w, http.StatusOK, demoUser{ID: chi.URLParam(r, "id"), Name: "Ada"})
+		id := chi.URLParam(r, "id")
+		h["Deprecation"], h["Sunset"], h["Cache-Control"] = dep, sunset, noStore
+		h["Link"] = []string{`<https://example.com/docs/migrate-v0>; rel="deprecation"; type="text/html", </api/users/` + id + `>; rel="successor-version"`}
+		writeJSON(w, http.StatusOK, demoUser{ID: id, Name: "Ada"})
 	})
 	r.Put("/api/reports/export", Prerendered(stub.New(ReportExportStub), "/api/reports/export"))
 	return r
 }
 
-// demoUser is the demo's user answer (cmd/demo/routes.go).
-type demoUser struct {
-	ID     string `json:"id"`
-	Name   string `json:"name,omitempty"`
-	Result string `json:"result,omitempty"`
-}
+// demoUser and demoUserChange are the demo's User and UserChange
+// (cmd/demo/routes.go).
+type (
+	demoUser struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	}
+	demoUserChange struct {
+		ID     string `json:"id"`
+		Name   string `json:"name"`
+		Result string `json:"result"`
+	}
+)
 
 // writeJSON is the demo's writeJSON.
 func writeJSON(w http.ResponseWriter, status int, v any) {
