@@ -43,7 +43,18 @@ func PlainDemo() http.Handler {
 	noStore := []string{"no-store"}
 	r.Patch("/api/users/{id}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header()["Cache-Control"] = noStore
-		writeJSON(w, http.StatusOK, demoUserChange{ID: chi.URLParam(r, "id"), Name: "Ada", Result: "patched"})
+		var in struct {
+			Name *string `json:"name,omitempty"`
+		}
+		if r.ContentLength != 0 && json.NewDecoder(r.Body).Decode(&in) != nil {
+			http.Error(w, "bad body", http.StatusBadRequest)
+			return
+		}
+		name := "Ada"
+		if in.Name != nil {
+			name = *in.Name
+		}
+		writeJSON(w, http.StatusOK, demoUserChange{ID: chi.URLParam(r, "id"), Name: name, Result: "patched"})
 	})
 	dep, sunset := []string{"@1767225600"}, []string{"Tue, 01 Jan 2030 00:00:00 GMT"}
 	r.Get("/api/v0/users/{id}", func(w http.ResponseWriter, r *http.Request) {
