@@ -17,9 +17,9 @@
 // request.
 //
 // The lifecycle answers have problem types of their own ([TypeNotYetAvailable]
-// and the other Type constants, listed by [Types], described on the page
-// [TypesHandler] serves and in docs/problems.md): [Typed] sets one, with its
-// title. A Problem without a Type is "about:blank".
+// and the other Type constants, listed by [Types], described in
+// docs/problems.md and on the page of roadmappage.ProblemTypesHandler):
+// [Typed] sets one, with its title. A Problem without a Type is "about:blank".
 //
 // Package router builds its Responders itself; use this package directly
 // for answers of your own in the same format.
