@@ -5,8 +5,8 @@ import (
 	"strings"
 )
 
-// Method indexes: the nine methods RFC 9110 (and RFC 5789 for PATCH)
-// define, which are also the ones chi routes without RegisterMethod.
+// Method indexes of the nine methods of RFC 9110 and RFC 5789 (PATCH), the
+// ones chi routes without RegisterMethod.
 const (
 	mGet = iota
 	mHead

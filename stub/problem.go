@@ -117,9 +117,8 @@ func (s *Responder) Problem() Problem { return s.problem }
 func (s *Responder) Status() int { return s.problem.Status }
 
 // ServeHTTP writes the problem with Content-Type application/problem+json,
-// Cache-Control no-store and the request path (escaped) as "instance". Header
-// values already set by earlier middleware (for example Allow or Deprecation)
-// are kept.
+// Cache-Control no-store and the escaped request path as "instance", keeping
+// the headers set before (Allow, Deprecation, ...).
 func (s *Responder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h["Content-Type"] = contentTypeValue
@@ -146,8 +145,8 @@ func (s *Responder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(s.suffix)
 }
 
-// Body returns the body the Responder writes for a request to path. It is meant
-// for tests and documentation; ServeHTTP does not call it.
+// Body returns the body the Responder writes for a request to path, for
+// tests and documentation.
 func (s *Responder) Body(path string) []byte {
 	var b bytes.Buffer
 	b.Write(s.prefix)
