@@ -8,16 +8,15 @@ import (
 )
 
 // ContextFunc derives the OpenFeature evaluation context (targeting key and
-// attributes) from a request. It runs only when a flag must actually be
-// evaluated for the request, never for live routes or cached static flags.
+// attributes) from a request, only when a flag must be evaluated for it.
 //
 // A ContextFunc must not modify the request and must be safe for concurrent
-// use. Returning a context with no targeting key is fine: the request is then
-// evaluated anonymously, and a percentage rollout answers off.
+// use. A context with no targeting key is evaluated anonymously: a
+// percentage rollout answers off.
 type ContextFunc func(r *http.Request) openfeature.EvaluationContext
 
 // Anonymous is the ContextFunc used when none is configured: it returns an
-// empty evaluation context (no targeting key, no attributes).
+// empty evaluation context.
 func Anonymous(*http.Request) openfeature.EvaluationContext {
 	return openfeature.EvaluationContext{}
 }
@@ -25,10 +24,9 @@ func Anonymous(*http.Request) openfeature.EvaluationContext {
 // FromHeader returns a ContextFunc that takes the targeting key from the
 // request header name, e.g. "X-User-ID".
 //
-// Use it behind a gateway or auth proxy that sets the header itself from an
-// authenticated identity and strips it from client requests. A header that a
-// client can set is untrusted: anyone can claim any key and so pick their
-// percentage bucket or named-user rule.
+// Use it behind a gateway or auth proxy that sets the header from an
+// authenticated identity and strips it from client requests: with a header
+// a client can set, anyone can claim any key.
 func FromHeader(name string) ContextFunc {
 	name = http.CanonicalHeaderKey(name)
 	return func(r *http.Request) openfeature.EvaluationContext {
@@ -52,11 +50,9 @@ func FromCookie(name string) ContextFunc {
 
 // FromContextValue returns a ContextFunc that takes the targeting key from
 // the request context value stored under key, typically by the application's
-// authentication middleware. The value may be a string, a fmt.Stringer or an
+// authentication middleware: a verified identity, which the client cannot
+// choose. The value may be a string, a fmt.Stringer or an
 // [openfeature.EvaluationContext] (used whole, attributes included).
-//
-// This is the right choice when users are authenticated: the key is the
-// verified identity, which the client cannot choose.
 func FromContextValue(key any) ContextFunc {
 	return func(r *http.Request) openfeature.EvaluationContext {
 		switch v := r.Context().Value(key).(type) {

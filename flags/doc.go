@@ -28,8 +28,10 @@
 // configuration change. OpenFeature delivers events asynchronously: a flip
 // is seen by the first request after the provider's event has been
 // handled. Targeted decisions (TARGETING_MATCH, SPLIT, DEFAULT, ...) are
-// evaluated for every request. Evaluators that do not report events are
-// never cached.
+// evaluated for every request, unless [Options.CacheTargeted] caches them
+// per flag and targeting key (bounded, dropped on the same events; only for
+// contexts that are a targeting key alone, and for rules that read nothing
+// else). Evaluators that do not report events are never cached.
 //
 // A provider that never emits events behind an *openfeature.Client (the
 // client can subscribe, so the Gate caches) would keep a cached decision

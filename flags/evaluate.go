@@ -8,17 +8,16 @@ import (
 	"github.com/open-feature/go-sdk/openfeature"
 )
 
-// result is what one call of the evaluator gave.
+// result is what one call of the evaluator gave, and code, set by the Gate
+// (TIMEOUT, CONTEXT_CANCELED, PROVIDER_PANIC), that fails it whatever it was.
 type result struct {
-	d   openfeature.BooleanEvaluationDetails
-	err error
-	// code, set by the Gate (TIMEOUT, CONTEXT_CANCELED, PROVIDER_PANIC),
-	// fails the evaluation whatever the evaluator answered.
+	d    openfeature.BooleanEvaluationDetails
+	err  error
 	code openfeature.ErrorCode
 }
 
-// decision turns r into a fail-closed Decision: it branches on error codes
-// and reasons, never on error texts.
+// decision turns r into a fail-closed Decision, by error codes and reasons,
+// never by error texts.
 func (r result) decision() Decision {
 	switch {
 	case r.code != "":
@@ -31,8 +30,8 @@ func (r result) decision() Decision {
 	return Decision{On: r.d.Value, Reason: r.d.Reason, Variant: r.d.Variant, Until: untilOf(r.d.FlagMetadata)}
 }
 
-// errBound is the cause of an evaluation's context that reached the Gate's
-// bound, as opposed to one the request ended (context.Cause tells them apart).
+// errBound is the cause of an evaluation context done at the Gate's bound,
+// not by the request.
 var errBound = errors.New("flags: evaluation timeout")
 
 // resolve runs one evaluation of flag, bounded by the Gate's timeout.
@@ -50,8 +49,8 @@ func (g *Gate) resolve(ctx context.Context, flag string, ec openfeature.Evaluati
 }
 
 // inline runs a bounded evaluation on the request's goroutine, with the
-// bound as its context's deadline. A timer notices an evaluation that is
-// still running long after its deadline (see overrun).
+// bound as its context's deadline; a timer notices one still running long
+// after it (see overrun).
 func (g *Gate) inline(ctx context.Context, flag string, ec openfeature.EvaluationContext) result {
 	bound, cancel := context.WithTimeoutCause(ctx, g.timeout, errBound)
 	stuck := time.AfterFunc(g.timeout+g.overrun(), g.onStuck)
@@ -70,10 +69,9 @@ func (g *Gate) inline(ctx context.Context, flag string, ec openfeature.Evaluatio
 	return r
 }
 
-// overrun is how long past its deadline an inline evaluation may run
-// before the Gate takes the provider for one that ignores deadlines: the
-// bound again, and at least 100 ms, so that a pause of the process (garbage
-// collection, scheduling) is not taken for one.
+// overrun is how long past its deadline an inline evaluation may run before
+// the Gate takes the provider for one that ignores deadlines: the bound
+// again, at least 100 ms, so that a pause of the process is not taken for one.
 func (g *Gate) overrun() time.Duration { return max(g.timeout, 100*time.Millisecond) }
 
 // startIsolating makes every later bounded evaluation run on a goroutine of
@@ -86,10 +84,9 @@ func (g *Gate) startIsolating(why string) {
 		"reason", why, "timeout", g.timeout)
 }
 
-// isolate runs a bounded evaluation on a goroutine of its own and waits for
-// its answer until the bound, or until the request goes away. The goroutine
-// ends when the evaluator returns; its context is done when isolate
-// returns, so an evaluator that honours it returns then.
+// isolate runs a bounded evaluation on a goroutine of its own, which ends
+// when the evaluator returns, and waits for it until the bound or until the
+// request goes away.
 func (g *Gate) isolate(ctx context.Context, flag string, ec openfeature.EvaluationContext) result {
 	bound, cancel := context.WithTimeoutCause(ctx, g.timeout, errBound)
 	defer cancel()

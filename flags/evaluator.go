@@ -17,10 +17,9 @@ type Evaluator interface {
 
 var _ Evaluator = (*openfeature.Client)(nil)
 
-// eventSource is the optional capability of an [Evaluator] to report provider
-// events. [*openfeature.Client] has it; the [Gate] caches static flag
-// decisions only for evaluators that have it, because only they say when a
-// cached decision must be dropped.
+// eventSource is the optional capability of an [Evaluator] to report
+// provider events: the [Gate] caches decisions only for evaluators that say
+// when to drop them.
 type eventSource interface {
 	AddHandler(eventType openfeature.EventType, callback openfeature.EventCallback)
 	RemoveHandler(eventType openfeature.EventType, callback openfeature.EventCallback)
@@ -29,7 +28,7 @@ type eventSource interface {
 var _ eventSource = (*openfeature.Client)(nil)
 
 // stateSource is the optional capability of an [Evaluator] to report its
-// provider's state, used by [Gate.Ready].
+// provider's state, for [Gate.Ready].
 type stateSource interface {
 	State() openfeature.State
 }

@@ -76,6 +76,22 @@ type Options struct {
 	// Zero (the default) fails closed on every failure. Remembering costs a
 	// mutex and a map write per evaluated (uncached) request.
 	KeepLastKnown int
+	// CacheTargeted, if positive, also caches decisions that are not
+	// STATIC, per flag and targeting key, at most CacheTargeted of them (the
+	// least recently used go first: memory stays bounded whatever the
+	// number of keys), dropped on the same provider events as the static
+	// ones. Only evaluations whose context is a targeting key and nothing
+	// else (no attributes, no transaction context) are cached: set
+	// router.Config.NoRouteAttributes for the router's. Use it only where
+	// every flag's rules read nothing but the context and the flag
+	// configuration: a rule on the time (flagd's $flagd.timestamp) or on
+	// state of the provider that changes without an event would be answered
+	// from the cache until the next event. Zero (the default) caches no
+	// targeted decision. It costs a mutex and a map lookup per evaluated
+	// request; a hit saves the provider's evaluation. Without provider
+	// events (an Evaluator that is no *openfeature.Client) or with NoCache
+	// nothing is cached.
+	CacheTargeted int
 }
 
 // Observer is told about every decision a [Gate] makes, for metrics.
@@ -97,7 +113,8 @@ type Decision struct {
 	ErrorCode openfeature.ErrorCode
 	// Variant is the provider's variant name, if any.
 	Variant string
-	// Cached reports that the decision came from the cache of static flags.
+	// Cached reports that the decision came from the cache of static flags
+	// (or, with Options.CacheTargeted, of targeted decisions).
 	Cached bool
 	// LastKnown reports that the evaluation failed (ErrorCode says why) and
 	// that On, Reason and Variant are the last successful decision for the
@@ -154,7 +171,8 @@ type Gate struct {
 	timeout time.Duration
 	log     *slog.Logger
 	obs     Observer
-	lk      *lastKnown // nil unless Options.KeepLastKnown > 0
+	lk      *lastKnown     // nil unless Options.KeepLastKnown > 0
+	tc      *targetedCache // nil unless Options.CacheTargeted > 0 and events
 
 	events  eventSource // nil when not subscribed, and then nothing is cached
 	onEvent func(openfeature.EventDetails)
@@ -207,6 +225,9 @@ func NewGate(ev Evaluator, opts Options) *Gate {
 		g.onEvent = func(openfeature.EventDetails) { g.Invalidate() }
 		for _, t := range invalidatingEvents {
 			src.AddHandler(t, &g.onEvent)
+		}
+		if opts.CacheTargeted > 0 {
+			g.tc = newTargetedCache(opts.CacheTargeted)
 		}
 	}
 	return g
@@ -267,7 +288,8 @@ func (g *Gate) Evaluate(ctx context.Context, flag string, ec openfeature.Evaluat
 
 // EvaluateFunc is [Gate.Evaluate] with the evaluation context built by ec,
 // which is called only when the flag has to be evaluated: a decision from the
-// cache builds no context and allocates nothing. ec is called at most once,
+// cache of static flags builds no context and allocates nothing (one from
+// the cache of Options.CacheTargeted needs the context, for its key). ec is called at most once,
 // on the caller's goroutine, before anything is evaluated; a panic in ec
 // propagates to the caller before the Gate has evaluated, cached, logged or
 // observed anything.
@@ -279,7 +301,25 @@ func (g *Gate) EvaluateFunc(ctx context.Context, flag string, ec func() openfeat
 		}
 		return d
 	}
-	return g.evaluate(ctx, snap.gen, flag, ec())
+	if g.tc == nil {
+		return g.evaluate(ctx, snap.gen, flag, ec())
+	}
+	c := ec()
+	key, ok := keyOnly(ctx, c)
+	if !ok {
+		return g.evaluate(ctx, snap.gen, flag, c)
+	}
+	if d, ok := g.tc.get(snap.gen, flag, key); ok {
+		if g.obs != nil {
+			g.obs.ObserveDecision(flag, d, 0)
+		}
+		return d
+	}
+	d := g.evaluate(ctx, snap.gen, flag, c)
+	if !d.Failed() && d.Reason != openfeature.StaticReason && !g.closed.Load() {
+		g.tc.store(snap.gen, flag, key, d)
+	}
+	return d
 }
 
 // evaluate evaluates flag, which was not in the cache of generation gen.

@@ -292,9 +292,9 @@ func handlerResponse(desc string) *openapi3.ResponseRef {
 func problemResponse(desc string, p stub.Problem, headers openapi3.Headers) *openapi3.ResponseRef {
 	typ := cmp.Or(p.Type, "about:blank")
 	title := http.StatusText(p.Status)
-	if t, ok := stub.TypeOf(p.Type); ok {
-		title = t.Title
-		desc += " Problem type " + t.URI + "."
+	if t, ok := stub.TypeTitle(p.Type); ok {
+		title = t
+		desc += " Problem type " + p.Type + "."
 	}
 	ex := map[string]any{"type": typ, "title": title, "status": p.Status}
 	for k, v := range map[string]string{"detail": p.Detail, "stage": p.Stage, "route": p.Route, "available": p.Available, "docs": p.Docs} {
@@ -416,8 +416,8 @@ func components() *openapi3.Components {
 	stage := text("Lifecycle stage of the route.")
 	stage.Value.Enum = stages
 	var examples []any
-	for _, t := range stub.Types() {
-		examples = append(examples, t.URI)
+	for _, uri := range stub.Types() {
+		examples = append(examples, uri)
 	}
 	typ := uriRef("Problem type URI: one of the router's lifecycle types (the examples, documented at " +
 		strings.TrimSuffix(stub.TypeBase, "#") + "), or about:blank (plain HTTP status semantics, no extension member), e.g. for 404.")

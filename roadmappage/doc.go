@@ -16,6 +16,9 @@
 // callers it rejects get the router's 404, the same answer as for a path
 // that does not exist.
 //
+// [ProblemTypesHandler] serves the page of the problem types of the router's
+// answers (stub's Type constants), as docs/problems.md describes them.
+//
 // # Demand
 //
 // With Options.Demand (a *demand.Counter, see package demand), each listed

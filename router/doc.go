@@ -44,7 +44,8 @@
 // logged with log/slog, and the client never sees a 500. The evaluation
 // context comes from Config.Context (for example [flags.FromHeader]) plus the
 // route attributes [AttrRoute], [AttrMethod], [AttrPattern], [AttrStage] and
-// [AttrOptIn], so flag rules can target by route.
+// [AttrOptIn], so flag rules can target by route ([Config.NoRouteAttributes]
+// leaves them out, for providers that pay for every attribute).
 //
 // One function reaches every flag decision, with one evaluation context:
 // the ContextFunc's targeting key and attributes over the route attributes

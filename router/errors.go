@@ -5,9 +5,8 @@ import (
 	"fmt"
 )
 
-// Errors returned by [New], wrapped in a [*RouteError] and joined with
-// errors.Join so that every problem in the table is reported at once. Test for
-// them with errors.Is.
+// Errors returned by [New], each wrapped in a [*RouteError], all joined with
+// errors.Join. Test for them with errors.Is.
 var (
 	// ErrDuplicate: two routes declare the same method and pattern, or the
 	// same OperationID.
@@ -39,10 +38,9 @@ var (
 	ErrConfig = errors.New("invalid config")
 )
 
-// RouteError reports one problem with one declaration. Index is the route's
-// position in the slice given to [New] (-1 for problems with the Config).
+// RouteError reports one problem with one declaration.
 type RouteError struct {
-	Index int    // position in the table, or -1
+	Index int    // position in the slice given to New, or -1 for the Config
 	Route string // "METHOD /pattern"
 	err   error
 }

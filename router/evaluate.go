@@ -10,31 +10,27 @@ import (
 )
 
 // caller is whom a flag is evaluated for: a request, whose ContextFunc gives
-// the base evaluation context, or (r nil) a given base.
+// the base evaluation context, or (r nil) base. decide sets d, and ec and
+// built when it built the context.
 type caller struct {
 	r      *http.Request
 	base   openfeature.EvaluationContext
-	optIns []string // the beta names the caller opts into
-
-	d     flags.Decision                // decide's decision
-	ec    openfeature.EvaluationContext // the context decide built, if built
-	built bool
+	optIns []string
+	d      flags.Decision
+	ec     openfeature.EvaluationContext
+	built  bool
 }
 
-// decide is the one way a route's flag decision is reached, whoever asks:
-// ServeHTTP, the Allow of a 405, Status and Decide, so that their answers
+// decide is the one way a route's flag decision is reached, whoever asks
+// (ServeHTTP, the Allow of a 405, Status, Decide), so that their answers
 // cannot disagree. It evaluates flag (the route's Flag or Brownout) with g
-// (nil: the Router's Gate) for c, sets c.d and returns c.d.On. (A Decision
-// returned by value is copied through memory at each call, which costs more
-// than the cached lookup itself.)
+// (nil: the Router's Gate) for c and returns c.d.On; a Decision returned by
+// value would be copied at each call.
 //
-// The evaluation context is built only when the Gate must really evaluate
-// the flag (not for a cached static decision): the ContextFunc's targeting
-// key and attributes, over the route attributes (AttrRoute, ...), with the
-// opt-ins as AttrOptIn, all in the invocation context; the transaction
-// context set upstream stays in ctx, beneath it. decide then sets c.ec and
-// c.built. A panicking ContextFunc is logged and answers ContextPanicCode,
-// off.
+// The evaluation context is built only when the Gate evaluates: the
+// ContextFunc's (see evalContext), in the invocation context; the
+// transaction context set upstream stays in ctx, beneath it. A panicking
+// ContextFunc is logged and answers ContextPanicCode, off.
 func (e *entry) decide(ctx context.Context, g *flags.Gate, flag string, c *caller) (on bool) {
 	if g == nil {
 		g = e.path.rt.gate
@@ -56,9 +52,8 @@ func (e *entry) decide(ctx context.Context, g *flags.Gate, flag string, c *calle
 	return c.d.On
 }
 
-// evalContext returns base with the route attributes and the opt-ins added
-// beneath its own attributes: a ContextFunc attribute named like a route
-// attribute wins.
+// evalContext returns base with the route attributes and the opt-ins
+// (AttrOptIn) added beneath its own attributes, which win.
 func (e *entry) evalContext(base openfeature.EvaluationContext, optIns []string) openfeature.EvaluationContext {
 	attrs := base.Attributes() // a copy
 	if len(attrs) == 0 && len(optIns) == 0 {
@@ -92,12 +87,10 @@ func withTransactionContext(ctx context.Context, ec openfeature.EvaluationContex
 // Decide returns the decision the router makes for the flag of the
 // declared route method pattern (a Planned or Beta route with a Flag and a
 // Handler) for a caller whose ContextFunc returns base and who opts into
-// nothing: the evaluation context is built as for a request. g evaluates
-// the flag; nil means the Router's Gate ([Router.Gate]). ok is false when
-// the route is not declared, evaluates no flag, or the Router has no Gate.
-//
-// Package audit uses it, with a Gate of its own that caches nothing, to
-// follow what named callers are served.
+// nothing, with the evaluation context built as for a request. g evaluates
+// the flag; nil means [Router.Gate]. ok is false when the route is not
+// declared, evaluates no flag, or the Router has no Gate. Package audit
+// uses it, with a Gate of its own that caches nothing.
 func (rt *Router) Decide(ctx context.Context, g *flags.Gate, method, pattern string, base openfeature.EvaluationContext) (d flags.Decision, ok bool) {
 	e := rt.entry(method, pattern)
 	if e == nil || !e.gated || g == nil && rt.gate == nil {

@@ -5,8 +5,8 @@ import (
 	"strings"
 )
 
-// Method indexes: the nine methods RFC 9110 (and RFC 5789 for PATCH)
-// define, which are also the ones chi routes without RegisterMethod.
+// Method indexes of the nine methods of RFC 9110 and RFC 5789 (PATCH), the
+// ones chi routes without RegisterMethod.
 const (
 	mGet = iota
 	mHead
@@ -53,19 +53,8 @@ func methodIndex(m string) int {
 
 // isToken reports whether s is an RFC 9110 token (the syntax of a method).
 func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
-			continue
-		}
-		if !strings.ContainsRune("!#$%&'*+-.^_`|~", rune(c)) {
-			return false
-		}
-	}
-	return true
+	const tchar = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	return s != "" && strings.Trim(s, tchar) == ""
 }
 
 // KnownMethods is middleware that answers 501 Not Implemented to request

@@ -8,18 +8,16 @@ type Outcome uint8
 
 // Outcomes, in the order a route's life reaches them.
 const (
-	// OutcomeServed means the route's handler answered: a Live or Deprecated
-	// route, or a Planned or Beta route whose flag is on.
+	// OutcomeServed: the route's handler answered.
 	OutcomeServed Outcome = iota
-	// OutcomeStubbed means the route is off and its off answer was sent (501 by
+	// OutcomeStubbed: the route is off and its off answer was sent (501 by
 	// default, or the configured OffAnswer, OffHandler or Example preview).
 	OutcomeStubbed
-	// OutcomeHidden means the route is off and answered exactly as if it were not
-	// declared (404 or 405): OffNotFound, or a caller Config.Roadmap
-	// rejects.
+	// OutcomeHidden: the route is off and answered as if it were not
+	// declared (404 or 405): OffNotFound, or a caller Config.Roadmap rejects.
 	OutcomeHidden
-	// OutcomeRemoved means the route is Removed, or Deprecated past its Sunset,
-	// and answered 410 Gone.
+	// OutcomeRemoved: the route is Removed (or past its Sunset, or browned
+	// out) and answered 410 Gone.
 	OutcomeRemoved
 )
 
@@ -39,25 +37,22 @@ func (o Outcome) String() string {
 // requests rejected for a malformed opt-in header, are not reported.
 //
 // ObserveRequest runs on the request path before the answer is written: it
-// must be fast and safe for concurrent use. route points into the router's frozen
-// table and must not be modified; stage is the stage in force for the
-// request (Live after LiveFrom, Removed after Sunset).
+// must be fast and safe for concurrent use. route points into the router's
+// frozen table and must not be modified; stage is the stage in force.
 type Observer interface {
 	ObserveRequest(route *Route, stage Stage, outcome Outcome)
 }
 
 // CallerObserver is an [Observer] that also learns who the caller is: when
 // Config.Observer implements it, the router calls ObserveCaller instead of
-// ObserveRequest, with the request (for its targeting key, say). It runs on
-// the request path like ObserveRequest and must not keep r nor read its
-// body. An Observer that does not implement it costs nothing more.
+// ObserveRequest, with the request. It runs like ObserveRequest and must not
+// keep r nor read its body.
 type CallerObserver interface {
 	Observer
 	ObserveCaller(route *Route, stage Stage, outcome Outcome, r *http.Request)
 }
 
-// observe reports an outcome when an Observer is configured. With no
-// Observer it costs two nil checks.
+// observe reports an outcome to the Observer, if any.
 func (e *entry) observe(stage Stage, o Outcome, r *http.Request) {
 	rt := e.path.rt
 	switch {

@@ -29,7 +29,10 @@ func (rt *Router) parseOptIn(w http.ResponseWriter, r *http.Request, vals []stri
 				if !strict {
 					continue
 				}
-				rt.badRequest(w, r, stub.TypeUnknownOptIn, fmt.Sprintf("Unknown beta feature %q in the %s header.", truncate(n, 64), rt.optIn))
+				if len(n) > 64 {
+					n = n[:64] + "…"
+				}
+				rt.badRequest(w, r, stub.TypeUnknownOptIn, fmt.Sprintf("Unknown beta feature %q in the %s header.", n, rt.optIn))
 				return nil, false
 			}
 			if len(names) >= maxOptIns {
@@ -57,11 +60,4 @@ func (rt *Router) optInsOf(r *http.Request) []string {
 
 func (rt *Router) badRequest(w http.ResponseWriter, r *http.Request, typ, detail string) {
 	stub.New(stub.Typed(stub.Problem{Status: http.StatusBadRequest, Detail: detail}, typ)).ServeHTTP(w, r)
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n] + "…"
-	}
-	return s
 }

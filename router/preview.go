@@ -1,8 +1,6 @@
 package router
 
-import (
-	"net/http"
-)
+import "net/http"
 
 // preview serves a route's Example to clients that ask for it with
 // "Roadmap-Preview: example", and the off answer to everyone else.

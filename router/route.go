@@ -146,9 +146,9 @@ func (o OffAnswer) String() string {
 // id returns "METHOD /pattern", the route's identity in the table.
 func (r *Route) id() string { return r.Method + " " + r.Pattern }
 
-// Attributes the router adds to every flag evaluation context, so that flag
-// rules can target by route. Names have no dots because flagd's JsonLogic
-// reads dots as nesting.
+// Attributes the router adds to every flag evaluation context (unless
+// Config.NoRouteAttributes is set), so that flag rules can target by route.
+// Names have no dots because flagd's JsonLogic reads dots as nesting.
 const (
 	// AttrRoute is the route's Name.
 	AttrRoute = "roadmapRoute"

@@ -69,6 +69,16 @@ type Config struct {
 	// OptInHeader names the beta opt-in request header. Empty means
 	// DefaultOptInHeader; "-" disables opt-in.
 	OptInHeader string
+	// NoRouteAttributes leaves the route attributes (AttrRoute, AttrMethod,
+	// AttrPattern, AttrStage and the empty AttrOptIn) out of evaluation
+	// contexts: flags see what Context gives, plus AttrOptIn when the caller
+	// opts into something. Set it when no flag rule reads them: a provider
+	// that evaluates rules on the whole context (flagd marshals it to JSON
+	// and JsonLogic decodes it) pays for every attribute on every
+	// evaluation, about 4 µs and 22 allocations for these five with flagd
+	// (docs/performance.md), and Options.CacheTargeted of package flags
+	// caches only contexts that are a targeting key alone.
+	NoRouteAttributes bool
 	// Observer, if set, is told the outcome of every request to a declared
 	// route (see [Observer] and [CallerObserver]); package metrics
 	// implements it. Nil costs nothing.

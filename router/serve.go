@@ -59,9 +59,11 @@ func (rt *Router) newEntry(e *entry, r *Route, p *path, cfg Config) {
 		if e.ctxFn == nil {
 			e.ctxFn = rt.ctxFn
 		}
-		e.attrs = map[string]any{
-			AttrRoute: r.Name, AttrMethod: r.Method, AttrPattern: r.Pattern,
-			AttrStage: r.Stage.String(), AttrOptIn: []any{},
+		if !cfg.NoRouteAttributes {
+			e.attrs = map[string]any{
+				AttrRoute: r.Name, AttrMethod: r.Method, AttrPattern: r.Pattern,
+				AttrStage: r.Stage.String(), AttrOptIn: []any{},
+			}
 		}
 	}
 	if r.Stage == Beta {

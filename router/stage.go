@@ -1,8 +1,6 @@
 package router
 
-import (
-	"fmt"
-)
+import "fmt"
 
 // Stage is the lifecycle stage of one route (one method on one pattern).
 //

@@ -1,6 +1,7 @@
 package router
 
 import (
+	"cmp"
 	"net/http"
 
 	"github.com/roadmap-go/roadmap/flags"
@@ -15,19 +16,16 @@ type RouteStatus struct {
 	Stage Stage
 	// Serving reports whether the route's handler would answer the request.
 	Serving bool
-	// Decision is the flag decision for gated Planned and Beta routes, and
-	// the Brownout decision of Deprecated routes that declare one (Serving
-	// is then false where it is on); zero for others.
+	// Decision is the flag decision of gated Planned and Beta routes, or
+	// the Brownout decision of a Deprecated route (on: not Serving).
 	Decision flags.Decision
-	// Hidden reports that the route answers like an undeclared path while
-	// it is off (see [Router.HidesWhenOff]).
+	// Hidden reports [Router.HidesWhenOff].
 	Hidden bool
 }
 
 // Status returns the effective state of every route, in declaration order,
 // for the caller of r: the decisions ServeHTTP makes for r, reached the same
-// way (see [Router.Decide]), flags evaluated once per gated route.
-// Introspection endpoints (roadmap page, OpenAPI with flag state) use it.
+// way, each flag evaluated once. The roadmap page and OpenAPI use it.
 func (rt *Router) Status(r *http.Request) []RouteStatus {
 	now := rt.now()
 	c := &caller{r: r, optIns: rt.optInsOf(r)}
@@ -56,17 +54,16 @@ func (rt *Router) Status(r *http.Request) []RouteStatus {
 	return out
 }
 
-// RoadmapVisible reports whether the caller of r may see the roadmap, as
-// decided by Config.Roadmap (true when it is nil). Introspection endpoints
-// (the roadmap page, OpenAPI documents) use it to answer callers it rejects
-// exactly like [Router.NotFound].
+// RoadmapVisible reports whether the caller of r may see the roadmap
+// (Config.Roadmap; true when it is nil). The roadmap page and OpenAPI answer
+// callers it rejects exactly like [Router.NotFound].
 func (rt *Router) RoadmapVisible(r *http.Request) bool { return rt.canSee(r) }
 
 // HidesWhenOff reports whether the declared route method pattern answers
 // like an undeclared path while it is off (its Off, or Config.Off, is
-// OffNotFound). Introspection endpoints leave such a route out for callers it
-// is not served to, so that they do not reveal what the route hides. It
-// reports false for a route that is not declared. It is a map lookup.
+// OffNotFound); false for a route that is not declared. Introspection
+// endpoints leave such a route out for callers it is not served to. It is a
+// map lookup.
 func (rt *Router) HidesWhenOff(method, pattern string) bool {
 	e := rt.entry(method, pattern)
 	return e != nil && e.hides
@@ -75,20 +72,13 @@ func (rt *Router) HidesWhenOff(method, pattern string) bool {
 // OffAnswerOf reports what the declared route method pattern answers while
 // it is off for a caller who may see the roadmap: its OffAnswer with
 // Config.Off applied (never OffInherit), and custom true when an OffHandler
-// (the route's or Config's) answers instead. ok is false for a route that is
-// not declared. OpenAPI documents use it to describe the real off answer. It
-// is a map lookup.
+// (the route's or Config's) answers instead; ok is false for a route that is
+// not declared. It is a map lookup.
 func (rt *Router) OffAnswerOf(method, pattern string) (mode OffAnswer, custom, ok bool) {
 	e := rt.entry(method, pattern)
 	if e == nil {
 		return OffInherit, false, false
 	}
-	mode = e.Off
-	if mode == OffInherit {
-		mode = rt.off
-	}
-	if mode == OffInherit {
-		mode = OffNotImplemented
-	}
+	mode = cmp.Or(e.Off, rt.off, OffNotImplemented)
 	return mode, e.OffHandler != nil || e.Off == OffInherit && rt.offHandler != nil, true
 }

@@ -29,6 +29,10 @@ func TestLinkTemplate(t *testing.T) {
 			want: `</api/users/a%20b%3E%22%2Fc>; rel="successor-version"`},
 		{name: "escapes kept, never doubled", successor: "/api/users/{id}", params: map[string]string{"id": "a%20b"},
 			want: `</api/users/a%20b>; rel="successor-version"`},
+		{name: "an escaped slash stays in its segment", successor: "/api/users/{id}", params: map[string]string{"id": "a%2Fb"},
+			want: `</api/users/a%2Fb>; rel="successor-version"`},
+		{name: "a lone percent sign is escaped", successor: "/api/users/{id}", params: map[string]string{"id": "100%"},
+			want: `</api/users/100%25>; rel="successor-version"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -13,15 +13,10 @@ import (
 // answers as if its flag were off.
 const ContextPanicCode openfeature.ErrorCode = "CONTEXT_PANIC"
 
-// The router calls user code on the request path besides handlers: the
-// Config.Roadmap predicate and ContextFuncs. A panic there is a bug in that
-// code, but it must not turn a route that is not switched on into a 500:
-// the router recovers it, logs it once per place with its stack, and
-// answers as if the route were off, for a caller who may not see the
-// roadmap. http.ErrAbortHandler is re-panicked, as net/http expects.
-
 // canSee reports whether the caller of r may see the roadmap: Config.Roadmap,
-// or true when it is nil. A panicking predicate answers false.
+// or true when it is nil. A panicking predicate (like a panicking
+// ContextFunc: user code, which must not turn an off route into a 500) is
+// logged and answers false.
 func (rt *Router) canSee(r *http.Request) bool {
 	return rt.visible == nil || rt.visibleSafely(r)
 }
@@ -36,7 +31,8 @@ func (rt *Router) visibleSafely(r *http.Request) (ok bool) {
 	return rt.visible(r)
 }
 
-// userPanic logs a recovered panic once per place.
+// userPanic logs a recovered panic once per place, with its stack;
+// http.ErrAbortHandler is re-panicked, as net/http expects.
 func (rt *Router) userPanic(where string, p any) {
 	if p == http.ErrAbortHandler {
 		panic(p)

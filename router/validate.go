@@ -111,33 +111,19 @@ func validate(r *Route) []error {
 		bad(ErrStage, "%d", int(r.Stage))
 		return errs
 	}
-	switch r.Stage {
-	case Planned:
-		if r.Handler != nil && r.Flag == "" && r.LiveFrom.IsZero() {
-			errs = append(errs, ErrUnreachable)
-		}
-	case Beta:
-		if r.Handler == nil {
-			bad(ErrNoHandler, "stage %s", r.Stage)
-		}
-		if r.Flag == "" {
-			errs = append(errs, ErrNoFlag)
-		}
-	case Live:
-		if r.Handler == nil {
-			bad(ErrNoHandler, "stage %s", r.Stage)
-		}
-	case Deprecated:
-		if r.Handler == nil {
-			bad(ErrNoHandler, "stage %s", r.Stage)
-		}
-		if r.Deprecation.IsZero() {
-			bad(ErrDates, "a deprecated route needs a Deprecation date")
-		}
-	case Removed:
-		if r.Handler != nil {
-			errs = append(errs, ErrHandlerNotAllowed)
-		}
+	switch {
+	case r.Handler == nil && (r.Stage == Beta || r.Stage == Live || r.Stage == Deprecated):
+		bad(ErrNoHandler, "stage %s", r.Stage)
+	case r.Handler != nil && r.Stage == Planned && r.Flag == "" && r.LiveFrom.IsZero():
+		errs = append(errs, ErrUnreachable)
+	case r.Handler != nil && r.Stage == Removed:
+		errs = append(errs, ErrHandlerNotAllowed)
+	}
+	if r.Stage == Beta && r.Flag == "" {
+		errs = append(errs, ErrNoFlag)
+	}
+	if r.Stage == Deprecated && r.Deprecation.IsZero() {
+		bad(ErrDates, "a deprecated route needs a Deprecation date")
 	}
 	if r.Stage != Deprecated && (!r.Deprecation.IsZero() || !r.Sunset.IsZero()) {
 		bad(ErrDates, "only deprecated routes declare Deprecation or Sunset (stage %s)", r.Stage)
@@ -181,10 +167,8 @@ func validate(r *Route) []error {
 			bad(ErrLink, "%s %q is not a URI reference", l.name, l.v)
 		}
 	}
-	if r.Successor != "" {
-		if err := checkSuccessor(r.Pattern, r.Successor); err != nil {
-			errs = append(errs, err)
-		}
+	if err := checkSuccessor(r.Pattern, r.Successor); err != nil {
+		errs = append(errs, err)
 	}
 	if ex := r.Example; ex != nil {
 		if ex.Status != 0 && (ex.Status < 200 || ex.Status > 299) {
@@ -214,14 +198,10 @@ func patternProblem(pattern string) error {
 }
 
 // patternShape returns pattern with every parameter name removed, keeping
-// regular expressions: "/users/{id}" and "/users/{uid}" have the same shape
-// "/users/{}". chi routes two patterns of the same shape to one node, so the
-// second registration would replace the first: New rejects two spellings of
-// one shape.
+// regular expressions: "/users/{id}" and "/users/{uid}" have the shape
+// "/users/{}". chi routes patterns of one shape to one node, where the second
+// would replace the first.
 func patternShape(pattern string) string {
-	if strings.IndexByte(pattern, '{') < 0 {
-		return pattern
-	}
 	var b strings.Builder
 	depth, inName := 0, false
 	for i := 0; i < len(pattern); i++ {

@@ -1,47 +1,65 @@
 #!/usr/bin/env bash
-# Load test of issue 6: three servers on 127.0.0.1, requested alternately with
-# wrk for a live, a planned (501) and a beta route whose flag has no targeting
-# (served from the decision cache):
+# Load test of the stack as deployed (issue 17): the demo exactly as
+# `go run ./cmd/demo` configures it (embedded flags, flagd-format file read in
+# process, metrics, tracing, OpenFeature hooks, middleware as shipped)
+# against a plain chi server with the same paths and the same handlers
+# (internal/bench/cmd/loadserver -mode plain-demo, bench.PlainDemo), taking
+# turns, request kind by request kind:
 #
-#   plain    a plain chi server with the demo's handlers and middleware
-#            (internal/bench/cmd/loadserver -mode plain);
-#   roadmap  the same server with those routes declared with the roadmap
-#            router, flags from a flagd file via the in-process provider
-#            (loadserver -mode roadmap): the framework's cost, and the
-#            figure the target (>= 0.90x plain requests/s) applies to;
-#   demo     the demo itself (cmd/demo), which adds Prometheus metrics,
-#            OpenTelemetry request spans and more routes: for information.
+#   live          GET   /api/users/42          200
+#   planned       PUT   /api/reports/export    501 (flag off, no targeting)
+#   beta-cached   PATCH /api/users/42          200 (flag on, no targeting:
+#                 the demo's flag file with users-patch untargeted, which the
+#                 demo reads without a restart)
+#   beta-targeted PATCH /api/users/42          200 (the shipped flag: a rule
+#                 and a fractional rollout on the targeting key)
+#   deprecated    GET   /api/v0/users/42       200 with Deprecation/Sunset
+#   405           POST  /api/users/42          405 with Allow
+#   unknown       PROPFIND /api/users/42       501 (plain chi: 405; a method
+#                 neither knows, that wrk can send)
 #
-# Prints requests/s and p99 latency per route and server, and the ratios to
-# plain.
+# Each server runs with GOMAXPROCS=1 pinned to SERVER_CPU, wrk -t1 on
+# WRK_CPU. For every wrk run the script reads the server's user+system CPU
+# ticks (/proc/PID/stat) and its allocation counter (runtime.MemStats.Mallocs,
+# from the heap profile text of its -debug-addr listener) before and after,
+# and reports per request: server CPU µs, allocations, and requests/s.
+# efficiency = plain chi CPU/req ÷ demo CPU/req (1.00 = costs what plain chi
+# costs). Each round runs each server twice, in the order demo chi chi demo
+# (chi demo demo chi in even rounds), so that a load that drifts during the
+# round weighs on both alike.
 #
 #   scripts/loadtest.sh
+#   ROUNDS=4 DURATION=3 scripts/loadtest.sh
+#   KINDS="live planned" scripts/loadtest.sh
+#   DEMO_ARGS="-trace-stdout" scripts/loadtest.sh   # extra demo flags
 #
-# Environment: ROUNDS (3), DURATION (seconds per wrk run, 5), CONNECTIONS
-# (16), SERVER_CPU (taskset CPU list of both servers, 0), WRK_CPU (1). The
-# servers run with GOMAXPROCS=1 pinned to SERVER_CPU and wrk to WRK_CPU, so
-# that the server is CPU-bound. Installs wrk from Debian if missing. Only
-# loopback addresses are used; every run is bounded by DURATION.
+# Environment: ROUNDS (4), DURATION (seconds per wrk run, 3), CONNECTIONS
+# (32), SERVER_CPU (0), WRK_CPU (1), KINDS (all of the above), USER_ID (the
+# X-User-ID sent, user-1: the shipped rollout serves it), DEMO_ARGS. Installs
+# wrk from Debian if missing. Loopback only; every run is bounded by
+# DURATION.
 #
-# The machine may be shared: compare the ratios of one run, not absolute
-# figures across runs.
+# On a shared machine compare CPU per request, and the ratios of one run:
+# requests/s follow whatever else the machine is doing. The script prints
+# the load average and how busy each CPU was during the runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 cache=${ROADMAP_CACHE:-$root/.cache}
-rounds=${ROUNDS:-3}
-duration=${DURATION:-5}
-conns=${CONNECTIONS:-16}
+rounds=${ROUNDS:-4}
+duration=${DURATION:-3}
+conns=${CONNECTIONS:-32}
 server_cpu=${SERVER_CPU:-0}
 wrk_cpu=${WRK_CPU:-1}
+kinds=${KINDS:-live planned beta-cached beta-targeted deprecated 405 unknown}
+user=${USER_ID:-user-1}
+read -r -a demo_args <<<"${DEMO_ARGS:-}"
 
 if ! command -v wrk >/dev/null; then
 	echo "installing wrk" >&2
-	if [ "$(id -u)" = 0 ]; then
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
-	else
-		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
-	fi
+	sudo=
+	[ "$(id -u)" = 0 ] || sudo=sudo
+	$sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
 fi
 
 mkdir -p "$cache/bin"
@@ -57,22 +75,30 @@ trap cleanup EXIT
 go build -o "$cache/bin/roadmap-demo" ./cmd/demo
 go build -o "$cache/bin/loadserver" ./internal/bench/cmd/loadserver
 
-# The flags of the test: users-patch (PATCH /api/users/{id}, beta) without
-# targeting and on, so that the beta route is served from the cache;
-# reports-export (PUT /api/reports/export, planned) off: a 501 answer.
-cp internal/bench/testdata/loadflags.json "$work/flags.json"
+# The demo's shipped flags, and the same with users-patch untargeted and on
+# (for beta-cached). The demo rereads its flag file when it is replaced.
+shipped=cmd/demo/flags.json
+untargeted=internal/bench/testdata/demoflags-untargeted.json
+cp "$shipped" "$work/flags.json"
 
-pin() { if command -v taskset >/dev/null; then taskset -c "$1" "${@:2}"; else "${@:2}"; fi; }
+pin() { taskset -c "$1" "${@:2}"; }
 
-# start NAME LOGPATTERN CMD...: starts a server, waits for its address.
+# start NAME CMD...: starts a server pinned to server_cpu; sets PID_<NAME>,
+# ADDR_<NAME> and DEBUG_<NAME> from its log.
 start() {
-	local name=$1 pattern=$2
-	shift 2
-	GOMAXPROCS=1 pin "$server_cpu" "$@" >"$work/$name.log" 2>&1 &
+	local name=$1
+	shift
+	# taskset execs the server: $! is the server's PID.
+	GOMAXPROCS=1 taskset -c "$server_cpu" "$@" >"$work/$name.log" 2>&1 &
 	pids+=($!)
-	for _ in $(seq 100); do
-		if addr=$(grep -oE "$pattern" "$work/$name.log" | head -1 | grep -oE '127\.0\.0\.1:[0-9]+'); then
-			echo "$addr"
+	printf -v "PID_$name" %s $!
+	for _ in $(seq 200); do
+		local a d
+		a=$(grep -oE '(serving on |msg=serving addr=)127\.0\.0\.1:[0-9]+' "$work/$name.log" | grep -oE '127\.0\.0\.1:[0-9]+' | head -1 || true)
+		d=$(grep -oE '(profiles on |msg="serving profiles" addr=)127\.0\.0\.1:[0-9]+' "$work/$name.log" | grep -oE '127\.0\.0\.1:[0-9]+' | head -1 || true)
+		if [ -n "$a" ] && [ -n "$d" ]; then
+			printf -v "ADDR_$name" %s "$a"
+			printf -v "DEBUG_$name" %s "$d"
 			return
 		fi
 		sleep 0.1
@@ -81,72 +107,132 @@ start() {
 	cat "$work/$name.log" >&2
 	exit 1
 }
-plain=$(start plain 'serving on 127\.0\.0\.1:[0-9]+' "$cache/bin/loadserver" -addr 127.0.0.1:0)
-roadmap=$(start roadmap 'serving on 127\.0\.0\.1:[0-9]+' "$cache/bin/loadserver" -addr 127.0.0.1:0 -mode roadmap -flags "$work/flags.json")
-demo=$(start demo 'addr=127\.0\.0\.1:[0-9]+' "$cache/bin/roadmap-demo" -addr 127.0.0.1:0 -flags "$work/flags.json")
-servers=("plain=$plain" "roadmap=$roadmap" "demo=$demo")
+start demo "$cache/bin/roadmap-demo" -addr 127.0.0.1:0 -debug-addr 127.0.0.1:0 -flags "$work/flags.json" "${demo_args[@]}"
+start chi "$cache/bin/loadserver" -mode plain-demo -addr 127.0.0.1:0 -debug-addr 127.0.0.1:0
+servers=(demo chi)
 
-# route NAME METHOD PATH STATUS
-routes=(
-	"live GET /api/users/42 200"
-	"planned PUT /api/reports/export 501"
-	"beta PATCH /api/users/42 200"
+# ticks PID: user+system CPU ticks of the process (all its threads).
+ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+# mallocs NAME: runtime.MemStats.Mallocs and NumGC of the server.
+mallocs() {
+	local d="DEBUG_$1"
+	curl -fsS "http://${!d}/debug/pprof/allocs?debug=1" | awk '$2 == "Mallocs" { m = $4 } $2 == "NumGC" { g = $4 } END { print m, g }'
+}
+# cpustat: busy and total jiffies of each CPU, "cpuN busy total" per line.
+cpustat() { awk '$1 ~ /^cpu[0-9]+$/ { busy = $2 + $3 + $4 + $7 + $8; print $1, busy, busy + $5 + $6 }' /proc/stat; }
+hz=$(getconf CLK_TCK)
+
+# The allocations of one counter read itself (the profile text is built
+# before the counters are read), subtracted from every run.
+read -r m1 _ <<<"$(mallocs demo)"
+read -r m2 _ <<<"$(mallocs demo)"
+read -r c1 _ <<<"$(mallocs chi)"
+read -r c2 _ <<<"$(mallocs chi)"
+declare -A readcost=([demo]=$((m2 - m1)) [chi]=$((c2 - c1)))
+
+# kind -> "METHOD PATH DEMO_STATUS CHI_STATUS FLAGFILE"
+declare -A spec=(
+	[live]="GET /api/users/42 200 200 $shipped"
+	[planned]="PUT /api/reports/export 501 501 $shipped"
+	[beta-cached]="PATCH /api/users/42 200 200 $untargeted"
+	[beta-targeted]="PATCH /api/users/42 200 200 $shipped"
+	[deprecated]="GET /api/v0/users/42 200 200 $shipped"
+	[405]="POST /api/users/42 405 405 $shipped"
+	[unknown]="PROPFIND /api/users/42 501 405 $shipped"
 )
 
-for r in "${routes[@]}"; do
-	read -r name method path status <<<"$r"
-	printf 'wrk.method = "%s"\nwrk.headers["X-User-ID"] = "user-1"\n' "$method" >"$work/$name.lua"
-	for target in "${servers[@]}"; do
-		got=$(curl -s -o /dev/null -w '%{http_code}' -X "$method" -H 'X-User-ID: user-1' "http://${target#*=}$path")
-		if [ "$got" != "$status" ]; then
-			echo "${target%%=*} $method $path: got $got, want $status" >&2
+status() { curl -s -o /dev/null -w '%{http_code}' -X "$1" "${@:3}" "http://$2"; }
+
+# use_flags FILE: replaces the demo's flag file (by rename, as editors do)
+# and waits until the demo answers by it: PATCH without a targeting key is
+# served only by the untargeted flag.
+current=$shipped
+use_flags() {
+	[ "$1" = "$current" ] && return
+	cp "$1" "$work/flags.json.tmp" && mv "$work/flags.json.tmp" "$work/flags.json"
+	local want=501
+	[ "$1" = "$untargeted" ] && want=200
+	for _ in $(seq 200); do
+		[ "$(status PATCH "$ADDR_demo/api/users/42")" = "$want" ] && current=$1 && return
+		sleep 0.05
+	done
+	echo "the demo did not apply $1" >&2
+	exit 1
+}
+
+for k in $kinds; do
+	[ -n "${spec[$k]:-}" ] || { echo "unknown kind $k; kinds: ${!spec[*]}" >&2; exit 2; }
+	read -r method path dstat cstat file <<<"${spec[$k]}"
+	printf 'wrk.method = "%s"\nwrk.headers["X-User-ID"] = "%s"\n' "$method" "$user" >"$work/$k.lua"
+	use_flags "$file"
+	for s in "${servers[@]}"; do
+		want=$dstat
+		[ "$s" = chi ] && want=$cstat
+		a="ADDR_$s"
+		got=$(status "$method" "${!a}$path" -H "X-User-ID: $user")
+		if [ "$got" != "$want" ]; then
+			echo "$k: $s $method $path: got $got, want $want" >&2
 			exit 1
 		fi
 	done
 done
 
-# to_us VALUE: wrk latency (e.g. 812.00us, 1.20ms, 2.00s) in microseconds.
-to_us() {
-	awk -v v="$1" 'BEGIN {
-		n = v + 0
-		if (v ~ /us$/) print n; else if (v ~ /ms$/) print n * 1000; else if (v ~ /s$/) print n * 1000000; else print n
-	}'
-}
-
 results=$work/results.txt
+read -r load_before _ </proc/loadavg
+cpustat >"$work/cpu.before"
 for round in $(seq "$rounds"); do
-	for r in "${routes[@]}"; do
-		read -r name method path status <<<"$r"
-		# Rotate which server goes first, so that none always runs first.
-		order=("${servers[@]:$((round % 3))}" "${servers[@]:0:$((round % 3))}")
-		for target in "${order[@]}"; do
-			impl=${target%%=*}
-			out=$(pin "$wrk_cpu" wrk -t1 -c"$conns" -d"${duration}s" --latency -s "$work/$name.lua" "http://${target#*=}$path")
+	for k in $kinds; do
+		read -r method path _ _ file <<<"${spec[$k]}"
+		use_flags "$file"
+		# demo chi chi demo, then chi demo demo chi: a load that drifts
+		# during the round weighs on both servers alike.
+		order=(demo chi chi demo)
+		[ $((round % 2)) = 0 ] && order=(chi demo demo chi)
+		for s in "${order[@]}"; do
+			p="PID_$s" a="ADDR_$s"
+			t0=$(ticks "${!p}")
+			read -r a0 g0 <<<"$(mallocs "$s")"
+			out=$(pin "$wrk_cpu" wrk -t1 -c"$conns" -d"${duration}s" -s "$work/$k.lua" "http://${!a}$path")
+			read -r a1 g1 <<<"$(mallocs "$s")"
+			t1=$(ticks "${!p}")
+			n=$(awk '/requests in/ {print $1}' <<<"$out")
 			rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
-			p99=$(to_us "$(awk '$1 == "99%" {print $2}' <<<"$out")")
-			non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $5}' <<<"$out")
-			echo "round $round $name $impl: ${rps} req/s, p99 ${p99}us${non2xx:+ (non-2xx: $non2xx)}" >&2
-			echo "$name $impl $rps $p99" >>"$results"
+			errs=$(awk '/Socket errors|Non-2xx/ {printf "%s; ", $0}' <<<"$out")
+			echo "$round $k $s $n $((t1 - t0)) $((a1 - a0 - ${readcost[$s]})) $((g1 - g0)) $rps" >>"$results"
+			awk -v r="$round" -v k="$k" -v s="$s" -v n="$n" -v t=$((t1 - t0)) -v a=$((a1 - a0 - ${readcost[$s]})) -v rps="$rps" -v hz="$hz" -v e="$errs" \
+				'BEGIN { printf "round %d %-13s %-4s %8d req %7.0f req/s %6.1f us CPU/req %6.1f allocs/req %s\n", r, k, s, n, rps, t * 1e6 / hz / n, a / n, e }' >&2
 		done
 	done
 done
+cpustat >"$work/cpu.after"
+read -r load_after _ </proc/loadavg
+use_flags "$shipped"
 
 echo
-echo "Load test: $rounds rounds x ${duration}s per route and server, wrk -t1 -c$conns (CPU $wrk_cpu), servers GOMAXPROCS=1 (CPU $server_cpu)."
-echo "Shared machine: compare the ratios, not the absolute figures."
-awk '
-	{ rps[$1, $2] += $3; n[$1, $2]++; p99[$1, $2] += $4; if (!seen[$1]++) order[++k] = $1 }
+echo "Stack load test: $rounds rounds x 2 runs x ${duration}s per kind and server (ABBA order), wrk -t1 -c$conns on CPU $wrk_cpu, servers GOMAXPROCS=1 on CPU $server_cpu${DEMO_ARGS:+, demo $DEMO_ARGS}."
+echo "Machine: load average $load_before before, $load_after after; CPUs busy during the runs (all processes):" \
+	"$(join -j 1 "$work/cpu.before" "$work/cpu.after" | awk '{ printf "%s %.0f%%  ", $1, 100 * ($4 - $2) / ($5 - $3) }')"
+echo "CPU and allocations per request are sums over the rounds; spread = the rounds' lowest and highest efficiency."
+awk -v hz="$hz" -v kinds="$kinds" -v rounds="$rounds" '
+	{ n[$2, $3] += $4; t[$2, $3] += $5; a[$2, $3] += $6; g[$2, $3] += $7; r[$2, $3] += $8; c[$2, $3]++
+	  rn[$1, $2, $3] += $4; rt[$1, $2, $3] += $5 }
 	END {
-		printf "%-8s %-8s %12s %8s %12s %8s\n", "route", "server", "req/s", "vs plain", "p99", "vs plain"
-		for (i = 1; i <= k; i++) {
-			r = order[i]
-			pr = rps[r, "plain"] / n[r, "plain"]; pp = p99[r, "plain"] / n[r, "plain"]
-			split("plain roadmap demo", impls, " ")
-			for (j = 1; j <= 3; j++) {
-				m = impls[j]
-				if (!n[r, m]) continue
-				x = rps[r, m] / n[r, m]; q = p99[r, m] / n[r, m]
-				printf "%-8s %-8s %12.0f %7.3fx %10.0fus %7.3fx\n", r, m, x, x / pr, q, q / pp
+		printf "| %-13s | %9s | %9s | %10s | %-11s | %9s | %9s | %8s | %8s | %8s | %8s |\n", "kind", "demo µs", "chi µs", "efficiency", "spread", "demo rq/s", "chi rq/s", "demo alc", "chi alc", "demo GC", "chi GC"
+		printf "|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n", "---------------", "----------:", "----------:", "-----------:", "-------------", "----------:", "----------:", "---------:", "---------:", "---------:", "---------:"
+		nk = split(kinds, ks, " ")
+		for (i = 1; i <= nk; i++) {
+			k = ks[i]
+			if (!n[k, "demo"] || !n[k, "chi"]) continue
+			d = t[k, "demo"] * 1e6 / hz / n[k, "demo"]; p = t[k, "chi"] * 1e6 / hz / n[k, "chi"]
+			lo = 1e9; hi = 0
+			for (j = 1; j <= rounds; j++) {
+				e = (rt[j, k, "chi"] / rn[j, k, "chi"]) / (rt[j, k, "demo"] / rn[j, k, "demo"])
+				if (e < lo) lo = e
+				if (e > hi) hi = e
 			}
+			printf "| %-13s | %9.1f | %9.1f | %10.2f | %4.2f - %4.2f | %9.0f | %9.0f | %8.1f | %8.1f | %8.2f | %8.2f |\n", k, d, p, p / d, lo, hi,
+				r[k, "demo"] / c[k, "demo"], r[k, "chi"] / c[k, "chi"], a[k, "demo"] / n[k, "demo"], a[k, "chi"] / n[k, "chi"],
+				g[k, "demo"] * 1000 / n[k, "demo"], g[k, "chi"] * 1000 / n[k, "chi"]
 		}
+		print "(µs = server CPU µs per request; alc = allocations per request; GC = GC cycles per 1,000 requests)"
 	}' "$results"

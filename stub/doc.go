@@ -3,26 +3,22 @@
 // 410 Gone, 404, 405 and the like.
 //
 // A [Responder] is built once, with [New], when the route table is built:
-// the body is rendered then with encoding/json, in two halves around the
-// value of "instance", and serving a request only writes the escaped
-// request path between them. Serving allocates nothing and never echoes
-// internal errors.
+// the body is rendered then with encoding/json, around the value of
+// "instance", which serving fills in with the escaped request path. Serving
+// allocates nothing and never echoes internal errors.
 //
-// Besides the standard members (type, title, status, detail, instance) a
-// body carries the roadmap extension members of [Problem]: "stage" (the
-// route's lifecycle stage), "route" ("METHOD /pattern"), and, where
-// declared, "available" (the target release or date) and "docs". Every
-// answer is sent with "Cache-Control: no-store": a 501 is heuristically
-// cacheable (RFC 9111 §4.2.2), and a flag flip must be seen on the next
-// request.
+// Besides the standard members a body carries the roadmap extension members
+// of [Problem]: "stage", "route" and, where declared, "available" and
+// "docs". Every answer is sent with "Cache-Control: no-store": a 501 is
+// heuristically cacheable (RFC 9111 §4.2.2), and a flag flip must be seen on
+// the next request.
 //
 // The lifecycle answers have problem types of their own ([TypeNotYetAvailable]
-// and the other Type constants, listed by [Types], described on the page
-// [TypesHandler] serves and in docs/problems.md): [Typed] sets one, with its
-// title. A Problem without a Type is "about:blank".
-//
-// Package router builds its Responders itself; use this package directly
-// for answers of your own in the same format.
+// and the other Type constants, listed by [Types], described in
+// docs/problems.md and by roadmappage.ProblemTypes): [Typed] sets one, with
+// its title. A Problem without a Type is "about:blank". Package router builds
+// its Responders itself; use this package for answers of your own in the
+// same format.
 //
 // # Example
 //

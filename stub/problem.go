@@ -40,8 +40,8 @@ type Problem struct {
 	Docs string
 }
 
-// body is a Problem as rendered, in the documented member order. Instance
-// is always present: [New] splits the rendered body around its value.
+// body is a Problem as rendered, in member order; [New] splits it around
+// the value of Instance.
 type body struct {
 	Type      string `json:"type"`
 	Title     string `json:"title"`
@@ -54,39 +54,34 @@ type body struct {
 	Docs      string `json:"docs,omitempty"`
 }
 
-// instanceMember is how encoding/json renders an empty Instance. It occurs
-// once in a rendered body: inside a JSON string every '"' is escaped.
+// instanceMember is an empty Instance rendered: once in a body, since every
+// '"' inside a JSON string is escaped.
 const instanceMember = `"instance":""`
 
 // Responder writes one pre-rendered problem+json answer. The body is rendered
 // once by [New], with encoding/json; per request only the request path is
-// written in as the "instance" member, between the two halves of the body,
-// so serving costs no encoding work. The whole body for the first path served
-// is kept, so that a route without parameters, which always answers for the
-// same path, writes it in one piece after one string comparison.
+// written in as the "instance" member, between the two halves of the body.
+// The whole body for the first path served is kept, so that a route without
+// parameters writes it in one piece after one string comparison.
 //
 // A Responder is safe for concurrent use; what it answers never changes.
 type Responder struct {
-	problem Problem // with Type and Title defaulted
-	// prefix is the body up to the value of "instance", `{...,"instance":"`;
-	// suffix the rest, `",...}` + "\n".
-	prefix, suffix []byte
+	problem        Problem // with Type and Title defaulted
+	prefix, suffix []byte  // the body up to the value of "instance", and the rest
 	first          atomic.Pointer[kept]
 }
 
-// kept is the whole body for one request path.
+// kept is the whole body for one request path (r.URL.Path, RawPath empty).
 type kept struct {
-	path string // r.URL.Path, with r.URL.RawPath empty
+	path string
 	body []byte
 }
 
 // maxKeptPath bounds the length of the path whose body a Responder keeps.
 const maxKeptPath = 256
 
-// header values are shared, read-only slices so that serving allocates nothing
-// for them. They are never written to: whoever needs another value assigns a
-// new slice (Header.Set does), and Header.Add appends to a full slice, which
-// copies it.
+// Header values, shared and never written to (Header.Set assigns a new slice,
+// Header.Add appends to a full one), so that serving allocates nothing.
 var (
 	contentTypeValue = []string{ContentType}
 	noStoreValue     = []string{"no-store"}
@@ -108,9 +103,9 @@ func New(p Problem) *Responder {
 	b, err := json.Marshal(body{Type: p.Type, Title: p.Title, Status: p.Status, Detail: p.Detail,
 		Stage: p.Stage, Route: p.Route, Available: p.Available, Docs: p.Docs})
 	if err != nil {
-		panic("stub: " + err.Error()) // unreachable: the members are strings and an int
+		panic("stub: " + err.Error()) // unreachable: strings and an int
 	}
-	at := bytes.Index(b, []byte(instanceMember)) + len(instanceMember) - 1 // at the closing quote
+	at := bytes.Index(b, []byte(instanceMember)) + len(instanceMember) - 1 // the closing quote
 	return &Responder{problem: p, prefix: b[:at:at], suffix: append(b[at:], '\n')}
 }
 
@@ -122,9 +117,8 @@ func (s *Responder) Problem() Problem { return s.problem }
 func (s *Responder) Status() int { return s.problem.Status }
 
 // ServeHTTP writes the problem with Content-Type application/problem+json,
-// Cache-Control no-store and the request path (escaped) as "instance". Header
-// values already set by earlier middleware (for example Allow or Deprecation)
-// are kept.
+// Cache-Control no-store and the escaped request path as "instance", keeping
+// the headers set before (Allow, Deprecation, ...).
 func (s *Responder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h["Content-Type"] = contentTypeValue
@@ -146,15 +140,13 @@ func (s *Responder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	_, _ = w.Write(s.prefix)
-	// The escaped path: "instance" is a URI reference (RFC 9457 §3.1.5),
-	// which a decoded path with a space or "%2F" in it is not. Escaping a
-	// path with nothing to escape allocates nothing.
+	// Escaped: "instance" is a URI reference (RFC 9457 §3.1.5).
 	writeString(w, r.URL.EscapedPath())
 	_, _ = w.Write(s.suffix)
 }
 
-// Body returns the body the Responder writes for a request to path. It is meant
-// for tests and documentation; ServeHTTP does not call it.
+// Body returns the body the Responder writes for a request to path, for
+// tests and documentation.
 func (s *Responder) Body(path string) []byte {
 	var b bytes.Buffer
 	b.Write(s.prefix)
@@ -164,12 +156,11 @@ func (s *Responder) Body(path string) []byte {
 }
 
 // writeString writes s as the inside of a JSON string, escaped as
-// encoding/json escapes it. A path with nothing to escape, the common case,
-// is written as it is, without copying.
+// encoding/json escapes it; as it is, without copying, if nothing needs it.
 func writeString(w io.Writer, s string) {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c >= utf8.RuneSelf {
-			b, _ := json.Marshal(s) // rare: quotes, control bytes, HTML or non-ASCII
+			b, _ := json.Marshal(s)
 			_, _ = w.Write(b[1 : len(b)-1])
 			return
 		}

@@ -9,7 +9,6 @@ import (
 	"github.com/roadmap-go/roadmap/openapi"
 	"github.com/roadmap-go/roadmap/roadmappage"
 	"github.com/roadmap-go/roadmap/router"
-	"github.com/roadmap-go/roadmap/stub"
 )
 
 // mountDocs serves what clients and people read about the API:
@@ -35,7 +34,7 @@ func mountDocs(r chi.Router, rt *router.Router, roadmap roadmappage.Options) err
 	r.Method(http.MethodHead, "/openapi.json", spec)
 	// The problem types' page, as the router's answers name them
 	// (docs/problems.md has the same sections).
-	types := stub.TypesHandler()
+	types := roadmappage.ProblemTypesHandler()
 	r.Method(http.MethodGet, "/problems", types)
 	r.Method(http.MethodHead, "/problems", types)
 	roadmap.Title = "roadmap demo: API roadmap"

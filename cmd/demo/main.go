@@ -13,7 +13,11 @@
 // (liveness), /readyz (flag provider readiness, with the reason),
 // /metrics (Prometheus) and /demand (the demand snapshot, to merge across
 // replicas; docs/demand.md); -trace-stdout writes OpenTelemetry traces to
-// standard error.
+// standard error. -debug-addr 127.0.0.1:6060 serves Go's profiles
+// (net/http/pprof) on a separate loopback listener; -cache-targeted 10000
+// answers repeated decisions of targeted flags per user from a bounded cache
+// that flag changes clear. Requests are traced only with -trace-stdout (a
+// tracer configured); without one, no span is started.
 //
 // -h or -help prints the flags to standard output and exits 0.
 //
@@ -59,6 +63,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	fs.SetOutput(stdout)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	flagsPath := fs.String("flags", "", "flagd-format flag file (default: the embedded demo flags, written to a temp file)")
+	debugAddr := fs.String("debug-addr", "", "loopback address (e.g. 127.0.0.1:6060) to serve Go's profiles on (net/http/pprof, under /debug/pprof/); off by default")
 	pflags := addProviderFlags(fs) // -ofrep, -ofrep-token, -flag-timeout, -keep-last-known, -trace-stdout (provider.go)
 	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
 		return nil // -h, -help: the usage is on stdout; exit 0, as Go commands do
@@ -118,5 +123,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
+	dln, err := listenDebug(*debugAddr) // debug.go
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // stops the profile server
+	serveDebug(ctx, dln, logger)
 	return serve(ctx, newHTTPServer(handler, logger), ln, logger, ready) // httpserver.go
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net"
@@ -14,7 +15,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
@@ -34,7 +34,10 @@ type opsDeps struct {
 	// FlagOptions are passed to the router (Timeout, KeepLastKnown); the
 	// Observer is set by the demo.
 	FlagOptions flags.Options
-	// Tracer provides the request spans. Nil means otel.GetTracerProvider().
+	// Tracer provides the request spans. Nil means no tracing: no request
+	// spans and no OpenTelemetry hook on the flag evaluations (with no
+	// tracer provider set, OpenTelemetry's global one records nothing, and
+	// its spans would cost every request about 10 allocations for nothing).
 	Tracer trace.TracerProvider
 	// AuditCallers are targeting keys whose decisions the audit trail
 	// follows (audit.Options.Callers), from -audit-callers.
@@ -58,7 +61,7 @@ type ops struct {
 	metrics      *metrics.Metrics
 	demand       *demand.Counter
 	publicDemand bool
-	tracer       trace.Tracer
+	tracer       trace.Tracer // nil: requests are not traced
 	prop         propagation.TextMapPropagator
 	trail        *audit.Trail
 
@@ -78,9 +81,11 @@ func newOps(d deps) (*ops, error) {
 	if c, ok := d.Flags.(*openfeature.Client); ok {
 		o.client = c
 		state = c.State
-		// Each flag evaluation becomes a "feature_flag.evaluation" event on
-		// the span in the evaluation's context: the request's span.
-		c.AddHooks(otelhooks.NewTracesHook())
+		if d.Ops.Tracer != nil {
+			// Each flag evaluation becomes a "feature_flag.evaluation" event
+			// on the span in the evaluation's context: the request's span.
+			c.AddHooks(recordingOnly{traces: otelhooks.NewTracesHook()})
+		}
 		o.onError = func(e openfeature.EventDetails) { msg := e.Message; o.lastError.Store(&msg) }
 		o.onReady = func(openfeature.EventDetails) { o.lastError.Store(nil) }
 		c.AddHandler(openfeature.ProviderError, &o.onError)
@@ -93,17 +98,15 @@ func newOps(d deps) (*ops, error) {
 	o.metrics = m
 	// Demand: who asks for planned routes, who still calls deprecated ones,
 	// by the same targeting key as the flags (X-User-ID).
-	o.demand = demand.New(demand.HeaderKey("X-User-ID"), demand.Options{Secret: d.Ops.DemandSecret})
+	o.demand = demand.New(demand.HeaderKey(userHeader), demand.Options{Secret: d.Ops.DemandSecret})
 	o.publicDemand = d.Ops.PublicDemand
 	if err := metrics.NewDemand(o.reg, o.demand, metrics.Options{}); err != nil {
 		o.demand.Close()
 		return nil, err
 	}
-	tp := d.Ops.Tracer
-	if tp == nil {
-		tp = otel.GetTracerProvider()
+	if d.Ops.Tracer != nil {
+		o.tracer = d.Ops.Tracer.Tracer("github.com/roadmap-go/roadmap/cmd/demo")
 	}
-	o.tracer = tp.Tracer("github.com/roadmap-go/roadmap/cmd/demo")
 	return o, nil
 }
 
@@ -168,15 +171,38 @@ func (o *ops) ready(w http.ResponseWriter, rt *router.Router) {
 }
 
 // traceRequests starts a server span per request (continuing a W3C
-// traceparent from the caller), so that flag evaluations land on it.
+// traceparent from the caller), so that flag evaluations land on it. The
+// span is named by the method (OpenTelemetry's HTTP convention when there
+// is no route template); its attributes are set only when it records (a
+// sampler may decide not to). Without a tracer, requests pass untouched.
 func (o *ops) traceRequests(next http.Handler) http.Handler {
+	if o.tracer == nil {
+		return next
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := o.prop.Extract(r.Context(), propagation.HeaderCarrier(r.Header))
-		ctx, span := o.tracer.Start(ctx, "HTTP "+r.Method, trace.WithSpanKind(trace.SpanKindServer),
-			trace.WithAttributes(attribute.String("http.request.method", r.Method), attribute.String("url.path", r.URL.Path)))
+		ctx, span := o.tracer.Start(ctx, r.Method, trace.WithSpanKind(trace.SpanKindServer))
 		defer span.End()
+		if span.IsRecording() {
+			span.SetAttributes(attribute.String("http.request.method", r.Method), attribute.String("url.path", r.URL.Path))
+		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// recordingOnly runs the OpenTelemetry traces hook only for evaluations whose
+// span records: the hook builds its event's attributes before the span can
+// drop them.
+type recordingOnly struct {
+	openfeature.UnimplementedHook
+	traces openfeature.Hook
+}
+
+// Finally adds the evaluation event to the recording span in ctx.
+func (h recordingOnly) Finally(ctx context.Context, hc openfeature.HookContext, d openfeature.InterfaceEvaluationDetails, hints openfeature.HookHints) {
+	if trace.SpanFromContext(ctx).IsRecording() {
+		h.traces.Finally(ctx, hc, d, hints)
+	}
 }
 
 // roadmap returns the roadmap page's demand options: the operator (a

@@ -36,6 +36,7 @@ type providerFlags struct {
 	ofrepToken    *string
 	flagTimeout   *time.Duration
 	keepLastKnown *int
+	cacheTargeted *int
 	traceStdout   *bool
 	auditCallers  *string
 	demandSecret  *string
@@ -47,6 +48,7 @@ func addProviderFlags(fs *flag.FlagSet) *providerFlags {
 		ofrepURL:      fs.String("ofrep", "", "base URL of an OFREP flag service (GO Feature Flag relay proxy, flagd, ...) instead of the flag file"),
 		ofrepToken:    fs.String("ofrep-token", "", "API key of the OFREP service, sent as a bearer token (default: $"+envOFREPToken+")"),
 		flagTimeout:   fs.Duration("flag-timeout", flags.DefaultTimeout, "bound on one flag evaluation; on timeout the route fails closed"),
+		cacheTargeted: fs.Int("cache-targeted", 0, "if > 0, cache up to this many decisions of targeted flags per flag and user, dropped whenever the provider reports a change: for flag rules that read nothing but the user (no time-based rules)"),
 		keepLastKnown: fs.Int("keep-last-known", 0, "if > 0, remember up to this many decisions (flag and user) and answer them while the flag service is down, instead of failing closed"),
 		traceStdout:   fs.Bool("trace-stdout", false, "export OpenTelemetry traces (requests with their flag evaluations) to standard error"),
 		auditCallers:  fs.String("audit-callers", "", "comma-separated targeting keys (e.g. alice,bob) whose decisions the audit trail follows and logs when flag rules change them"),
@@ -96,7 +98,7 @@ func (pf *providerFlags) startDegraded(err error, logger *slog.Logger) bool {
 // opsDeps returns the operational settings chosen on the command line. The
 // returned shutdown flushes the trace exporter, if any.
 func (pf *providerFlags) opsDeps(stderr io.Writer, getenv func(string) string) (opsDeps, func(), error) {
-	d := opsDeps{FlagOptions: flags.Options{Timeout: *pf.flagTimeout, KeepLastKnown: *pf.keepLastKnown},
+	d := opsDeps{FlagOptions: flags.Options{Timeout: *pf.flagTimeout, KeepLastKnown: *pf.keepLastKnown, CacheTargeted: *pf.cacheTargeted},
 		PublicDemand: *pf.publicDemand}
 	if secret := cmp.Or(*pf.demandSecret, getenv(envDemandSecret)); secret != "" {
 		d.DemandSecret = []byte(secret)

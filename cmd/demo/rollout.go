@@ -11,6 +11,11 @@ import (
 // demo: they may not see the roadmap.
 const guestPrefix = "guest-"
 
+// userHeader names the caller in the demo. It is written in canonical form
+// ("X-User-Id", as http.CanonicalHeaderKey writes "X-User-ID"), so that
+// looking it up does not allocate its canonical form on every request.
+const userHeader = "X-User-Id"
+
 // roadmapViewer is the demo's Config.Roadmap predicate: everyone may see the
 // roadmap (the 501 answers with their details) except guests, whose
 // X-User-ID starts with "guest-". Guests get 404 for planned and off beta
@@ -21,7 +26,7 @@ const guestPrefix = "guest-"
 // verified (see flags.FromContextValue), never from a header the client
 // chooses. docs/rollout.md shows how.
 func roadmapViewer(r *http.Request) bool {
-	return !strings.HasPrefix(r.Header.Get("X-User-ID"), guestPrefix)
+	return !strings.HasPrefix(r.Header.Get(userHeader), guestPrefix)
 }
 
 func userActivity(w http.ResponseWriter, r *http.Request) {

@@ -79,3 +79,27 @@ func TestFlagEvaluationsOnRequestSpan(t *testing.T) {
 		})
 	}
 }
+
+// TestUnsampledRequestsCarryNoSpans checks that a tracer whose sampler drops
+// every span leaves no span and no evaluation event, and that requests are
+// served as with tracing on.
+func TestUnsampledRequestsCarryNoSpans(t *testing.T) {
+	p := memprovider.NewInMemoryProvider(map[string]memprovider.InMemoryFlag{
+		"reports-export": {State: memprovider.Enabled, DefaultVariant: "on", Variants: map[string]any{"on": true, "off": false}},
+	})
+	require.NoError(t, openfeature.SetNamedProviderAndWait(t.Name(), p))
+	rec := tracetest.NewSpanRecorder()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec), sdktrace.WithSampler(sdktrace.NeverSample()))
+	t.Cleanup(func() { _ = tp.Shutdown(t.Context()) })
+	h, cleanup, err := newServer(deps{Flags: openfeature.NewClient(t.Name()), Logger: slog.New(slog.DiscardHandler),
+		Ops: opsDeps{Tracer: tp, FlagOptions: flags.Options{NoCache: true}}})
+	require.NoError(t, err)
+	t.Cleanup(cleanup)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+
+	got := demoDo(t, http.MethodPut, srv.URL+"/api/reports/export")
+	assert.Equal(t, http.StatusAccepted, got.status)
+	assert.Empty(t, rec.Started())
+	assert.Empty(t, rec.Ended())
+}

@@ -1,13 +1,19 @@
-// Command loadserver serves the two sides of scripts/loadtest.sh: with
-// -mode plain a plain chi router with the demo's middleware and handlers on
-// the routes the load test requests (bench.PlainChi); with -mode roadmap the
-// same server with those routes declared and served by the roadmap router,
-// flags read from a flagd flag file by the flagd in-process provider
-// (bench.Roadmap).
+// Command loadserver serves baselines for load tests. With -mode
+// plain-demo (what scripts/loadtest.sh compares the demo with) it serves
+// the demo's API paths written by hand on plain chi, with the demo's
+// handlers (bench.PlainDemo). With -mode plain a plain chi router with the
+// routes of the bare-router comparison (bench.PlainChi); with -mode roadmap
+// the same server with those routes declared and served by the roadmap
+// router, flags read from a flagd flag file by the flagd in-process
+// provider (bench.Roadmap).
+//
+// -debug-addr serves Go's profiles (net/http/pprof) on a second, loopback
+// listener, as the demo's -debug-addr does: the load test reads the
+// allocation counters there.
 //
 // Usage:
 //
-//	go run ./internal/bench/cmd/loadserver [-addr 127.0.0.1:8081] [-mode plain]
+//	go run ./internal/bench/cmd/loadserver [-addr 127.0.0.1:8081] [-mode plain-demo] [-debug-addr 127.0.0.1:6061]
 //	go run ./internal/bench/cmd/loadserver -mode roadmap -flags flags.json
 package main
 
@@ -19,6 +25,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"syscall"
@@ -44,13 +51,16 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("loadserver", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	addr := fs.String("addr", "127.0.0.1:8081", "listen address")
-	mode := fs.String("mode", "plain", "plain (chi only) or roadmap")
+	mode := fs.String("mode", "plain", "plain-demo (the demo's paths on plain chi), plain (chi only) or roadmap")
 	flagsPath := fs.String("flags", "", "flagd flag file (-mode roadmap)")
+	debugAddr := fs.String("debug-addr", "", "loopback address to serve net/http/pprof on (off by default)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	var handler http.Handler
 	switch *mode {
+	case "plain-demo":
+		handler = bench.PlainDemo()
 	case "plain":
 		handler = bench.PlainChi()
 	case "roadmap":
@@ -72,7 +82,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		defer release()
 		handler = h
 	default:
-		return fmt.Errorf("-mode %q: want plain or roadmap", *mode)
+		return fmt.Errorf("-mode %q: want plain-demo, plain or roadmap", *mode)
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -86,6 +96,16 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
+	}
+	if *debugAddr != "" {
+		dln, err := net.Listen("tcp", *debugAddr)
+		if err != nil {
+			return err
+		}
+		dsrv := &http.Server{Handler: debugMux(), ReadHeaderTimeout: 5 * time.Second}
+		go func() { _ = dsrv.Serve(dln) }()
+		defer dsrv.Close()
+		fmt.Fprintln(stdout, "profiles on", dln.Addr())
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -104,4 +124,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// debugMux serves net/http/pprof under /debug/pprof/.
+func debugMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	return mux
 }
