@@ -1,5 +1,6 @@
-// Package bench holds the performance benchmarks of issue 6 and the plain chi
-// baseline they and scripts/loadtest.sh compare the router against.
+// Package bench holds the performance benchmarks of issue 6; the plain chi
+// baseline they and scripts/loadtest.sh compare the router against is
+// internal/baseline.
 //
 // Every benchmark comes in pairs run in the same process: impl=chi (or
 // impl=direct, a chi handler that calls the flag provider itself) is the
