@@ -4,7 +4,9 @@
 #  1. go.work lists every module of the repository (every go.mod but the
 #     tool module tools/relayproxy), so that go commands from the root see
 #     them all;
-#  2. each module's go.mod and go.sum are tidy on their own (GOWORK=off);
+#  2. each module's go.mod and go.sum are tidy on their own (GOWORK=off),
+#     and no module that is released (any but those under internal/)
+#     requires one under internal/, which is never tagged;
 #  3. the root module requires only chi, the OpenFeature SDK and testify,
 #     and modules they require themselves;
 #  4. a scratch consumer module that imports router, flags and stub (plus
@@ -37,6 +39,15 @@ for d in $want; do
 	if ! out=$(cd "$d" && GOWORK=off go mod tidy -diff 2>&1); then
 		echo "module $d: go.mod/go.sum not tidy (run: cd $d && GOWORK=off go mod tidy):"
 		echo "$out" | head -n 30 | sed 's/^/  /'
+		fail=1
+	fi
+done
+
+for d in $want; do
+	[[ "$d" == internal/* ]] && continue
+	if bad=$(grep -E "^[[:space:]]*(require[[:space:]]+)?$base/internal/[^ ]+ v" "$d/go.mod"); then
+		echo "module $d requires a module under internal/, which is never released: move what it uses to a package of the root module (docs/modules.md):"
+		echo "$bad" | sed 's/^[[:space:]]*/  /'
 		fail=1
 	fi
 done
@@ -132,6 +143,8 @@ if [ -n "$extra" ]; then
 elif [ -n "$max" ] && [ "$n" -gt "$max" ]; then
 	echo "$figure: more than MAX_MODULES=$max"
 	fail=1
+elif [ "$fail" -ne 0 ]; then
+	echo "$figure"
 else
 	echo "modules: go.work lists $(wc -w <<<"$want") modules, each tidy; the root requires $(wc -w <<<"$requires"), all allowed; $figure"
 fi
