@@ -8,12 +8,8 @@ import (
 )
 
 // targetedCache holds decisions of targeted flags per flag and targeting
-// key, for [Options.CacheTargeted]. It holds at most max decisions in two
-// generations, as lastKnown does: when the current one is full it becomes
-// the previous one and the oldest is dropped, so memory stays bounded
-// whatever the number of keys. Its entries belong to one generation of the
-// Gate's cache (snapshot.gen): a provider event that invalidates the static
-// decisions invalidates these too.
+// key, for [Options.CacheTargeted], in two bounded generations as lastKnown
+// does. Its entries belong to one snapshot.gen of the Gate's cache.
 type targetedCache struct {
 	mu   sync.Mutex
 	gen  uint64 // the snapshot generation of the entries
@@ -75,8 +71,7 @@ func (c *targetedCache) put(k targetedKey, d Decision) {
 }
 
 // keyOnly returns the targeting key of an evaluation whose merged context is
-// that key and nothing else: ec has no attributes and ctx no transaction
-// context. Only such decisions are cached per key.
+// that key and nothing else.
 func keyOnly(ctx context.Context, ec openfeature.EvaluationContext) (string, bool) {
 	if ec.TargetingKey() == "" || len(ec.Attributes()) > 0 {
 		return "", false
