@@ -8,43 +8,28 @@ import (
 )
 
 // targetedCache holds decisions of targeted flags per flag and targeting
-// key, for [Options.CacheTargeted], in two bounded generations as lastKnown
-// does. Its entries belong to one snapshot.gen of the Gate's cache.
+// key, for [Options.CacheTargeted]. Its entries belong to one snapshot.gen
+// of the Gate's cache.
 type targetedCache struct {
-	mu   sync.Mutex
-	gen  uint64 // the snapshot generation of the entries
-	size int    // entries per generation
-	cur  map[targetedKey]Decision
-	prev map[targetedKey]Decision
+	mu  sync.Mutex
+	gen uint64 // the snapshot generation of the entries
+	m   bounded[targetedKey]
 }
 
 type targetedKey struct{ flag, key string }
 
 func newTargetedCache(max int) *targetedCache {
-	size := max / 2
-	if size == 0 {
-		size = 1
-	}
-	return &targetedCache{size: size, cur: make(map[targetedKey]Decision, size)}
+	return &targetedCache{m: newBounded[targetedKey](max)}
 }
 
 // get returns the decision cached for flag and key in generation gen.
 func (c *targetedCache) get(gen uint64, flag, key string) (Decision, bool) {
-	k := targetedKey{flag, key}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.gen != gen {
 		return Decision{}, false
 	}
-	if d, ok := c.cur[k]; ok {
-		return d, true
-	}
-	d, ok := c.prev[k]
-	if ok { // keep it through the next rotation
-		delete(c.prev, k)
-		c.put(k, d)
-	}
-	return d, ok
+	return c.m.get(targetedKey{flag, key})
 }
 
 // store caches d, evaluated in generation gen, unless a later generation
@@ -57,17 +42,10 @@ func (c *targetedCache) store(gen uint64, flag, key string, d Decision) {
 	case gen < c.gen:
 		return
 	case gen > c.gen:
-		c.gen, c.prev = gen, nil
-		c.cur = make(map[targetedKey]Decision, c.size)
+		c.gen, c.m.prev = gen, nil
+		clear(c.m.cur)
 	}
-	c.put(targetedKey{flag, key}, d)
-}
-
-func (c *targetedCache) put(k targetedKey, d Decision) {
-	if _, ok := c.cur[k]; !ok && len(c.cur) >= c.size {
-		c.prev, c.cur = c.cur, make(map[targetedKey]Decision, c.size)
-	}
-	c.cur[k] = d
+	c.m.put(targetedKey{flag, key}, d)
 }
 
 // keyOnly returns the targeting key of an evaluation whose merged context is
