@@ -12,8 +12,7 @@ import (
 	"github.com/open-feature/go-sdk/openfeature"
 )
 
-// Error codes the [Gate] reports besides the OpenFeature ones. A failed
-// evaluation always resolves to off.
+// Error codes the [Gate] reports besides the OpenFeature ones.
 const (
 	// TimeoutCode means the evaluation did not finish within [Options.Timeout].
 	TimeoutCode openfeature.ErrorCode = "TIMEOUT"
@@ -77,32 +76,27 @@ type Observer interface {
 type Decision struct {
 	// On reports whether the flag evaluated to true without error.
 	On bool
-	// Reason is the provider's resolution reason (STATIC, TARGETING_MATCH,
-	// SPLIT, ERROR, ...).
+	// Reason is the provider's resolution reason (STATIC, SPLIT, ...).
 	Reason openfeature.Reason
 	// ErrorCode is empty on success. On failure On is false (the gate
 	// fails closed) unless LastKnown is set.
 	ErrorCode openfeature.ErrorCode
 	// Variant is the provider's variant name, if any.
 	Variant string
-	// Cached reports that the decision came from the cache of static flags
-	// (or, with Options.CacheTargeted, of targeted decisions).
+	// Cached reports that the decision came from the Gate's cache.
 	Cached bool
 	// LastKnown reports that the evaluation failed (ErrorCode says why) and
-	// that On, Reason and Variant are the last successful decision for the
-	// flag and targeting key, kept because of [Options.KeepLastKnown].
+	// that On, Reason and Variant are the last successful decision
+	// ([Options.KeepLastKnown]).
 	LastKnown bool
-	// Until is when the flag's owner says this decision ends, from the
-	// flag metadata key [MetadataUntil], e.g. the end of a brownout; zero
-	// when the metadata has none (or it is not a time).
+	// Until is when this decision ends, from the flag metadata key
+	// [MetadataUntil]; zero when the metadata has none.
 	Until time.Time
 }
 
 // MetadataUntil is the flag metadata key that tells when a decision ends
-// ([Decision.Until]): an RFC 3339 time string or Unix seconds, as in the
-// flagd flag definition
-//
-//	"metadata": {"until": "2029-09-04T15:00:00Z"}
+// ([Decision.Until]), e.g. the end of a brownout: an RFC 3339 time string or
+// Unix seconds, as in flagd's "metadata": {"until": "2029-09-04T15:00:00Z"}.
 const MetadataUntil = "until"
 
 // untilOf reads MetadataUntil from flag metadata.
@@ -143,18 +137,16 @@ type Gate struct {
 
 	events  eventSource // nil when not subscribed, and then nothing is cached
 	onEvent func(openfeature.EventDetails)
-	// The cache: writers take mu, copy, change and store; readers load
-	// once per decision.
-	mu     sync.Mutex
-	cache  atomic.Pointer[snapshot]
-	closed atomic.Bool
+	mu      sync.Mutex // held by writers of cache, which copy, change and store
+	cache   atomic.Pointer[snapshot]
+	closed  atomic.Bool
 
 	failures sync.Map    // flag -> openfeature.ErrorCode last logged
 	isolated atomic.Bool // evaluations run on goroutines of their own
 	onStuck  func()      // for the timer of each inline evaluation
 }
 
-// snapshot is one generation of the cache of static decisions. It is never
+// snapshot is one generation of the cache of static decisions, never
 // changed once stored.
 type snapshot struct {
 	gen       uint64
@@ -221,8 +213,8 @@ func (g *Gate) Invalidate() {
 	g.cache.Store(&snapshot{gen: g.cache.Load().gen + 1})
 }
 
-// store caches d for flag unless an event invalidated the cache since the
-// evaluation started (generation gen) or the Gate was closed.
+// store caches d for flag unless the cache changed generation since gen or
+// the Gate was closed.
 func (g *Gate) store(gen uint64, flag string, d Decision) {
 	g.mu.Lock()
 	defer g.mu.Unlock()

@@ -82,28 +82,15 @@
 //	app.NotFound(rt.NotFound)
 //	app.Mount("/", rt)
 //
-// Until "reports-export" is on, PUT /api/reports/export answers:
-//
-//	HTTP/1.1 501 Not Implemented
-//	Cache-Control: no-store
-//	Content-Type: application/problem+json
-//
-//	{"type":"https://github.com/roadmap-go/roadmap/blob/main/docs/problems.md#not-yet-available",
-//	 "title":"Not yet available","status":501,
-//	 "detail":"Report export is not yet available. Check back in a future release.",
-//	 "instance":"/api/reports/export","stage":"planned",
-//	 "route":"PUT /api/reports/export","available":"v2.0"}
+// Until "reports-export" is on, PUT /api/reports/export answers 501 with an
+// application/problem+json body and Cache-Control: no-store (see the example
+// of [New] for the bodies).
 //
 // The router's answers carry stable problem types (see docs/problems.md) for
 // clients to switch on.
 //
 // # Example (validation)
 //
-// Problems come back as [*RouteError] values joined with errors.Join; test
-// for them with errors.Is:
-//
 //	_, err := router.New(routes, cfg)
-//	if errors.Is(err, router.ErrDuplicate) { ... }
-//	var re *router.RouteError
-//	if errors.As(err, &re) { log.Printf("route %d (%s): %v", re.Index, re.Route, err) }
+//	if errors.Is(err, router.ErrDuplicate) { ... } // every problem, as *RouteError values
 package router
