@@ -53,8 +53,8 @@ type Route struct {
 	Successor string
 
 	// LiveFrom is the general-availability date of a Planned or Beta route:
-	// from that instant it is served as Live, without a restart, and its
-	// flag is no longer consulted. Requires a Handler.
+	// from that instant it is served as Live, without a restart. Requires a
+	// Handler.
 	LiveFrom time.Time
 
 	// Off selects the answer when a Planned or Beta route is off for the
@@ -72,8 +72,8 @@ type Route struct {
 	OperationID string
 
 	// BetaSince is when the route became Beta, for tools that check how
-	// long a beta lasts. Not allowed on Planned routes, nor after LiveFrom
-	// or Deprecation.
+	// long a beta lasts; not on Planned routes, nor after LiveFrom or
+	// Deprecation.
 	BetaSince time.Time
 	// Brownout is the flag key of a Deprecated route's brownout: where it
 	// evaluates true for the request, the route answers 410 as if removed,
@@ -89,8 +89,7 @@ type Route struct {
 }
 
 // Example is a canned response served as a preview of a route that is not
-// available yet. It is never real data: it is served with the header
-// ExampleHeader: "true".
+// available yet, marked with ExampleHeader: "true".
 type Example struct {
 	// Status is the status code; zero means 200.
 	Status int

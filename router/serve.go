@@ -1,6 +1,7 @@
 package router
 
 import (
+	"cmp"
 	"net/http"
 	"slices"
 	"strconv"
@@ -64,35 +65,27 @@ func (rt *Router) newEntry(e *entry, r *Route, p *path, cfg Config) {
 	}
 
 	route := r.Method + " " + r.Pattern
-	if r.Stage == Planned || r.Stage == Beta {
-		detail := r.Detail
-		switch {
-		case detail != "":
-		case r.Name != "":
+	switch {
+	case r.Stage == Planned || r.Stage == Beta:
+		detail := r.Method + " is not yet implemented for this endpoint"
+		if r.Name != "" {
 			detail = r.Name + " is not yet available. Check back in a future release."
-		default:
-			detail = r.Method + " is not yet implemented for this endpoint"
 		}
 		typ := stub.TypeNotYetAvailable
 		if r.Stage == Beta {
 			typ = stub.TypeNotEnabled
 		}
-		e.answer = stub.New(stub.Typed(stub.Problem{Status: http.StatusNotImplemented, Detail: detail,
+		e.answer = stub.New(stub.Typed(stub.Problem{Status: http.StatusNotImplemented, Detail: cmp.Or(r.Detail, detail),
 			Stage: r.Stage.String(), Route: route, Available: r.Available, Docs: r.Docs}, typ))
-	}
-	if r.Stage == Removed || r.Stage == Deprecated && (!r.Sunset.IsZero() || r.Brownout != "") {
-		detail := r.Detail
-		if detail == "" {
-			what, gone := r.Name, " has been removed."
-			if what == "" {
-				what, gone = r.Method, " is no longer available for this endpoint"
-			}
-			detail = what + gone
-			if r.Successor != "" {
-				detail += " Use " + r.Successor + " instead."
-			}
+	case r.Stage == Removed || r.Stage == Deprecated && (!r.Sunset.IsZero() || r.Brownout != ""):
+		detail := r.Method + " is no longer available for this endpoint"
+		if r.Name != "" {
+			detail = r.Name + " has been removed."
 		}
-		e.answer = stub.New(stub.Typed(stub.Problem{Status: http.StatusGone, Detail: detail,
+		if r.Successor != "" {
+			detail += " Use " + r.Successor + " instead."
+		}
+		e.answer = stub.New(stub.Typed(stub.Problem{Status: http.StatusGone, Detail: cmp.Or(r.Detail, detail),
 			Stage: Removed.String(), Route: route, Docs: r.Docs}, stub.TypeRemoved))
 	}
 
