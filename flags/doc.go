@@ -9,13 +9,10 @@
 //
 // # Fail closed
 //
-// A [Gate] turns every evaluation problem into "off": provider not ready,
-// flag missing, wrong type, provider error or panic, an evaluation slower
-// than [Options.Timeout] ([DefaultTimeout] by default; the provider gets it
-// as its context's deadline), a cancelled request.
-// The problem is logged with log/slog once per flag and error code, and
-// reported in [Decision.ErrorCode]; it is never returned as an error, and
-// the Gate never panics.
+// A [Gate] turns every evaluation problem into "off", including an
+// evaluation slower than [Options.Timeout]. The problem is logged once per
+// flag and error code and reported in [Decision.ErrorCode]; it is never
+// returned as an error, and the Gate never panics.
 //
 // # Cache
 //
@@ -33,8 +30,7 @@
 // # Keep last known value
 //
 // With [Options.KeepLastKnown] set, the Gate answers the last successful
-// decision per flag and targeting key, with [Decision.LastKnown] set, while
-// the flag service is unavailable, instead of failing closed.
+// decision while the flag service is unavailable, instead of failing closed.
 //
 // # Evaluation context
 //

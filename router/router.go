@@ -113,11 +113,8 @@ func newUnknownMethod() *stub.Responder {
 
 // New validates routes and builds a Router that serves them. Every problem in
 // the table is reported at once, as [*RouteError] values joined with
-// errors.Join; nothing is validated per request afterwards.
-//
-// New copies the declarations it keeps; later changes to the slice have no
-// effect. Call [Router.Close] when the Router is no longer used, to
-// unsubscribe from provider events.
+// errors.Join. New copies the declarations; later changes to the slice have
+// no effect. Call [Router.Close] to unsubscribe from provider events.
 func New(routes []Route, cfg Config) (*Router, error) {
 	rt := &Router{
 		ctxFn:      cfg.Context,
