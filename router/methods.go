@@ -2,7 +2,6 @@ package router
 
 import (
 	"net/http"
-	"slices"
 	"strings"
 )
 
@@ -28,7 +27,29 @@ var methodNames = [numMethods]string{
 
 // methodIndex returns the index of a standard method, or -1. Methods are
 // case-sensitive (RFC 9110 §9.1): "get" is not GET.
-func methodIndex(m string) int { return slices.Index(methodNames[:], m) }
+func methodIndex(m string) int {
+	switch m {
+	case http.MethodGet:
+		return mGet
+	case http.MethodHead:
+		return mHead
+	case http.MethodPost:
+		return mPost
+	case http.MethodPut:
+		return mPut
+	case http.MethodPatch:
+		return mPatch
+	case http.MethodDelete:
+		return mDelete
+	case http.MethodOptions:
+		return mOptions
+	case http.MethodTrace:
+		return mTrace
+	case http.MethodConnect:
+		return mConnect
+	}
+	return -1
+}
 
 // isToken reports whether s is an RFC 9110 token (the syntax of a method).
 func isToken(s string) bool {
