@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"reflect"
 	"sync"
@@ -135,6 +136,53 @@ type opCache struct {
 	// The schemas of the table's declared bodies, described once.
 	bodiesOnce sync.Once
 	tb         *tableBodies
+
+	// docs keeps the per-request documents rendered last, by viewsKey of
+	// the operations they show: most callers see the same ones (flags off
+	// or on for everyone), so they get the same bytes without a new
+	// document. At most maxDocuments are kept.
+	docs map[string][]byte
+}
+
+// maxDocuments bounds opCache.docs: a document of 10,000 routes is a few
+// megabytes, and targeted flags can make many distinct views.
+const maxDocuments = 4
+
+// viewsKey identifies a per-request document by what it is made of: the
+// route index, stage in force and serving state of each view shown.
+func viewsKey(views []view) string {
+	b := make([]byte, 0, 6*len(views))
+	for _, v := range views {
+		s := byte(0)
+		if v.serving != nil {
+			s = 1
+			if *v.serving {
+				s = 2
+			}
+		}
+		b = binary.LittleEndian.AppendUint32(b, uint32(v.index))
+		b = append(b, byte(v.stage), s)
+	}
+	return string(b)
+}
+
+// document returns the per-request document kept for key.
+func (c *opCache) document(key string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b, ok := c.docs[key]
+	return b, ok
+}
+
+// keepDocument keeps the per-request document b for key, forgetting the
+// others when maxDocuments are kept already.
+func (c *opCache) keepDocument(key string, b []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.docs) >= maxDocuments {
+		clear(c.docs)
+	}
+	c.docs[key] = b
 }
 
 type opKey struct {
@@ -144,7 +192,7 @@ type opKey struct {
 }
 
 func newOpCache() *opCache {
-	return &opCache{ops: map[opKey]*openapi3.Operation{}, json: map[*openapi3.Operation]json.RawMessage{}}
+	return &opCache{ops: map[opKey]*openapi3.Operation{}, json: map[*openapi3.Operation]json.RawMessage{}, docs: map[string][]byte{}}
 }
 
 // operation returns the operation of v, made by build if c has none.

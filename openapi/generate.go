@@ -125,6 +125,13 @@ func DocumentFor(rt *router.Router, r *http.Request, opts Options) *openapi3.T {
 }
 
 func documentFor(rt *router.Router, r *http.Request, opts Options, c *opCache) *openapi3.T {
+	views, routes := viewsFor(rt, r, opts)
+	return build(views, routes, opts, c)
+}
+
+// viewsFor returns the routes DocumentFor documents for r's caller, and the
+// whole table.
+func viewsFor(rt *router.Router, r *http.Request, opts Options) ([]view, []router.Route) {
 	canSee := rt.RoadmapVisible(r)
 	status := rt.Status(r)
 	routes := make([]router.Route, len(status))
@@ -138,7 +145,7 @@ func documentFor(rt *router.Router, r *http.Request, opts Options, c *opCache) *
 		}
 		views = append(views, newView(rt, i, s.Route, s.Stage, &s.Serving))
 	}
-	return build(views, routes, opts, c)
+	return views, routes
 }
 
 // view is one route as documented: its declaration, the stage to document

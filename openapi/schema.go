@@ -195,10 +195,6 @@ func nullableToType(ref *openapi3.SchemaRef, seen map[*openapi3.Schema]bool) {
 	}
 }
 
-// describeErrors reports every declared body of rt's routes that cannot be
-// described as a JSON Schema.
-func describeErrors(rt *router.Router) error { return describeBodies(rt.Routes()).err }
-
 // Path returns the OpenAPI path template that documents the chi pattern p,
 // as [Document] writes it: "/users/{id:[0-9]+}" is "/users/{id}", and a
 // trailing "*" is "{wildcard}".
