@@ -197,6 +197,7 @@ func build(views []view, all []router.Route, opts Options, c *opCache) *openapi3
 	default:
 		dc.optIn = http.CanonicalHeaderKey(h)
 	}
+	dc.answers = c.sharedAnswers(dc.optIn)
 	if dc.optIn != "" && len(dc.betas) > 0 {
 		doc.Components.Parameters = openapi3.ParametersMap{dc.optIn: optInParameter(dc)}
 	}
