@@ -65,8 +65,7 @@ func NewHandler(rt *router.Router, opts Options) (*Handler, error) {
 			doc.Paths.Delete(path)
 		}
 	}
-	pruneHeaders(doc)
-	pruneSchemas(doc)
+	prune(doc)
 	if h.public, err = marshal(doc, h.ops); err != nil {
 		return nil, err
 	}
