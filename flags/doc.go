@@ -9,54 +9,36 @@
 //
 // # Fail closed
 //
-// A [Gate] turns every evaluation problem into "off": provider not ready,
-// flag missing, wrong type, provider error or panic, an evaluation slower
-// than [Options.Timeout] ([DefaultTimeout] by default; the provider gets it
-// as its context's deadline), a cancelled request.
-// The problem is logged with log/slog once per flag and error code, and
-// reported in [Decision.ErrorCode]; it is never returned as an error, and
-// the Gate never panics.
+// A [Gate] turns every evaluation problem into "off", including an
+// evaluation slower than [Options.Timeout]. The problem is logged once per
+// flag and error code and reported in [Decision.ErrorCode]; it is never
+// returned as an error, and the Gate never panics.
 //
 // # Cache
 //
 // A decision whose reason is STATIC (the flag has no targeting) does not
-// depend on the request, so the Gate caches it, and the common case costs
-// one atomic load and a map lookup. The cache is dropped whenever the
-// provider reports PROVIDER_CONFIGURATION_CHANGED, READY, ERROR or STALE,
-// and a decision that was being computed while such an event arrived is
-// never stored (a generation check), so a cached decision never outlives a
-// configuration change. OpenFeature delivers events asynchronously: a flip
-// is seen by the first request after the provider's event has been
-// handled. Targeted decisions (TARGETING_MATCH, SPLIT, DEFAULT, ...) are
-// evaluated for every request, unless [Options.CacheTargeted] caches them
-// per flag and targeting key (bounded, dropped on the same events; only for
-// contexts that are a targeting key alone, and for rules that read nothing
-// else). Evaluators that do not report events are never cached.
-//
-// A provider that never emits events behind an *openfeature.Client (the
-// client can subscribe, so the Gate caches) would keep a cached decision
-// forever: use [Options.NoCache] with such providers, or a provider that
-// emits PROVIDER_CONFIGURATION_CHANGED (package ofrepflags does, for remote
-// OFREP services).
+// depend on the request, so the Gate caches it: one atomic load and a map
+// lookup. The cache is dropped whenever the provider reports
+// PROVIDER_CONFIGURATION_CHANGED, READY, ERROR or STALE, and a decision
+// computed while such an event arrived is never stored, so a cached decision
+// never outlives a configuration change (events are asynchronous: a flip is
+// seen once the event has been handled). Targeted decisions are evaluated
+// per request unless [Options.CacheTargeted] is set. Evaluators that do not
+// report events are never cached; behind an *openfeature.Client whose
+// provider never emits events, set [Options.NoCache].
 //
 // # Keep last known value
 //
 // With [Options.KeepLastKnown] set, the Gate answers the last successful
-// decision per flag and targeting key, with [Decision.LastKnown] set, while
-// the flag service is unavailable, instead of failing closed.
+// decision while the flag service is unavailable, instead of failing closed.
 //
 // # Evaluation context
 //
 // A [ContextFunc] derives the evaluation context from a request:
 // [FromHeader], [FromCookie] and [FromContextValue] take the targeting key
 // from a header, a cookie or an authenticated identity; [Anonymous] is the
-// default. [Gate.EvaluateFunc] takes a function that builds the context,
-// called only when the flag must actually be evaluated: a cached decision
-// builds none and allocates nothing.
-//
-// The transaction context of the request's context.Context
-// ([openfeature.WithTransactionContext]) is merged beneath that invocation
-// context for every evaluator (see [Gate.Evaluate]).
+// default. The transaction context of the request's context.Context is
+// merged beneath it for every evaluator (see [Gate.Evaluate]).
 //
 // # Example
 //

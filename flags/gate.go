@@ -12,8 +12,7 @@ import (
 	"github.com/open-feature/go-sdk/openfeature"
 )
 
-// Error codes the [Gate] reports besides the OpenFeature ones. A failed
-// evaluation always resolves to off.
+// Error codes the [Gate] reports besides the OpenFeature ones.
 const (
 	// TimeoutCode means the evaluation did not finish within [Options.Timeout].
 	TimeoutCode openfeature.ErrorCode = "TIMEOUT"
@@ -29,68 +28,40 @@ const DefaultTimeout = 200 * time.Millisecond
 
 // Options configures a [Gate]. The zero value means: [DefaultTimeout],
 // slog.Default() for logs, and caching of static decisions when the evaluator
-// reports provider events.
+// reports provider events. docs/flags-and-providers.md explains each knob
+// and what it costs.
 type Options struct {
-	// Timeout bounds each evaluation that is not answered from the cache.
-	// The provider gets the bound as its context's deadline
-	// (context.WithTimeout of the request's context), and an answer that
-	// comes later is discarded: off, code TIMEOUT. Zero means
-	// DefaultTimeout; a negative value disables the bound.
-	//
-	// The bound costs a context.WithTimeout and one more timer per
-	// evaluation: about 0.8 µs and 5 allocations (BenchmarkGate).
-	//
-	// The evaluation runs on the request's goroutine. A provider that
-	// ignores its context could hold requests beyond the bound; the Gate
-	// notices (an evaluation still running, or answering, Timeout and at
-	// least 100 ms after its deadline), logs it once, and from then on runs
-	// every evaluation on a goroutine of its own that it stops waiting for
-	// at the bound, as with Isolate. The requests such a provider already
-	// holds stay held until it answers.
+	// Timeout bounds each uncached evaluation, as the deadline of the
+	// provider's context; a later answer is discarded: off, code TIMEOUT.
+	// Zero means DefaultTimeout; a negative value disables the bound. A
+	// provider that overruns its deadline (by Timeout, at least 100 ms) is
+	// logged once and from then on isolated as with Isolate.
 	Timeout time.Duration
-	// Isolate runs every bounded evaluation on a goroutine of its own from
-	// the start, for a provider known to ignore its context: no request then
-	// waits longer than Timeout. The goroutine ends when the provider
-	// answers. It costs a goroutine and a channel per evaluation.
+	// Isolate runs every bounded evaluation on a goroutine of its own, for a
+	// provider known to ignore its context: no request then waits longer
+	// than Timeout.
 	Isolate bool
 	// Logger receives evaluation failures (once per flag and error code
-	// until the flag recovers) and cache invalidations. Nil means
-	// slog.Default().
+	// until the flag recovers). Nil means slog.Default().
 	Logger *slog.Logger
-	// NoCache disables the cache of static decisions: every request then
-	// evaluates its flag.
+	// NoCache disables the cache of static decisions.
 	NoCache bool
 	// Observer, if set, is told about every decision. It must be fast and
 	// safe for concurrent use: it runs on the request path.
 	Observer Observer
-	// KeepLastKnown, if positive, turns on "keep last known value": the
-	// Gate remembers the last successful decision per flag and targeting key
-	// (at most KeepLastKnown of them; the least recently used go first),
-	// and while the flag service is unavailable (codes GENERAL,
-	// PROVIDER_NOT_READY, PROVIDER_FATAL, PARSE_ERROR and TIMEOUT) answers
-	// it instead of off, with Decision.LastKnown set. A STATIC decision
-	// stands for the whole flag, whatever the targeting key; other
-	// attributes are not part of the key. Answers of the flag service itself
-	// (flag not found, type mismatch, bad context), cancellations, provider
-	// panics and keys never evaluated before the outage still fail closed.
-	// Zero (the default) fails closed on every failure. Remembering costs a
-	// mutex and a map write per evaluated (uncached) request.
+	// KeepLastKnown, if positive, remembers the last successful decision
+	// per flag and targeting key (at most KeepLastKnown, least recently used
+	// first out) and answers it, with Decision.LastKnown set, while the flag
+	// service is unavailable (GENERAL, PROVIDER_NOT_READY, PROVIDER_FATAL,
+	// PARSE_ERROR, TIMEOUT). Other failures and keys never evaluated before
+	// still fail closed. Zero fails closed on every failure.
 	KeepLastKnown int
-	// CacheTargeted, if positive, also caches decisions that are not
-	// STATIC, per flag and targeting key, at most CacheTargeted of them (the
-	// least recently used go first: memory stays bounded whatever the
-	// number of keys), dropped on the same provider events as the static
-	// ones. Only evaluations whose context is a targeting key and nothing
-	// else (no attributes, no transaction context) are cached: set
-	// router.Config.NoRouteAttributes for the router's. Use it only where
-	// every flag's rules read nothing but the context and the flag
-	// configuration: a rule on the time (flagd's $flagd.timestamp) or on
-	// state of the provider that changes without an event would be answered
-	// from the cache until the next event. Zero (the default) caches no
-	// targeted decision. It costs a mutex and a map lookup per evaluated
-	// request; a hit saves the provider's evaluation. Without provider
-	// events (an Evaluator that is no *openfeature.Client) or with NoCache
-	// nothing is cached.
+	// CacheTargeted, if positive, also caches non-STATIC decisions per flag
+	// and targeting key (at most CacheTargeted, least recently used first
+	// out), dropped on the same provider events, for contexts that are a
+	// targeting key alone (see router.Config.NoRouteAttributes). Use it only
+	// where flag rules read nothing but that context and the flag
+	// configuration. Zero caches no targeted decision.
 	CacheTargeted int
 }
 
@@ -105,32 +76,27 @@ type Observer interface {
 type Decision struct {
 	// On reports whether the flag evaluated to true without error.
 	On bool
-	// Reason is the provider's resolution reason (STATIC, TARGETING_MATCH,
-	// SPLIT, ERROR, ...).
+	// Reason is the provider's resolution reason (STATIC, SPLIT, ...).
 	Reason openfeature.Reason
 	// ErrorCode is empty on success. On failure On is false (the gate
 	// fails closed) unless LastKnown is set.
 	ErrorCode openfeature.ErrorCode
 	// Variant is the provider's variant name, if any.
 	Variant string
-	// Cached reports that the decision came from the cache of static flags
-	// (or, with Options.CacheTargeted, of targeted decisions).
+	// Cached reports that the decision came from the Gate's cache.
 	Cached bool
 	// LastKnown reports that the evaluation failed (ErrorCode says why) and
-	// that On, Reason and Variant are the last successful decision for the
-	// flag and targeting key, kept because of [Options.KeepLastKnown].
+	// that On, Reason and Variant are the last successful decision
+	// ([Options.KeepLastKnown]).
 	LastKnown bool
-	// Until is when the flag's owner says this decision ends, from the
-	// flag metadata key [MetadataUntil], e.g. the end of a brownout; zero
-	// when the metadata has none (or it is not a time).
+	// Until is when this decision ends, from the flag metadata key
+	// [MetadataUntil]; zero when the metadata has none.
 	Until time.Time
 }
 
 // MetadataUntil is the flag metadata key that tells when a decision ends
-// ([Decision.Until]): an RFC 3339 time string or Unix seconds, as in the
-// flagd flag definition
-//
-//	"metadata": {"until": "2029-09-04T15:00:00Z"}
+// ([Decision.Until]), e.g. the end of a brownout: an RFC 3339 time string or
+// Unix seconds, as in flagd's "metadata": {"until": "2029-09-04T15:00:00Z"}.
 const MetadataUntil = "until"
 
 // untilOf reads MetadataUntil from flag metadata.
@@ -156,12 +122,7 @@ func (d Decision) Failed() bool { return d.ErrorCode != "" }
 // Gate evaluates boolean flags fail-closed: any problem (provider not ready,
 // flag missing, wrong type, provider error or panic, timeout, cancelled
 // context) resolves to off and is logged, never returned to the caller.
-//
-// Decisions whose reason is STATIC (the flag has no targeting) are cached
-// until the provider reports a configuration change, readiness, error or
-// staleness, so the common case costs one atomic load and a map lookup. A
-// decision that was being computed while such an event arrived is never
-// cached.
+// STATIC decisions are cached until a provider event (see the package doc).
 //
 // A Gate is safe for concurrent use. Call [Gate.Close] to unsubscribe from
 // provider events.
@@ -176,18 +137,16 @@ type Gate struct {
 
 	events  eventSource // nil when not subscribed, and then nothing is cached
 	onEvent func(openfeature.EventDetails)
-	// The cache: writers take mu, copy, change and store; readers load
-	// once per decision.
-	mu     sync.Mutex
-	cache  atomic.Pointer[snapshot]
-	closed atomic.Bool
+	mu      sync.Mutex // held by writers of cache, which copy, change and store
+	cache   atomic.Pointer[snapshot]
+	closed  atomic.Bool
 
 	failures sync.Map    // flag -> openfeature.ErrorCode last logged
 	isolated atomic.Bool // evaluations run on goroutines of their own
 	onStuck  func()      // for the timer of each inline evaluation
 }
 
-// snapshot is one generation of the cache of static decisions. It is never
+// snapshot is one generation of the cache of static decisions, never
 // changed once stored.
 type snapshot struct {
 	gen       uint64
@@ -254,8 +213,8 @@ func (g *Gate) Invalidate() {
 	g.cache.Store(&snapshot{gen: g.cache.Load().gen + 1})
 }
 
-// store caches d for flag unless an event invalidated the cache since the
-// evaluation started (generation gen) or the Gate was closed.
+// store caches d for flag unless the cache changed generation since gen or
+// the Gate was closed.
 func (g *Gate) store(gen uint64, flag string, d Decision) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -275,24 +234,17 @@ func (g *Gate) store(gen uint64, flag string, d Decision) {
 // failures resolve to off and are reported in Decision.ErrorCode.
 //
 // ec is the invocation context. The transaction context of ctx
-// ([openfeature.WithTransactionContext]) is merged beneath it, ec's
-// attributes and targeting key winning: an *openfeature.Client does that
-// itself, and for any other [Evaluator] the Gate does it the same way
-// ([openfeature.MergeTransactionContext]), so every evaluator sees the same
-// merged context. An Evaluator that wraps a client gets the merged context,
-// which the client then merges with its own. The targeting key
-// [Options.KeepLastKnown] remembers is the merged one.
+// ([openfeature.WithTransactionContext]) is merged beneath it, ec winning,
+// for every [Evaluator], as an *openfeature.Client does
+// ([openfeature.MergeTransactionContext]).
 func (g *Gate) Evaluate(ctx context.Context, flag string, ec openfeature.EvaluationContext) Decision {
 	return g.EvaluateFunc(ctx, flag, func() openfeature.EvaluationContext { return ec })
 }
 
 // EvaluateFunc is [Gate.Evaluate] with the evaluation context built by ec,
-// which is called only when the flag has to be evaluated: a decision from the
-// cache of static flags builds no context and allocates nothing (one from
-// the cache of Options.CacheTargeted needs the context, for its key). ec is called at most once,
-// on the caller's goroutine, before anything is evaluated; a panic in ec
-// propagates to the caller before the Gate has evaluated, cached, logged or
-// observed anything.
+// called at most once, on the caller's goroutine, and only when the flag has
+// to be evaluated: a cached static decision allocates nothing. A panic in ec
+// propagates before the Gate has done anything.
 func (g *Gate) EvaluateFunc(ctx context.Context, flag string, ec func() openfeature.EvaluationContext) Decision {
 	snap := g.cache.Load()
 	if d, ok := snap.decisions[flag]; ok {
@@ -376,12 +328,10 @@ func (g *Gate) Ready() (bool, string) {
 	if !ok {
 		return true, ""
 	}
-	switch st := s.State(); st {
-	case openfeature.ReadyState:
-		return true, ""
-	default:
+	if st := s.State(); st != openfeature.ReadyState {
 		return false, fmt.Sprintf("flag provider state is %s", st)
 	}
+	return true, ""
 }
 
 // logFailure logs a failed evaluation once per flag and error code, so a

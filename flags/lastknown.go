@@ -6,11 +6,52 @@ import (
 	"github.com/open-feature/go-sdk/openfeature"
 )
 
+// bounded holds at most max decisions in two generations: when the current
+// one is full it becomes the previous one and the oldest is dropped, so
+// recently used decisions survive and memory stays bounded whatever the
+// number of keys. Its owner locks.
+type bounded[K comparable] struct {
+	size      int  // entries per generation
+	keep      bool // keep the previous generation
+	cur, prev map[K]Decision
+}
+
+func newBounded[K comparable](max int) bounded[K] {
+	b := bounded[K]{size: max / 2, keep: true}
+	if b.size == 0 {
+		b.size, b.keep = 1, false
+	}
+	b.cur = make(map[K]Decision, b.size)
+	return b
+}
+
+func (b *bounded[K]) put(k K, d Decision) {
+	if _, ok := b.cur[k]; !ok && len(b.cur) >= b.size {
+		b.prev = nil
+		if b.keep {
+			b.prev = b.cur
+		}
+		b.cur = make(map[K]Decision, b.size)
+	}
+	b.cur[k] = d
+}
+
+// get looks k up in both generations, moving an entry found only in the
+// previous one to the current one so that it survives the next rotation.
+func (b *bounded[K]) get(k K) (Decision, bool) {
+	if d, ok := b.cur[k]; ok {
+		return d, true
+	}
+	d, ok := b.prev[k]
+	if ok {
+		delete(b.prev, k)
+		b.put(k, d)
+	}
+	return d, ok
+}
+
 // lastKnown remembers the last successful decision per flag and targeting
-// key, for [Options.KeepLastKnown]. It holds at most max decisions in two
-// generations: when the current one is full it becomes the previous one and
-// the oldest is dropped, so recently used decisions survive and memory stays
-// bounded.
+// key, for [Options.KeepLastKnown].
 //
 // A STATIC decision does not depend on the context, so it is also
 // remembered for the flag as a whole, until the flag's next decision that is
@@ -18,10 +59,8 @@ import (
 // every targeting key, even one never seen. Being the newest decision of the
 // flag, it wins over a key's own.
 type lastKnown struct {
-	mu        sync.Mutex
-	gen       int  // entries per generation
-	keep      bool // keep the previous generation
-	cur, prev map[lastKnownKey]Decision
+	mu sync.Mutex
+	m  bounded[lastKnownKey]
 }
 
 type lastKnownKey struct {
@@ -29,39 +68,21 @@ type lastKnownKey struct {
 	static    bool // the flag-wide entry of a STATIC decision
 }
 
-func newLastKnown(max int) *lastKnown {
-	l := &lastKnown{gen: max / 2, keep: true}
-	if l.gen == 0 {
-		l.gen, l.keep = 1, false
-	}
-	l.cur = make(map[lastKnownKey]Decision, l.gen)
-	return l
-}
+func newLastKnown(max int) *lastKnown { return &lastKnown{m: newBounded[lastKnownKey](max)} }
 
 // remember records d, a successful decision for flag and targeting key.
 func (l *lastKnown) remember(flag, key string, d Decision) {
 	d.Cached = false
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.put(lastKnownKey{flag: flag, key: key}, d)
+	l.m.put(lastKnownKey{flag: flag, key: key}, d)
 	static := lastKnownKey{flag: flag, static: true}
 	if d.Reason == openfeature.StaticReason {
-		l.put(static, d)
+		l.m.put(static, d)
 		return
 	}
-	delete(l.cur, static) // keys never seen must fail closed now
-	delete(l.prev, static)
-}
-
-func (l *lastKnown) put(k lastKnownKey, d Decision) {
-	if _, ok := l.cur[k]; !ok && len(l.cur) >= l.gen {
-		l.prev = nil
-		if l.keep {
-			l.prev = l.cur
-		}
-		l.cur = make(map[lastKnownKey]Decision, l.gen)
-	}
-	l.cur[k] = d
+	delete(l.m.cur, static) // keys never seen must fail closed now
+	delete(l.m.prev, static)
 }
 
 // recall returns the remembered decision for flag and targeting key: the
@@ -69,25 +90,11 @@ func (l *lastKnown) put(k lastKnownKey, d Decision) {
 func (l *lastKnown) recall(flag, key string) (Decision, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	own, ok := l.get(lastKnownKey{flag: flag, key: key}) // kept recent either way
-	if d, static := l.get(lastKnownKey{flag: flag, static: true}); static {
+	own, ok := l.m.get(lastKnownKey{flag: flag, key: key}) // kept recent either way
+	if d, static := l.m.get(lastKnownKey{flag: flag, static: true}); static {
 		return d, true
 	}
 	return own, ok
-}
-
-// get looks k up in both generations, moving an entry found only in the
-// previous one to the current one so that it survives the next rotation.
-func (l *lastKnown) get(k lastKnownKey) (Decision, bool) {
-	if d, ok := l.cur[k]; ok {
-		return d, true
-	}
-	d, ok := l.prev[k]
-	if ok {
-		delete(l.prev, k)
-		l.put(k, d)
-	}
-	return d, ok
 }
 
 // keepsLastKnown reports whether a failure with code is an outage of the

@@ -8,47 +8,28 @@ import (
 )
 
 // targetedCache holds decisions of targeted flags per flag and targeting
-// key, for [Options.CacheTargeted]. It holds at most max decisions in two
-// generations, as lastKnown does: when the current one is full it becomes
-// the previous one and the oldest is dropped, so memory stays bounded
-// whatever the number of keys. Its entries belong to one generation of the
-// Gate's cache (snapshot.gen): a provider event that invalidates the static
-// decisions invalidates these too.
+// key, for [Options.CacheTargeted]. Its entries belong to one snapshot.gen
+// of the Gate's cache.
 type targetedCache struct {
-	mu   sync.Mutex
-	gen  uint64 // the snapshot generation of the entries
-	size int    // entries per generation
-	cur  map[targetedKey]Decision
-	prev map[targetedKey]Decision
+	mu  sync.Mutex
+	gen uint64 // the snapshot generation of the entries
+	m   bounded[targetedKey]
 }
 
 type targetedKey struct{ flag, key string }
 
 func newTargetedCache(max int) *targetedCache {
-	size := max / 2
-	if size == 0 {
-		size = 1
-	}
-	return &targetedCache{size: size, cur: make(map[targetedKey]Decision, size)}
+	return &targetedCache{m: newBounded[targetedKey](max)}
 }
 
 // get returns the decision cached for flag and key in generation gen.
 func (c *targetedCache) get(gen uint64, flag, key string) (Decision, bool) {
-	k := targetedKey{flag, key}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.gen != gen {
 		return Decision{}, false
 	}
-	if d, ok := c.cur[k]; ok {
-		return d, true
-	}
-	d, ok := c.prev[k]
-	if ok { // keep it through the next rotation
-		delete(c.prev, k)
-		c.put(k, d)
-	}
-	return d, ok
+	return c.m.get(targetedKey{flag, key})
 }
 
 // store caches d, evaluated in generation gen, unless a later generation
@@ -61,22 +42,14 @@ func (c *targetedCache) store(gen uint64, flag, key string, d Decision) {
 	case gen < c.gen:
 		return
 	case gen > c.gen:
-		c.gen, c.prev = gen, nil
-		c.cur = make(map[targetedKey]Decision, c.size)
+		c.gen, c.m.prev = gen, nil
+		clear(c.m.cur)
 	}
-	c.put(targetedKey{flag, key}, d)
-}
-
-func (c *targetedCache) put(k targetedKey, d Decision) {
-	if _, ok := c.cur[k]; !ok && len(c.cur) >= c.size {
-		c.prev, c.cur = c.cur, make(map[targetedKey]Decision, c.size)
-	}
-	c.cur[k] = d
+	c.m.put(targetedKey{flag, key}, d)
 }
 
 // keyOnly returns the targeting key of an evaluation whose merged context is
-// that key and nothing else: ec has no attributes and ctx no transaction
-// context. Only such decisions are cached per key.
+// that key and nothing else.
 func keyOnly(ctx context.Context, ec openfeature.EvaluationContext) (string, bool) {
 	if ec.TargetingKey() == "" || len(ec.Attributes()) > 0 {
 		return "", false

@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"reflect"
 	"sync"
@@ -70,9 +71,12 @@ func plain(v any, fresh bool, c *opCache) (any, error) {
 		}
 		return out, nil
 	}
-	if op, ok := v.(*openapi3.Operation); ok && c != nil {
-		if b, ok, err := c.encoded(op); ok || err != nil {
-			return b, err
+	if c != nil {
+		switch x := v.(type) {
+		case *openapi3.Operation, *openapi3.ResponseRef:
+			if b, ok, err := c.encoded(x.(yamlMarshaler)); ok || err != nil {
+				return b, err
+			}
 		}
 	}
 	rv := reflect.ValueOf(v)
@@ -128,13 +132,66 @@ func plain(v any, fresh bool, c *opCache) (any, error) {
 // (a stage changes only by LiveFrom or Sunset), whatever the traffic. The
 // operations it hands out are never changed. A nil *opCache keeps nothing.
 type opCache struct {
-	mu   sync.Mutex
-	ops  map[opKey]*openapi3.Operation
-	json map[*openapi3.Operation]json.RawMessage
+	mu  sync.Mutex
+	ops map[opKey]*openapi3.Operation
+	// json holds the JSON of the kept operations and shared answers, by
+	// pointer (*openapi3.Operation or *openapi3.ResponseRef); nil until
+	// encoded.
+	json map[any]json.RawMessage
+	// answers are the lifecycle answers every document of the Handler
+	// shares, made once.
+	answers *answers
 
 	// The schemas of the table's declared bodies, described once.
 	bodiesOnce sync.Once
 	tb         *tableBodies
+
+	// docs keeps the per-request documents rendered last, by viewsKey of
+	// the operations they show: most callers see the same ones (flags off
+	// or on for everyone), so they get the same bytes without a new
+	// document. At most maxDocuments are kept.
+	docs map[string][]byte
+}
+
+// maxDocuments bounds opCache.docs: a document of 10,000 routes is a few
+// megabytes, and targeted flags can make many distinct views.
+const maxDocuments = 4
+
+// viewsKey identifies a per-request document by what it is made of: the
+// route index, stage in force and serving state of each view shown.
+func viewsKey(views []view) string {
+	b := make([]byte, 0, 6*len(views))
+	for _, v := range views {
+		s := byte(0)
+		if v.serving != nil {
+			s = 1
+			if *v.serving {
+				s = 2
+			}
+		}
+		b = binary.LittleEndian.AppendUint32(b, uint32(v.index))
+		b = append(b, byte(v.stage), s)
+	}
+	return string(b)
+}
+
+// document returns the per-request document kept for key.
+func (c *opCache) document(key string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b, ok := c.docs[key]
+	return b, ok
+}
+
+// keepDocument keeps the per-request document b for key, forgetting the
+// others when maxDocuments are kept already.
+func (c *opCache) keepDocument(key string, b []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.docs) >= maxDocuments {
+		clear(c.docs)
+	}
+	c.docs[key] = b
 }
 
 type opKey struct {
@@ -144,7 +201,7 @@ type opKey struct {
 }
 
 func newOpCache() *opCache {
-	return &opCache{ops: map[opKey]*openapi3.Operation{}, json: map[*openapi3.Operation]json.RawMessage{}}
+	return &opCache{ops: map[opKey]*openapi3.Operation{}, json: map[any]json.RawMessage{}, docs: map[string][]byte{}}
 }
 
 // operation returns the operation of v, made by build if c has none.
@@ -176,24 +233,47 @@ func (c *opCache) operation(v view, build func() *openapi3.Operation) *openapi3.
 	return op
 }
 
-// encoded returns the JSON of op if c keeps op (ok), encoding it the first
-// time.
-func (c *opCache) encoded(op *openapi3.Operation) (json.RawMessage, bool, error) {
+// encoded returns the JSON of v, a kept operation or shared answer, if c
+// keeps it (ok), encoding it the first time: an operation's shared answers
+// are encoded once, for all of them.
+func (c *opCache) encoded(v yamlMarshaler) (json.RawMessage, bool, error) {
 	c.mu.Lock()
-	b, kept := c.json[op]
+	b, kept := c.json[v]
 	c.mu.Unlock()
 	if !kept || b != nil {
 		return b, kept, nil
 	}
-	v, err := plain(op, false, nil)
+	m, err := v.MarshalYAML()
 	if err != nil {
 		return nil, true, err
 	}
-	if b, err = json.Marshal(v); err != nil {
+	p, err := plain(m, true, c)
+	if err != nil {
+		return nil, true, err
+	}
+	if b, err = json.Marshal(p); err != nil {
 		return nil, true, err
 	}
 	c.mu.Lock()
-	c.json[op] = b
+	c.json[v] = b
 	c.mu.Unlock()
 	return b, true, nil
+}
+
+// sharedAnswers returns the lifecycle answers of the documents of c, made
+// once (optIn is the Handler's, the same for each of them); a nil *opCache
+// makes new ones.
+func (c *opCache) sharedAnswers(optIn string) *answers {
+	if c == nil {
+		return newAnswers(optIn)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.answers == nil {
+		c.answers = newAnswers(optIn)
+		for _, a := range []*openapi3.ResponseRef{c.answers.hidden404, c.answers.offNotFound, c.answers.notAllowed, c.answers.unknownOptIn} {
+			c.json[a] = nil // kept, not encoded yet
+		}
+	}
+	return c.answers
 }

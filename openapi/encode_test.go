@@ -69,7 +69,7 @@ func TestPublicDocument(t *testing.T) {
 			doc.Paths.Delete(path)
 		}
 	}
-	pruneHeaders(doc)
+	prune(doc)
 	want, err := json.Marshal(doc)
 	require.NoError(t, err)
 	assert.True(t, string(want) == string(h.public), "public document differs from the one built on its own")

@@ -125,6 +125,13 @@ func DocumentFor(rt *router.Router, r *http.Request, opts Options) *openapi3.T {
 }
 
 func documentFor(rt *router.Router, r *http.Request, opts Options, c *opCache) *openapi3.T {
+	views, routes := viewsFor(rt, r, opts)
+	return build(views, routes, opts, c)
+}
+
+// viewsFor returns the routes DocumentFor documents for r's caller, and the
+// whole table.
+func viewsFor(rt *router.Router, r *http.Request, opts Options) ([]view, []router.Route) {
 	canSee := rt.RoadmapVisible(r)
 	status := rt.Status(r)
 	routes := make([]router.Route, len(status))
@@ -138,7 +145,7 @@ func documentFor(rt *router.Router, r *http.Request, opts Options, c *opCache) *
 		}
 		views = append(views, newView(rt, i, s.Route, s.Stage, &s.Serving))
 	}
-	return build(views, routes, opts, c)
+	return views, routes
 }
 
 // view is one route as documented: its declaration, the stage to document
@@ -190,6 +197,7 @@ func build(views []view, all []router.Route, opts Options, c *opCache) *openapi3
 	default:
 		dc.optIn = http.CanonicalHeaderKey(h)
 	}
+	dc.answers = c.sharedAnswers(dc.optIn)
 	if dc.optIn != "" && len(dc.betas) > 0 {
 		doc.Components.Parameters = openapi3.ParametersMap{dc.optIn: optInParameter(dc)}
 	}
@@ -215,8 +223,7 @@ func build(views []view, all []router.Route, opts Options, c *opCache) *openapi3
 	if removed.Len() > 0 {
 		doc.Extensions = map[string]any{RemovedExtension: removed}
 	}
-	pruneHeaders(doc)
-	pruneSchemas(doc)
+	prune(doc)
 	return doc
 }
 
@@ -253,15 +260,26 @@ func operations(doc *openapi3.T) []*openapi3.Operation {
 	return ops
 }
 
+// prune drops the components no operation of doc refers to.
+func prune(doc *openapi3.T) {
+	ops := operations(doc)
+	pruneHeaders(doc, ops)
+	pruneSchemas(doc, ops)
+}
+
 // pruneHeaders drops the shared header (and parameter) components no
-// operation refers to.
-func pruneHeaders(doc *openapi3.T) {
+// operation of ops refers to.
+func pruneHeaders(doc *openapi3.T, ops []*openapi3.Operation) {
 	used := map[string]bool{}
-	for _, op := range operations(doc) {
+	usedParam := map[string]bool{}
+	for _, op := range ops {
 		for _, resp := range op.Responses.Map() {
 			for _, h := range resp.Value.Headers {
 				used[strings.TrimPrefix(h.Ref, "#/components/headers/")] = true
 			}
+		}
+		for _, p := range op.Parameters {
+			usedParam[strings.TrimPrefix(p.Ref, "#/components/parameters/")] = true
 		}
 	}
 	for name := range doc.Components.Headers {
@@ -270,12 +288,6 @@ func pruneHeaders(doc *openapi3.T) {
 		}
 	}
 	// And the opt-in parameter, if no operation shown reads it.
-	usedParam := map[string]bool{}
-	for _, op := range operations(doc) {
-		for _, p := range op.Parameters {
-			usedParam[strings.TrimPrefix(p.Ref, "#/components/parameters/")] = true
-		}
-	}
 	for name := range doc.Components.Parameters {
 		if !usedParam[name] {
 			delete(doc.Components.Parameters, name)

@@ -41,7 +41,7 @@ var (
 // who may not see the roadmap.
 func NewHandler(rt *router.Router, opts Options) (*Handler, error) {
 	h := &Handler{rt: rt, opts: opts, ops: newOpCache()}
-	if err := describeErrors(rt); err != nil {
+	if err := h.ops.bodies(rt.Routes()).err; err != nil {
 		return nil, err
 	}
 	if opts.PerRequest {
@@ -65,8 +65,7 @@ func NewHandler(rt *router.Router, opts Options) (*Handler, error) {
 			doc.Paths.Delete(path)
 		}
 	}
-	pruneHeaders(doc)
-	pruneSchemas(doc)
+	prune(doc)
 	if h.public, err = marshal(doc, h.ops); err != nil {
 		return nil, err
 	}
@@ -81,7 +80,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr["X-Content-Type-Options"] = noSniff
 	var body []byte
 	if h.opts.PerRequest {
-		b, err := marshal(documentFor(h.rt, r, h.opts, h.ops), h.ops)
+		b, err := h.perRequest(r)
 		if err != nil {
 			http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 			return
@@ -100,4 +99,20 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, _ = w.Write(body)
+}
+
+// perRequest returns the document for r's caller: the one rendered last for
+// a caller who saw the same operations in the same states, or a new one.
+func (h *Handler) perRequest(r *http.Request) ([]byte, error) {
+	views, routes := viewsFor(h.rt, r, h.opts)
+	key := viewsKey(views)
+	if b, ok := h.ops.document(key); ok {
+		return b, nil
+	}
+	b, err := marshal(build(views, routes, h.opts, h.ops), h.ops)
+	if err != nil {
+		return nil, err
+	}
+	h.ops.keepDocument(key, b)
+	return b, nil
 }

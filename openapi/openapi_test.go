@@ -1,6 +1,7 @@
 package openapi_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -377,5 +378,62 @@ func TestHandler(t *testing.T) {
 			assert.NotNil(t, users.Get)
 			assert.Equal(t, tt.wantReport, doc.Paths.Find("/reports/{year}") != nil, "flippable planned PUT documented")
 		})
+	}
+}
+
+// TestHandlerPerRequestFlips checks that a PerRequest Handler, which keeps
+// the documents it rendered last, serves each request the document
+// DocumentFor makes for it, across callers and flag flips, and more distinct
+// views than it keeps.
+func TestHandlerPerRequestFlips(t *testing.T) {
+	fl := routertest.NewFlags(t, nil)
+	vip := func(ec openfeature.FlattenedContext) bool { return ec[openfeature.TargetingKey] == "vip" }
+	fl.SetRule("users-patch", vip)
+	fl.SetRule("reports", vip)
+	rt := newRouter(t, router.Config{Flags: fl.Client(), Roadmap: func(r *http.Request) bool { return r.Header.Get("X-Staff") == "1" }})
+	opts := openapi.Options{PerRequest: true}
+	h, err := openapi.NewHandler(rt, opts)
+	require.NoError(t, err)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	steps := []struct {
+		name      string
+		header    http.Header
+		flip      func()
+		wantPatch bool
+	}{
+		{name: "vip", header: http.Header{"X-User-Id": {"vip"}}, wantPatch: true},
+		{name: "public", header: http.Header{}},
+		{name: "vip again", header: http.Header{"X-User-Id": {"vip"}}, wantPatch: true},
+		// The same operations, PATCH served to one caller only.
+		{name: "staff, reports off for everyone", header: http.Header{"X-Staff": {"1"}}, flip: func() { fl.Set("reports", false) }, wantPatch: true},
+		{name: "staff vip", header: http.Header{"X-Staff": {"1"}, "X-User-Id": {"vip"}}, wantPatch: true},
+		{name: "public, users-patch on for everyone", header: http.Header{}, flip: func() { fl.Set("users-patch", true) }, wantPatch: true},
+		{name: "staff", header: http.Header{"X-Staff": {"1"}}, wantPatch: true},
+		{name: "staff vip", header: http.Header{"X-Staff": {"1"}, "X-User-Id": {"vip"}}, wantPatch: true},
+		{name: "public, reports on for everyone", header: http.Header{}, flip: func() { fl.Set("reports", true) }, wantPatch: true},
+		{name: "public, all off", header: http.Header{}, flip: func() { fl.Set("users-patch", false); fl.Set("reports", false) }},
+		{name: "vip, all off", header: http.Header{"X-User-Id": {"vip"}}},
+	}
+	for _, s := range steps {
+		if s.flip != nil {
+			s.flip()
+		}
+		req, err := http.NewRequest(http.MethodGet, srv.URL+"/openapi.json", nil)
+		require.NoError(t, err)
+		req.Header = s.header
+		res, err := srv.Client().Do(req)
+		require.NoError(t, err)
+		body, err := io.ReadAll(res.Body)
+		require.NoError(t, res.Body.Close())
+		require.NoError(t, err)
+		require.Equal(t, http.StatusOK, res.StatusCode, s.name)
+
+		r := httptest.NewRequest(http.MethodGet, "/openapi.json", nil)
+		r.Header = s.header
+		want, err := json.Marshal(openapi.DocumentFor(rt, r, opts))
+		require.NoError(t, err)
+		assert.JSONEq(t, string(want), string(body), s.name)
+		assert.Equal(t, s.wantPatch, bytes.Contains(body, []byte(`"patchUser"`)), "%s: PATCH documented", s.name)
 	}
 }

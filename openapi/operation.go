@@ -3,6 +3,7 @@ package openapi
 import (
 	"cmp"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"sort"
 	"strconv"
@@ -29,10 +30,11 @@ const RemovedExtension = "x-removed"
 
 // docContext is what every operation of one document shares.
 type docContext struct {
-	bodies *tableBodies
-	optIn  string   // opt-in header name, "" when disabled
-	betas  []string // the names the opt-in header accepts
-	public map[string]bool
+	bodies  *tableBodies
+	answers *answers
+	optIn   string   // opt-in header name, "" when disabled
+	betas   []string // the names the opt-in header accepts
+	public  map[string]bool
 }
 
 func operation(v view, params openapi3.Parameters, dc *docContext) *openapi3.Operation {
@@ -89,26 +91,17 @@ func operation(v view, params openapi3.Parameters, dc *docContext) *openapi3.Ope
 		}
 		switch {
 		case v.off == router.OffNotFound:
-			op.Responses.Set("404", problemResponse(
-				"Answered exactly like an undeclared path while the route is not served to the caller: the route is kept secret until it is (Off: not-found).",
-				stub.Problem{Status: http.StatusNotFound, Detail: "No resource matches the request path."}, nil))
+			op.Responses.Set("404", dc.answers.offNotFound)
 		case dc.public[r.Pattern]:
-			op.Responses.Set("405", problemResponse(
-				"Answered instead of the route's off answer to callers who may not see the roadmap: for them the method is not allowed on the path, which other methods serve.",
-				stub.Problem{Status: http.StatusMethodNotAllowed, Type: stub.TypeMethodNotAllowed}, openapi3.Headers{headerAllow: headerRef(headerAllow)}))
+			op.Responses.Set("405", dc.answers.notAllowed)
 		default:
-			op.Responses.Set("404", problemResponse(
-				"Answered instead of the route's off answer to callers who may not see the roadmap, exactly like an undeclared path: they are not told it is planned.",
-				stub.Problem{Status: http.StatusNotFound, Detail: "No resource matches the request path."}, nil))
+			op.Responses.Set("404", dc.answers.hidden404)
 		}
 		if gated(r) && dc.optIn != "" && len(dc.betas) > 0 {
 			// One shared component: its enum lists every beta name.
 			op.Parameters = append(op.Parameters, &openapi3.ParameterRef{Ref: "#/components/parameters/" + dc.optIn})
 			if v.off != router.OffNotFound {
-				setAnswer(op, "400", problemResponse(
-					"The "+dc.optIn+" header names a beta feature no route has ("+stub.TypeUnknownOptIn+"), or more than the router reads ("+stub.TypeTooManyOptIns+"). Sent only to callers who may see the roadmap.",
-					stub.Problem{Status: http.StatusBadRequest, Type: stub.TypeUnknownOptIn,
-						Detail: "Unknown beta feature \"name\" in the " + dc.optIn + " header."}, nil))
+				setAnswer(op, "400", dc.answers.unknownOptIn)
 			}
 		}
 		if ex := r.Example; ex != nil {
@@ -149,12 +142,43 @@ func operation(v view, params openapi3.Parameters, dc *docContext) *openapi3.Ope
 
 // setAnswer documents a lifecycle answer at code, keeping the description
 // of a handler response declared at the same code: the status then has two
-// causes, and both answer with a problem.
+// causes, and both answer with a problem. answer may be shared: it is
+// copied, not changed.
 func setAnswer(op *openapi3.Operation, code string, answer *openapi3.ResponseRef) {
 	if own := op.Responses.Value(code); own != nil && own.Value.Description != nil {
-		answer.Value.WithDescription(*own.Value.Description + " Or: " + *answer.Value.Description)
+		v := *answer.Value
+		v.WithDescription(*own.Value.Description + " Or: " + *answer.Value.Description)
+		answer = &openapi3.ResponseRef{Value: &v}
 	}
 	op.Responses.Set(code, answer)
+}
+
+// answers are the lifecycle answers documented alike on every operation
+// that has them: one object each, shared by all operations (and, in a
+// Handler, all documents), so that its JSON is encoded once.
+type answers struct {
+	hidden404    *openapi3.ResponseRef // to callers who may not see the roadmap
+	offNotFound  *openapi3.ResponseRef // Off: router.OffNotFound
+	notAllowed   *openapi3.ResponseRef // 405 where other methods serve the path
+	unknownOptIn *openapi3.ResponseRef // 400 for a bad opt-in header
+}
+
+func newAnswers(optIn string) *answers {
+	return &answers{
+		hidden404: problemResponse(
+			"Answered instead of the route's off answer to callers who may not see the roadmap, exactly like an undeclared path: they are not told it is planned.",
+			stub.Problem{Status: http.StatusNotFound, Detail: "No resource matches the request path."}, nil),
+		offNotFound: problemResponse(
+			"Answered exactly like an undeclared path while the route is not served to the caller: the route is kept secret until it is (Off: not-found).",
+			stub.Problem{Status: http.StatusNotFound, Detail: "No resource matches the request path."}, nil),
+		notAllowed: problemResponse(
+			"Answered instead of the route's off answer to callers who may not see the roadmap: for them the method is not allowed on the path, which other methods serve.",
+			stub.Problem{Status: http.StatusMethodNotAllowed, Type: stub.TypeMethodNotAllowed}, openapi3.Headers{headerAllow: headerRef(headerAllow)}),
+		unknownOptIn: problemResponse(
+			"The "+optIn+" header names a beta feature no route has ("+stub.TypeUnknownOptIn+"), or more than the router reads ("+stub.TypeTooManyOptIns+"). Sent only to callers who may see the roadmap.",
+			stub.Problem{Status: http.StatusBadRequest, Type: stub.TypeUnknownOptIn,
+				Detail: "Unknown beta feature \"name\" in the " + optIn + " header."}, nil),
+	}
 }
 
 // gated reports whether the router evaluates r's flag (and so reads the
@@ -338,8 +362,16 @@ func addExample(op *openapi3.Operation, ex *router.Example) {
 	preview := "Preview example, never real data: served with " + headerExample + ": true to requests that send " + router.PreviewHeader + ": example."
 	resp := op.Responses.Value(code)
 	if resp != nil && resp.Value.Content[ctype] != nil {
-		resp.Value.WithDescription(*resp.Value.Description + " " + preview)
-		resp.Value.Content[ctype].Example = example
+		// Changed in a copy: the response may be a shared answer.
+		v := *resp.Value
+		mt := *v.Content[ctype]
+		mt.Example = example
+		v.Content = maps.Clone(v.Content)
+		v.Content[ctype] = &mt
+		v.Headers = maps.Clone(v.Headers)
+		v.WithDescription(*v.Description + " " + preview)
+		resp = &openapi3.ResponseRef{Value: &v}
+		op.Responses.Set(code, resp)
 	} else {
 		resp = &openapi3.ResponseRef{Value: openapi3.NewResponse().
 			WithDescription(preview).

@@ -195,10 +195,6 @@ func nullableToType(ref *openapi3.SchemaRef, seen map[*openapi3.Schema]bool) {
 	}
 }
 
-// describeErrors reports every declared body of rt's routes that cannot be
-// described as a JSON Schema.
-func describeErrors(rt *router.Router) error { return describeBodies(rt.Routes()).err }
-
 // Path returns the OpenAPI path template that documents the chi pattern p,
 // as [Document] writes it: "/users/{id:[0-9]+}" is "/users/{id}", and a
 // trailing "*" is "{wildcard}".
@@ -270,8 +266,8 @@ func (c *opCache) bodies(all []router.Route) *tableBodies {
 
 // pruneSchemas drops the schema components that no operation of doc refers
 // to, directly or through other components: a document for a caller lists
-// no type of a route it does not show.
-func pruneSchemas(doc *openapi3.T) {
+// no type of a route it does not show. ops are the operations of doc.
+func pruneSchemas(doc *openapi3.T, ops []*openapi3.Operation) {
 	comps := doc.Components.Schemas
 	used := map[string]bool{}
 	var walk func(ref *openapi3.SchemaRef)
@@ -310,7 +306,7 @@ func pruneSchemas(doc *openapi3.T) {
 			}
 		}
 	}
-	for _, op := range operations(doc) {
+	for _, op := range ops {
 		if op.RequestBody != nil && op.RequestBody.Value != nil {
 			content(op.RequestBody.Value.Content)
 		}

@@ -3,12 +3,10 @@
 // answer a standard "501 Not Implemented" problem until an OpenFeature flag
 // switches them on, without a restart.
 //
-// A route is plain data, one method on one chi pattern: a [Route] literal
-// with a Method, a Pattern, a Stage, a Flag and a Handler, plus a human Name,
-// a target release (Available), a Docs link and, for deprecated routes,
-// Deprecation, Sunset and Successor. [New] validates the whole table once and
-// reports every problem at once (see the Err variables); nothing is validated
-// per request and nothing panics while serving.
+// A route is plain data, one method on one chi pattern: a [Route] literal.
+// [New] validates the whole table once and reports every problem at once (see
+// the Err variables); nothing is validated per request and nothing panics
+// while serving.
 //
 // # Stages
 //
@@ -37,32 +35,22 @@
 // # Flags
 //
 // Flags are read through the [flags.Evaluator] passed in Config.Flags,
-// typically an *openfeature.Client bound to the application's provider. The
-// router never sets OpenFeature's global provider. Every evaluation problem
-// (provider not ready, flag missing, wrong type, provider error, timeout,
-// cancelled request) fails closed: the route stays planned, the problem is
-// logged with log/slog, and the client never sees a 500. The evaluation
-// context comes from Config.Context (for example [flags.FromHeader]) plus the
-// route attributes [AttrRoute], [AttrMethod], [AttrPattern], [AttrStage] and
-// [AttrOptIn], so flag rules can target by route ([Config.NoRouteAttributes]
-// leaves them out, for providers that pay for every attribute).
-//
-// One function reaches every flag decision, with one evaluation context:
-// the ContextFunc's targeting key and attributes over the route attributes
-// and the opt-ins, all in the invocation context, over the client's context
-// and the transaction context set upstream. ServeHTTP, the Allow of a 405,
-// [Router.Status] and [Router.Decide] share it, so they cannot disagree. The
-// context is built only when the flag is really evaluated: a cached static
-// decision costs no allocation. A handler served because its flag is on gets
-// that context as its OpenFeature transaction context.
+// typically an *openfeature.Client; the router never sets OpenFeature's global
+// provider. Every evaluation problem fails closed: the route stays planned,
+// the problem is logged, and the client never sees a 500. The evaluation
+// context is Config.Context's (for example [flags.FromHeader]) over the route
+// attributes ([AttrRoute], [AttrMethod], [AttrPattern], [AttrStage],
+// [AttrOptIn]), over the client's and the upstream transaction context.
+// ServeHTTP, the Allow of a 405, [Router.Status] and [Router.Decide] reach
+// every decision through one function with that context, so they cannot
+// disagree. A handler served because its flag is on gets that context as its
+// OpenFeature transaction context.
 //
 // # Observing
 //
-// Config.Observer, if set, is told the route, stage in force and [Outcome]
-// (served, stubbed, hidden, removed) of every request to a declared route;
-// FlagOptions.Observer is told every flag decision. Package metrics
-// implements both for Prometheus. An Observer that implements
-// [CallerObserver] also gets the request. A nil Observer costs a nil check.
+// Config.Observer is told the [Outcome] of every request to a declared
+// route, FlagOptions.Observer every flag decision; package metrics implements
+// both for Prometheus.
 //
 // # Concurrency
 //
@@ -94,31 +82,15 @@
 //	app.NotFound(rt.NotFound)
 //	app.Mount("/", rt)
 //
-// Until "reports-export" is on, PUT /api/reports/export answers:
+// Until "reports-export" is on, PUT /api/reports/export answers 501 with an
+// application/problem+json body and Cache-Control: no-store (see the example
+// of [New] for the bodies).
 //
-//	HTTP/1.1 501 Not Implemented
-//	Cache-Control: no-store
-//	Content-Type: application/problem+json
-//
-//	{"type":"https://github.com/roadmap-go/roadmap/blob/main/docs/problems.md#not-yet-available",
-//	 "title":"Not yet available","status":501,
-//	 "detail":"Report export is not yet available. Check back in a future release.",
-//	 "instance":"/api/reports/export","stage":"planned",
-//	 "route":"PUT /api/reports/export","available":"v2.0"}
-//
-// The router's answers carry stable problem types (stub.TypeNotYetAvailable,
-// stub.TypeNotEnabled, stub.TypeRemoved, ...; see docs/problems.md) for
-// clients to switch on. A Successor may name the route's path parameters
-// ("/api/users/{id}"): the Link is filled in per request, and sent in one
-// field with the deprecation link.
+// The router's answers carry stable problem types (see docs/problems.md) for
+// clients to switch on.
 //
 // # Example (validation)
 //
-// Problems come back as [*RouteError] values joined with errors.Join; test
-// for them with errors.Is:
-//
 //	_, err := router.New(routes, cfg)
-//	if errors.Is(err, router.ErrDuplicate) { ... }
-//	var re *router.RouteError
-//	if errors.As(err, &re) { log.Printf("route %d (%s): %v", re.Index, re.Route, err) }
+//	if errors.Is(err, router.ErrDuplicate) { ... } // every problem, as *RouteError values
 package router

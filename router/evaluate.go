@@ -24,12 +24,8 @@ type caller struct {
 // decide is the one way a route's flag decision is reached, whoever asks
 // (ServeHTTP, the Allow of a 405, Status, Decide), so that their answers
 // cannot disagree. It evaluates flag (the route's Flag or Brownout) with g
-// (nil: the Router's Gate) for c and returns c.d.On; a Decision returned by
-// value would be copied at each call.
-//
-// The evaluation context is built only when the Gate evaluates: the
-// ContextFunc's (see evalContext), in the invocation context; the
-// transaction context set upstream stays in ctx, beneath it. A panicking
+// (nil: the Router's Gate) for c and returns c.d.On. The evaluation context
+// (see evalContext) is built only when the Gate evaluates; a panicking
 // ContextFunc is logged and answers ContextPanicCode, off.
 func (e *entry) decide(ctx context.Context, g *flags.Gate, flag string, c *caller) (on bool) {
 	if g == nil {

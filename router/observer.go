@@ -33,12 +33,10 @@ func (o Outcome) String() string {
 }
 
 // Observer is told the outcome of every request the router answers for a
-// declared route, for metrics. Requests to undeclared paths or methods, and
-// requests rejected for a malformed opt-in header, are not reported.
-//
-// ObserveRequest runs on the request path before the answer is written: it
-// must be fast and safe for concurrent use. route points into the router's
-// frozen table and must not be modified; stage is the stage in force.
+// declared route (not those rejected for a malformed opt-in header), for
+// metrics. ObserveRequest runs on the request path before the answer is
+// written: it must be fast and safe for concurrent use. route points into
+// the frozen table and must not be modified; stage is the stage in force.
 type Observer interface {
 	ObserveRequest(route *Route, stage Stage, outcome Outcome)
 }

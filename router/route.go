@@ -10,9 +10,6 @@ import (
 // Route declares one operation, one method on one chi pattern, with its
 // lifecycle stage. Routes are plain data: build a []Route literal and pass it
 // to [New], which validates the whole table at once.
-//
-// Each method on a pattern is its own Route, so a path can serve GET and POST
-// while PUT and DELETE are still planned.
 type Route struct {
 	// Method is the HTTP method, in upper case, e.g. http.MethodGet.
 	// A GET route also answers HEAD unless HEAD is declared separately.
@@ -51,15 +48,13 @@ type Route struct {
 	// Removed one, without a restart. It must not be before Deprecation.
 	Sunset time.Time
 	// Successor links the route that replaces this one, sent as Link
-	// rel="successor-version" in the same field as the deprecation link.
-	// It may name path parameters of Pattern, e.g. "/api/users/{id}" for
-	// "/api/v0/users/{id}": they are filled in from the request
-	// (/api/v0/users/7 gets </api/users/7>), so that the link is a URI.
+	// rel="successor-version". Path parameters of Pattern it names, e.g.
+	// "/api/users/{id}", are filled in from the request.
 	Successor string
 
 	// LiveFrom is the general-availability date of a Planned or Beta route:
-	// from that instant it is served as Live, without a restart, and its
-	// flag is no longer consulted. Requires a Handler.
+	// from that instant it is served as Live, without a restart. Requires a
+	// Handler.
 	LiveFrom time.Time
 
 	// Off selects the answer when a Planned or Beta route is off for the
@@ -77,29 +72,24 @@ type Route struct {
 	OperationID string
 
 	// BetaSince is when the route became Beta, for tools that check how
-	// long a beta lasts. Not allowed on Planned routes, nor after LiveFrom
-	// or Deprecation.
+	// long a beta lasts; not on Planned routes, nor after LiveFrom or
+	// Deprecation.
 	BetaSince time.Time
 	// Brownout is the flag key of a Deprecated route's brownout: where it
-	// evaluates true for the request, the route answers as if it were
-	// removed (410, with its Deprecation, Sunset and Link headers), so that
-	// clients find their last callers before the Sunset. When the flag's
-	// decision says when the brownout ends (flag metadata "until", see
-	// [flags.MetadataUntil]), the 410 also has Retry-After, the seconds
-	// left. Only for Deprecated routes; it needs Config.Flags.
+	// evaluates true for the request, the route answers 410 as if removed,
+	// with Retry-After when the decision says when the brownout ends
+	// ([flags.MetadataUntil]). It needs Config.Flags.
 	Brownout string
 	// Request describes the request body, as a Go value or type, for
-	// OpenAPI schemas. The router only carries it.
+	// OpenAPI schemas.
 	Request any
-	// Responses describes the response bodies by status code, as Go values
-	// or types, for OpenAPI schemas. The router only carries them; codes
-	// must be 100 to 599.
+	// Responses describes the response bodies by status code (100 to 599),
+	// as Go values or types, for OpenAPI schemas.
 	Responses map[int]any
 }
 
 // Example is a canned response served as a preview of a route that is not
-// available yet. It is never real data: it is served with the header
-// ExampleHeader: "true".
+// available yet, marked with ExampleHeader: "true".
 type Example struct {
 	// Status is the status code; zero means 200.
 	Status int
@@ -119,10 +109,8 @@ const (
 	// OffNotImplemented answers 501 with the route's problem details.
 	OffNotImplemented
 	// OffNotFound answers exactly like a path that is not declared, hiding
-	// the route (RFC 9110 §15.5.5 allows 404 for this). A hiding method is
-	// never listed in Allow, even for a caller it is on for: the 405 of
-	// another method on the same path lists only the methods that do not
-	// hide, or is a 404 when there are none.
+	// the route (RFC 9110 §15.5.5); Allow lists it only to callers it is on
+	// for.
 	OffNotFound
 	// OffForbidden answers 403.
 	OffForbidden

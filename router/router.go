@@ -18,11 +18,9 @@ import (
 // (RFC 6648).
 const (
 	// DefaultOptInHeader is the request header in which a client lists, comma
-	// separated, the beta features (flag keys of Beta routes) it opts into,
-	// e.g. "Roadmap-Beta: users-patch". The names reach flag rules as
-	// AttrOptIn. Opting in never bypasses the flag. The flag key of a Live
-	// or Deprecated route that keeps its Flag is accepted too, so that a
-	// beta promoted to live does not break clients that still opt in.
+	// separated, the beta features (flag keys) it opts into, e.g.
+	// "Roadmap-Beta: users-patch". The names reach flag rules as AttrOptIn;
+	// opting in never bypasses the flag.
 	DefaultOptInHeader = "Roadmap-Beta"
 	// OptInAppliedHeader is set on the answer of a Beta route that was
 	// served to a client that opted into it, naming the feature.
@@ -41,12 +39,11 @@ const (
 // logs and the real clock.
 type Config struct {
 	// Flags evaluates the flags of Planned and Beta routes, typically an
-	// *openfeature.Client bound to the application's provider. Required
-	// when any route can be switched on by a flag. The router never sets
-	// OpenFeature's global provider.
+	// *openfeature.Client. Required when any route can be switched on by a
+	// flag.
 	Flags flags.Evaluator
-	// FlagOptions configures the [flags.Gate] the router wraps Flags in:
-	// evaluation timeout, cache, observer. Its Logger defaults to Logger.
+	// FlagOptions configures the [flags.Gate] the router wraps Flags in. Its
+	// Logger defaults to Logger.
 	FlagOptions flags.Options
 	// Context derives the evaluation context from the request. Nil means
 	// [flags.Anonymous]. Routes may override it.
@@ -61,33 +58,26 @@ type Config struct {
 	// OffHandler, if set, answers for off routes instead of Off, unless a
 	// route says otherwise.
 	OffHandler http.Handler
-	// Roadmap decides who may see the roadmap. Callers it rejects get, for a
-	// route that is off, exactly what they would get if the route were not
-	// declared (404, or 405 listing only public methods), and never learn
-	// that it exists. Nil means everyone may see it.
+	// Roadmap decides who may see the roadmap: callers it rejects get, for a
+	// route that is off, what they would get if it were not declared. Nil
+	// means everyone may see it.
 	Roadmap func(*http.Request) bool
 	// OptInHeader names the beta opt-in request header. Empty means
 	// DefaultOptInHeader; "-" disables opt-in.
 	OptInHeader string
 	// NoRouteAttributes leaves the route attributes (AttrRoute, AttrMethod,
 	// AttrPattern, AttrStage and the empty AttrOptIn) out of evaluation
-	// contexts: flags see what Context gives, plus AttrOptIn when the caller
-	// opts into something. Set it when no flag rule reads them: a provider
-	// that evaluates rules on the whole context (flagd marshals it to JSON
-	// and JsonLogic decodes it) pays for every attribute on every
-	// evaluation, about 4 µs and 22 allocations for these five with flagd
-	// (docs/performance.md), and Options.CacheTargeted of package flags
-	// caches only contexts that are a targeting key alone.
+	// contexts; AttrOptIn is still set when the caller opts into something.
+	// Set it when no flag rule reads them: flagd pays about 4 µs per
+	// evaluation for them (docs/performance.md).
 	NoRouteAttributes bool
 	// Observer, if set, is told the outcome of every request to a declared
-	// route (see [Observer] and [CallerObserver]); package metrics
-	// implements it. Nil costs nothing.
+	// route (see [Observer] and [CallerObserver]).
 	Observer Observer
 }
 
 // Router serves a validated, frozen route table on a chi router. Build it
-// with [New]; it is an [http.Handler] that can be mounted in any chi router,
-// whose middlewares then apply.
+// with [New] and mount it in any chi router.
 //
 // A Router is safe for concurrent use. Its table never changes after New;
 // only flag decisions and the clock change what it answers.
@@ -123,11 +113,8 @@ func newUnknownMethod() *stub.Responder {
 
 // New validates routes and builds a Router that serves them. Every problem in
 // the table is reported at once, as [*RouteError] values joined with
-// errors.Join; nothing is validated per request afterwards.
-//
-// New copies the declarations it keeps; later changes to the slice have no
-// effect. Call [Router.Close] when the Router is no longer used, to
-// unsubscribe from provider events.
+// errors.Join. New copies the declarations; later changes to the slice have
+// no effect. Call [Router.Close] to unsubscribe from provider events.
 func New(routes []Route, cfg Config) (*Router, error) {
 	rt := &Router{
 		ctxFn:      cfg.Context,
@@ -138,9 +125,8 @@ func New(routes []Route, cfg Config) (*Router, error) {
 		betaNames:  map[string]struct{}{},
 		off:        cfg.Off,
 		offHandler: cfg.OffHandler,
-		notFound:   stub.New(stub.Problem{Status: http.StatusNotFound, Detail: "No resource matches the request path."}),
-		// The router's own answers carry their problem types; the 404
-		// stays about:blank, exactly like any other server's.
+		// The 404 stays about:blank, exactly like any other server's.
+		notFound: stub.New(stub.Problem{Status: http.StatusNotFound, Detail: "No resource matches the request path."}),
 		notAllowed: stub.New(stub.Typed(stub.Problem{Status: http.StatusMethodNotAllowed,
 			Detail: "The request method is not supported by this resource; see the Allow header."}, stub.TypeMethodNotAllowed)),
 		forbidden: stub.New(stub.Typed(stub.Problem{Status: http.StatusForbidden, Detail: "This resource is not available to you."}, stub.TypeNotEnabled)),
@@ -156,10 +142,8 @@ func New(routes []Route, cfg Config) (*Router, error) {
 	if rt.log == nil {
 		rt.log = slog.Default()
 	}
-	// Every pattern takes every method on chi (Handle): its path answers
-	// 405 with its own Allow, HEAD by GET, and hidden routes like
-	// undeclared ones. Registering while validating lets chi's verdict on
-	// a pattern join the other problems.
+	// Each pattern takes every method (Handle), its path answering 405 and
+	// HEAD itself; chi's verdict on a pattern joins the other problems.
 	rt.mux = chi.NewRouter()
 	rt.mux.NotFound(rt.notFound.ServeHTTP)
 	rt.byPattern = make(map[string]*path, len(routes)/2)

@@ -1,6 +1,7 @@
 package router
 
 import (
+	"cmp"
 	"net/http"
 	"slices"
 	"strconv"
@@ -10,8 +11,7 @@ import (
 	"github.com/roadmap-go/roadmap/stub"
 )
 
-// entry is one declared route, ready to serve: its declaration and what New
-// computed from it.
+// entry is one declared route and what New computed from it.
 type entry struct {
 	Route // as declared; Observers get a pointer to it
 
@@ -21,15 +21,9 @@ type entry struct {
 	scheduled bool // LiveFrom, or a Sunset, set: the stage depends on the clock
 	hides     bool // off means absent (OffNotFound)
 
-	// answer is the route's problem answer: 501 for Planned and Beta
-	// routes, 410 for Removed ones and Deprecated ones with a Sunset or a
-	// Brownout.
-	answer *stub.Responder
-	// off answers when the route is off, for callers who may see it;
-	// offStub reports that it is a stub.Responder, which sends no-store
-	// itself.
-	off     http.Handler
-	offStub bool
+	answer  *stub.Responder // the 501 of Planned and Beta routes, the 410 of Removed ones, sunsets and brownouts
+	off     http.Handler    // answers when off, for callers who may see the route
+	offStub bool            // off is a stub.Responder, which sends no-store itself
 
 	ctxFn flags.ContextFunc // of routes that evaluate a flag
 	attrs map[string]any    // the route attributes, of routes that evaluate a flag
@@ -71,35 +65,27 @@ func (rt *Router) newEntry(e *entry, r *Route, p *path, cfg Config) {
 	}
 
 	route := r.Method + " " + r.Pattern
-	if r.Stage == Planned || r.Stage == Beta {
-		detail := r.Detail
-		switch {
-		case detail != "":
-		case r.Name != "":
+	switch {
+	case r.Stage == Planned || r.Stage == Beta:
+		detail := r.Method + " is not yet implemented for this endpoint"
+		if r.Name != "" {
 			detail = r.Name + " is not yet available. Check back in a future release."
-		default:
-			detail = r.Method + " is not yet implemented for this endpoint"
 		}
 		typ := stub.TypeNotYetAvailable
 		if r.Stage == Beta {
 			typ = stub.TypeNotEnabled
 		}
-		e.answer = stub.New(stub.Typed(stub.Problem{Status: http.StatusNotImplemented, Detail: detail,
+		e.answer = stub.New(stub.Typed(stub.Problem{Status: http.StatusNotImplemented, Detail: cmp.Or(r.Detail, detail),
 			Stage: r.Stage.String(), Route: route, Available: r.Available, Docs: r.Docs}, typ))
-	}
-	if r.Stage == Removed || r.Stage == Deprecated && (!r.Sunset.IsZero() || r.Brownout != "") {
-		detail := r.Detail
-		if detail == "" {
-			what, gone := r.Name, " has been removed."
-			if what == "" {
-				what, gone = r.Method, " is no longer available for this endpoint"
-			}
-			detail = what + gone
-			if r.Successor != "" {
-				detail += " Use " + r.Successor + " instead."
-			}
+	case r.Stage == Removed || r.Stage == Deprecated && (!r.Sunset.IsZero() || r.Brownout != ""):
+		detail := r.Method + " is no longer available for this endpoint"
+		if r.Name != "" {
+			detail = r.Name + " has been removed."
 		}
-		e.answer = stub.New(stub.Typed(stub.Problem{Status: http.StatusGone, Detail: detail,
+		if r.Successor != "" {
+			detail += " Use " + r.Successor + " instead."
+		}
+		e.answer = stub.New(stub.Typed(stub.Problem{Status: http.StatusGone, Detail: cmp.Or(r.Detail, detail),
 			Stage: Removed.String(), Route: route, Docs: r.Docs}, stub.TypeRemoved))
 	}
 
@@ -199,8 +185,7 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 	var optIns []string
 	if vals := r.Header[rt.optIn]; rt.optIn != "" && len(vals) > 0 {
 		// Only a caller who may see the route learns that a name is
-		// unknown: for a hidden route, or a caller the Roadmap predicate
-		// rejects, a 400 would tell the route from a missing one.
+		// unknown: a 400 would tell a hidden route from a missing one.
 		var ok bool
 		if optIns, ok = rt.parseOptIn(w, r, vals, !e.hides && rt.canSee(r)); !ok {
 			return
@@ -248,11 +233,8 @@ type path struct {
 	// methods they list (bit i for methodNames[i]).
 	allowAll, allowPublic []string
 	allMask, publicMask   uint16
-	// gatedMask: the methods of gated routes. One that Allow leaves out for
-	// a caller (hidden, or the caller may not see the roadmap) is listed
-	// anyway when its flag is on for the caller, who is served it.
-	gatedMask uint16
-	liveFrom  bool // a method goes live on a date: Allow depends on the clock
+	gatedMask             uint16 // listed where their flag is on for the caller
+	liveFrom              bool   // a method goes live on a date: Allow depends on the clock
 }
 
 func (p *path) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -14,9 +14,7 @@ import (
 const ContextPanicCode openfeature.ErrorCode = "CONTEXT_PANIC"
 
 // canSee reports whether the caller of r may see the roadmap: Config.Roadmap,
-// or true when it is nil. A panicking predicate (like a panicking
-// ContextFunc: user code, which must not turn an off route into a 500) is
-// logged and answers false.
+// or true when it is nil. A panicking predicate is logged and answers false.
 func (rt *Router) canSee(r *http.Request) bool {
 	return rt.visible == nil || rt.visibleSafely(r)
 }

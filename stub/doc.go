@@ -8,21 +8,19 @@
 // allocates nothing and never echoes internal errors.
 //
 // Besides the standard members a body carries the roadmap extension members
-// of [Problem]: "stage", "route" and, where declared, "available" and
-// "docs". Every answer is sent with "Cache-Control: no-store": a 501 is
+// of [Problem]. Every answer is sent with "Cache-Control: no-store": a 501 is
 // heuristically cacheable (RFC 9111 §4.2.2), and a flag flip must be seen on
 // the next request.
 //
-// The lifecycle answers have problem types of their own ([TypeNotYetAvailable]
-// and the other Type constants, listed by [Types], described in
-// docs/problems.md and by roadmappage.ProblemTypes): [Typed] sets one, with
-// its title. A Problem without a Type is "about:blank". Package router builds
-// its Responders itself; use this package for answers of your own in the
-// same format.
+// The lifecycle answers have problem types of their own (the Type constants,
+// listed by [Types], described in docs/problems.md): [Typed] sets one, with
+// its title. Package router builds its Responders itself; use this package
+// for answers of your own in the same format.
 //
 // # Example
 //
-// A planned route's answer:
+// A planned route's answer (the body it renders is shown by the example of
+// [New]):
 //
 //	notYet := stub.New(stub.Typed(stub.Problem{
 //		Status:    http.StatusNotImplemented,
@@ -32,16 +30,4 @@
 //		Available: "v2.0",
 //	}, stub.TypeNotYetAvailable))
 //	r.Put("/api/reports/export", notYet.ServeHTTP)
-//
-// A request for PUT /api/reports/export then gets:
-//
-//	HTTP/1.1 501 Not Implemented
-//	Cache-Control: no-store
-//	Content-Type: application/problem+json
-//
-//	{"type":"https://github.com/roadmap-go/roadmap/blob/main/docs/problems.md#not-yet-available",
-//	 "title":"Not yet available","status":501,
-//	 "detail":"Report export is not yet available. Check back in a future release.",
-//	 "instance":"/api/reports/export","stage":"planned",
-//	 "route":"PUT /api/reports/export","available":"v2.0"}
 package stub
