@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -49,27 +50,57 @@ func testRoutes() []router.Route {
 	}
 }
 
-// userFlags returns an evaluator, scoped to the test, whose flags are on only
-// for the targeting key "vip", with reason TARGETING_MATCH (never cached).
-// It is an in-memory provider of its own rather than routertest.Flags:
-// routertest is a module that requires this one (its Contract checks
-// answers against openapi's documents), and docs/modules.md keeps the
-// requirements between modules one-way.
-func userFlags(t *testing.T) *openfeature.Client {
+// testFlags are the flags "users-patch" and "reports" of one test, each
+// decided by a rule that Set replaces at run time, answered with reason
+// TARGETING_MATCH (never cached). It is an in-memory provider of its own
+// rather than routertest.Flags: routertest is a module that requires this
+// one (its Contract checks answers against openapi's documents), and
+// docs/modules.md keeps the requirements between modules one-way.
+type testFlags struct {
+	client *openfeature.Client
+	mu     sync.Mutex
+	rules  map[string]func(openfeature.FlattenedContext) bool // guarded by mu
+}
+
+// newTestFlags returns flags, scoped to the test, that are on only for the
+// targeting key "vip".
+func newTestFlags(t *testing.T) *testFlags {
 	t.Helper()
-	vip := func(f memprovider.InMemoryFlag, ec openfeature.FlattenedContext) (any, openfeature.ProviderResolutionDetail) {
+	vip := func(ec openfeature.FlattenedContext) bool { return ec[openfeature.TargetingKey] == "vip" }
+	f := &testFlags{rules: map[string]func(openfeature.FlattenedContext) bool{"users-patch": vip, "reports": vip}}
+	eval := func(fl memprovider.InMemoryFlag, ec openfeature.FlattenedContext) (any, openfeature.ProviderResolutionDetail) {
+		f.mu.Lock()
+		on := f.rules[fl.Key](ec)
+		f.mu.Unlock()
 		v := "off"
-		if ec[openfeature.TargetingKey] == "vip" {
+		if on {
 			v = "on"
 		}
-		return f.Variants[v], openfeature.ProviderResolutionDetail{Reason: openfeature.TargetingMatchReason, Variant: v}
+		return fl.Variants[v], openfeature.ProviderResolutionDetail{Reason: openfeature.TargetingMatchReason, Variant: v}
 	}
-	flag := memprovider.InMemoryFlag{State: memprovider.Enabled, DefaultVariant: "off",
-		Variants: map[string]any{"on": true, "off": false}, ContextEvaluator: &vip}
-	p := memprovider.NewInMemoryProvider(map[string]memprovider.InMemoryFlag{"users-patch": flag, "reports": flag})
-	require.NoError(t, openfeature.SetNamedProviderAndWait(t.Name(), p))
+	defs := map[string]memprovider.InMemoryFlag{}
+	for key := range f.rules {
+		defs[key] = memprovider.InMemoryFlag{Key: key, State: memprovider.Enabled, DefaultVariant: "off",
+			Variants: map[string]any{"on": true, "off": false}, ContextEvaluator: &eval}
+	}
+	require.NoError(t, openfeature.SetNamedProviderAndWait(t.Name(), memprovider.NewInMemoryProvider(defs)))
 	t.Cleanup(func() { _ = openfeature.SetNamedProviderAndWait(t.Name(), openfeature.NoopProvider{}) })
-	return openfeature.NewClient(t.Name())
+	f.client = openfeature.NewClient(t.Name())
+	return f
+}
+
+// Client returns the client to pass as router.Config.Flags.
+func (f *testFlags) Client() *openfeature.Client { return f.client }
+
+// userFlags returns an evaluator, scoped to the test, whose flags are on only
+// for the targeting key "vip".
+func userFlags(t *testing.T) *openfeature.Client { return newTestFlags(t).Client() }
+
+// Set switches flag on or off for everyone.
+func (f *testFlags) Set(flag string, on bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.rules[flag] = func(openfeature.FlattenedContext) bool { return on }
 }
 
 func newRouter(t *testing.T, cfg router.Config) *router.Router {
@@ -386,10 +417,7 @@ func TestHandler(t *testing.T) {
 // DocumentFor makes for it, across callers and flag flips, and more distinct
 // views than it keeps.
 func TestHandlerPerRequestFlips(t *testing.T) {
-	fl := routertest.NewFlags(t, nil)
-	vip := func(ec openfeature.FlattenedContext) bool { return ec[openfeature.TargetingKey] == "vip" }
-	fl.SetRule("users-patch", vip)
-	fl.SetRule("reports", vip)
+	fl := newTestFlags(t)
 	rt := newRouter(t, router.Config{Flags: fl.Client(), Roadmap: func(r *http.Request) bool { return r.Header.Get("X-Staff") == "1" }})
 	opts := openapi.Options{PerRequest: true}
 	h, err := openapi.NewHandler(rt, opts)
