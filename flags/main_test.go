@@ -14,22 +14,13 @@ import (
 // its own, and every one of them must stop. OpenFeature's own event
 // goroutines are stopped first by shutting the API down.
 //
-// The goroutines ignored belong to the flagd provider v0.6.0 that some tests
-// in this package evaluate real flag files with (the flags package itself
-// never imports it): Provider.Shutdown never stops handleEvents (it ranges
-// over a channel nobody closes), and its file sync can still be blocked
-// sending an update, and its fsnotify reader waiting, when Shutdown runs.
-// They are not ours to fix here.
+// Tests that evaluate real flag files with the flagd provider live in
+// internal/integration/flags (docs/modules.md), with their own TestMain.
 func TestMain(m *testing.M) {
 	code := m.Run()
 	openfeature.Shutdown()
 	if code == 0 {
-		if err := goleak.Find(
-			goleak.IgnoreAnyFunction("github.com/open-feature/go-sdk-contrib/providers/flagd/pkg.(*Provider).handleEvents"),
-			goleak.IgnoreAnyFunction("github.com/open-feature/go-sdk-contrib/providers/flagd/pkg/service/in_process.(*InProcess).runDataSyncProcess"),
-			goleak.IgnoreAnyFunction("github.com/open-feature/go-sdk-contrib/providers/flagd/pkg/service/in_process.(*InProcess).Shutdown"),
-			goleak.IgnoreAnyFunction("github.com/fsnotify/fsnotify.(*inotify).readEvents"),
-		); err != nil {
+		if err := goleak.Find(); err != nil {
 			fmt.Fprintln(os.Stderr, "goleak:", err)
 			code = 1
 		}

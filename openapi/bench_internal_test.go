@@ -4,7 +4,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/roadmap-go/roadmap/internal/bench"
+	"github.com/roadmap-go/roadmap/internal/routetable"
 	"github.com/roadmap-go/roadmap/router"
 )
 
@@ -14,7 +14,7 @@ import (
 // selected, pruned and encoded. BenchmarkLarge's op=PerRequest serves a kept
 // one.
 func BenchmarkLargeNewView(b *testing.B) {
-	rt, err := router.New(bench.Routes(10000), router.Config{Flags: bench.StaticEvaluator{}})
+	rt, err := router.New(routetable.Routes(10000), router.Config{Flags: routetable.StaticEvaluator{}})
 	if err != nil {
 		b.Fatal(err)
 	}

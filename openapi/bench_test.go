@@ -5,7 +5,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/roadmap-go/roadmap/internal/bench"
+	"github.com/roadmap-go/roadmap/internal/routetable"
 	"github.com/roadmap-go/roadmap/openapi"
 	"github.com/roadmap-go/roadmap/router"
 )
@@ -16,7 +16,7 @@ import (
 // (issue 11): under 200 ms and 100 ms on the project's machine; reported as
 // ms/op, never asserted.
 func BenchmarkLarge(b *testing.B) {
-	rt, err := router.New(bench.Routes(10000), router.Config{Flags: bench.StaticEvaluator{}})
+	rt, err := router.New(routetable.Routes(10000), router.Config{Flags: routetable.StaticEvaluator{}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/roadmap-go/roadmap/flags"
-	"github.com/roadmap-go/roadmap/internal/bench"
+	"github.com/roadmap-go/roadmap/internal/routetable"
 	"github.com/roadmap-go/roadmap/router"
 )
 
@@ -21,7 +21,7 @@ import (
 // documents of a table with every stage, static and per request, and for a
 // document that kin-openapi loaded (refs, schemas, examples, extensions).
 func TestMarshal(t *testing.T) {
-	rt, err := router.New(bench.Routes(400), router.Config{Flags: bench.StaticEvaluator{}})
+	rt, err := router.New(routetable.Routes(400), router.Config{Flags: routetable.StaticEvaluator{}})
 	require.NoError(t, err)
 	t.Cleanup(rt.Close)
 	loaded, err := openapi3.NewLoader().LoadFromData([]byte(`{"openapi":"3.1.0","info":{"title":"t","version":"1"},
@@ -53,7 +53,7 @@ func TestMarshal(t *testing.T) {
 // is told of, built on its own, with the header components only the
 // removed operations referred to pruned.
 func TestPublicDocument(t *testing.T) {
-	rt, err := router.New(bench.Routes(400), router.Config{Flags: bench.StaticEvaluator{}})
+	rt, err := router.New(routetable.Routes(400), router.Config{Flags: routetable.StaticEvaluator{}})
 	require.NoError(t, err)
 	t.Cleanup(rt.Close)
 	h, err := NewHandler(rt, Options{})
@@ -82,7 +82,7 @@ func TestMarshalCached(t *testing.T) {
 	fl := func(_ context.Context, flag string, ec openfeature.EvaluationContext) bool {
 		return ec.TargetingKey() == "ada"
 	}
-	rt, err := router.New(bench.Routes(400), router.Config{Flags: targeted(fl), Context: flags.FromHeader("User")})
+	rt, err := router.New(routetable.Routes(400), router.Config{Flags: targeted(fl), Context: flags.FromHeader("User")})
 	require.NoError(t, err)
 	t.Cleanup(rt.Close)
 	c := newOpCache()

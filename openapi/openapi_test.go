@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,13 +15,13 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/open-feature/go-sdk/openfeature"
+	"github.com/open-feature/go-sdk/openfeature/memprovider"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/roadmap-go/roadmap/flags"
 	"github.com/roadmap-go/roadmap/openapi"
 	"github.com/roadmap-go/roadmap/router"
-	"github.com/roadmap-go/roadmap/routertest"
 )
 
 var (
@@ -49,15 +50,57 @@ func testRoutes() []router.Route {
 	}
 }
 
+// testFlags are the flags "users-patch" and "reports" of one test, each
+// decided by a rule that Set replaces at run time, answered with reason
+// TARGETING_MATCH (never cached). It is an in-memory provider of its own
+// rather than routertest.Flags: routertest is a module that requires this
+// one (its Contract checks answers against openapi's documents), and
+// docs/modules.md keeps the requirements between modules one-way.
+type testFlags struct {
+	client *openfeature.Client
+	mu     sync.Mutex
+	rules  map[string]func(openfeature.FlattenedContext) bool // guarded by mu
+}
+
+// newTestFlags returns flags, scoped to the test, that are on only for the
+// targeting key "vip".
+func newTestFlags(t *testing.T) *testFlags {
+	t.Helper()
+	vip := func(ec openfeature.FlattenedContext) bool { return ec[openfeature.TargetingKey] == "vip" }
+	f := &testFlags{rules: map[string]func(openfeature.FlattenedContext) bool{"users-patch": vip, "reports": vip}}
+	eval := func(fl memprovider.InMemoryFlag, ec openfeature.FlattenedContext) (any, openfeature.ProviderResolutionDetail) {
+		f.mu.Lock()
+		on := f.rules[fl.Key](ec)
+		f.mu.Unlock()
+		v := "off"
+		if on {
+			v = "on"
+		}
+		return fl.Variants[v], openfeature.ProviderResolutionDetail{Reason: openfeature.TargetingMatchReason, Variant: v}
+	}
+	defs := map[string]memprovider.InMemoryFlag{}
+	for key := range f.rules {
+		defs[key] = memprovider.InMemoryFlag{Key: key, State: memprovider.Enabled, DefaultVariant: "off",
+			Variants: map[string]any{"on": true, "off": false}, ContextEvaluator: &eval}
+	}
+	require.NoError(t, openfeature.SetNamedProviderAndWait(t.Name(), memprovider.NewInMemoryProvider(defs)))
+	t.Cleanup(func() { _ = openfeature.SetNamedProviderAndWait(t.Name(), openfeature.NoopProvider{}) })
+	f.client = openfeature.NewClient(t.Name())
+	return f
+}
+
+// Client returns the client to pass as router.Config.Flags.
+func (f *testFlags) Client() *openfeature.Client { return f.client }
+
 // userFlags returns an evaluator, scoped to the test, whose flags are on only
 // for the targeting key "vip".
-func userFlags(t *testing.T) *openfeature.Client {
-	t.Helper()
-	fl := routertest.NewFlags(t, nil)
-	vip := func(ec openfeature.FlattenedContext) bool { return ec[openfeature.TargetingKey] == "vip" }
-	fl.SetRule("users-patch", vip)
-	fl.SetRule("reports", vip)
-	return fl.Client()
+func userFlags(t *testing.T) *openfeature.Client { return newTestFlags(t).Client() }
+
+// Set switches flag on or off for everyone.
+func (f *testFlags) Set(flag string, on bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.rules[flag] = func(openfeature.FlattenedContext) bool { return on }
 }
 
 func newRouter(t *testing.T, cfg router.Config) *router.Router {
@@ -374,10 +417,7 @@ func TestHandler(t *testing.T) {
 // DocumentFor makes for it, across callers and flag flips, and more distinct
 // views than it keeps.
 func TestHandlerPerRequestFlips(t *testing.T) {
-	fl := routertest.NewFlags(t, nil)
-	vip := func(ec openfeature.FlattenedContext) bool { return ec[openfeature.TargetingKey] == "vip" }
-	fl.SetRule("users-patch", vip)
-	fl.SetRule("reports", vip)
+	fl := newTestFlags(t)
 	rt := newRouter(t, router.Config{Flags: fl.Client(), Roadmap: func(r *http.Request) bool { return r.Header.Get("X-Staff") == "1" }})
 	opts := openapi.Options{PerRequest: true}
 	h, err := openapi.NewHandler(rt, opts)

@@ -11,13 +11,13 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/open-feature/go-sdk/openfeature"
+	"github.com/open-feature/go-sdk/openfeature/memprovider"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/roadmap-go/roadmap/flags"
 	"github.com/roadmap-go/roadmap/roadmappage"
 	"github.com/roadmap-go/roadmap/router"
-	"github.com/roadmap-go/roadmap/routertest"
 )
 
 var (
@@ -28,12 +28,24 @@ var (
 
 func ok(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok") }
 
-// vipFlags is on for the targeting key "vip" only.
+// vipFlags is on for the targeting key "vip" only, with reason
+// TARGETING_MATCH (never cached). It is an in-memory provider of its own
+// rather than routertest.Flags: routertest requires openapi and kin-openapi,
+// which this module does not need otherwise (docs/modules.md).
 func vipFlags(t *testing.T) *openfeature.Client {
 	t.Helper()
-	fl := routertest.NewFlags(t, nil)
-	fl.SetRule("beta", func(ec openfeature.FlattenedContext) bool { return ec[openfeature.TargetingKey] == "vip" })
-	return fl.Client()
+	vip := func(f memprovider.InMemoryFlag, ec openfeature.FlattenedContext) (any, openfeature.ProviderResolutionDetail) {
+		v := "off"
+		if ec[openfeature.TargetingKey] == "vip" {
+			v = "on"
+		}
+		return f.Variants[v], openfeature.ProviderResolutionDetail{Reason: openfeature.TargetingMatchReason, Variant: v}
+	}
+	p := memprovider.NewInMemoryProvider(map[string]memprovider.InMemoryFlag{"beta": {State: memprovider.Enabled,
+		DefaultVariant: "off", Variants: map[string]any{"on": true, "off": false}, ContextEvaluator: &vip}})
+	require.NoError(t, openfeature.SetNamedProviderAndWait(t.Name(), p))
+	t.Cleanup(func() { _ = openfeature.SetNamedProviderAndWait(t.Name(), openfeature.NoopProvider{}) })
+	return openfeature.NewClient(t.Name())
 }
 
 // newServer mounts the roadmap next to the router, as the demo does.

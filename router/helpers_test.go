@@ -3,13 +3,10 @@ package router_test
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 
-	flagd "github.com/open-feature/go-sdk-contrib/providers/flagd/pkg"
 	"github.com/open-feature/go-sdk/openfeature"
 	"github.com/open-feature/go-sdk/openfeature/memprovider"
 	"github.com/stretchr/testify/require"
@@ -18,7 +15,8 @@ import (
 )
 
 // The flags of these tests come from this one set of helpers: real
-// providers (memFlags, targetedClient, flagdClient) wherever the behaviour
+// providers (memFlags, targetedClient; flagdClient in
+// internal/integration/router) wherever the behaviour
 // depends on OpenFeature, and one fake Evaluator (fakeFlags) where a test
 // needs fixed answers, failures or a count of evaluations.
 
@@ -60,30 +58,6 @@ func targetedClient(t *testing.T, on func(openfeature.FlattenedContext) bool) *o
 		"f": {Key: "f", State: memprovider.Enabled, DefaultVariant: "off", Variants: map[string]any{"on": true, "off": false}, ContextEvaluator: &eval},
 	})
 	return c
-}
-
-// flagdClient starts a flagd in-process provider on the flag file at path,
-// binds it to domain (replacing, and so shutting down, the provider bound
-// before) and returns a client of that domain.
-func flagdClient(t *testing.T, domain, path string) *openfeature.Client {
-	t.Helper()
-	p, err := flagd.NewProvider(flagd.WithFileResolver(), flagd.WithOfflineFilePath(path))
-	require.NoError(t, err)
-	require.NoError(t, openfeature.SetNamedProviderAndWait(domain, p))
-	t.Cleanup(func() { _ = openfeature.SetNamedProviderAndWait(domain, openfeature.NoopProvider{}) })
-	return openfeature.NewClient(domain)
-}
-
-// writeFile replaces the file at path by atomic rename, as editors and
-// config management do, so that a provider never reads a half-written file.
-func writeFile(t *testing.T, path, content string) {
-	t.Helper()
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".flags-*.json")
-	require.NoError(t, err)
-	_, err = tmp.WriteString(content)
-	require.NoError(t, err)
-	require.NoError(t, tmp.Close())
-	require.NoError(t, os.Rename(tmp.Name(), path))
 }
 
 // fakeFlags is the one hand-written [flags.Evaluator] of these tests. on

@@ -3,7 +3,7 @@
 # `go run ./cmd/demo` configures it (embedded flags, flagd-format file read in
 # process, metrics, tracing, OpenFeature hooks, middleware as shipped)
 # against a plain chi server with the same paths and the same handlers
-# (internal/bench/cmd/loadserver -mode plain-demo, bench.PlainDemo), taking
+# (internal/bench/cmd/loadserver -mode plain-demo, baseline.PlainDemo), taking
 # turns, request kind by request kind:
 #
 #   live          GET   /api/users/42          200

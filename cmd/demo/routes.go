@@ -87,7 +87,7 @@ func routes() []router.Route {
 // of the structs below: plain, and cheap enough that a load test of the demo
 // measures the framework rather than the handlers) before anything is
 // written, so that an encoding error is still a clean 500.
-// internal/bench.PlainDemo serves the same answers on plain chi.
+// internal/baseline.PlainDemo serves the same answers on plain chi.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	body, err := json.Marshal(v)
 	if err != nil {

@@ -17,7 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/roadmap-go/roadmap/internal/bench"
+	"github.com/roadmap-go/roadmap/internal/baseline"
 )
 
 // stackKinds are the request kinds of the stack load test
@@ -75,7 +75,7 @@ func stackFlagFile(untargeted bool) string {
 	return "flags.json"
 }
 
-// directPatch is plain chi (bench.PlainDemo's PATCH) where the handler
+// directPatch is plain chi (baseline.PlainDemo's PATCH) where the handler
 // evaluates users-patch itself with the targeting key alone, through an
 // OpenFeature client without hooks on the demo's provider: the cost of one
 // evaluation without the framework, for the targeted kind.
@@ -136,7 +136,7 @@ func stackServe(b *testing.B, h http.Handler, base *http.Request, want int) {
 
 // BenchmarkStack serves each request kind of the stack load test in
 // process: impl=demo is the demo's whole handler as run builds it, impl=chi
-// bench.PlainDemo, impl=direct (beta-targeted only) plain chi evaluating
+// baseline.PlainDemo, impl=direct (beta-targeted only) plain chi evaluating
 // the flag itself with the targeting key alone, impl=demo-cache
 // (beta-targeted only) the demo with -cache-targeted 10000. Compare with benchstat
 // -col /impl; docs/performance.md has the figures and the profiles.
@@ -145,7 +145,7 @@ func BenchmarkStack(b *testing.B) {
 	untargeted, _ := stackDemo(b, stackFlagFile(true))
 	handlers := map[bool]http.Handler{false: shipped, true: untargeted}
 	cached, _ := stackDemo(b, stackFlagFile(false), "-cache-targeted", "10000")
-	plain := bench.PlainDemo()
+	plain := baseline.PlainDemo()
 	for _, k := range stackKinds {
 		req := httptest.NewRequest(k.method, k.path, nil)
 		req.Header.Set("X-User-ID", stackUser)
@@ -163,7 +163,7 @@ func BenchmarkStack(b *testing.B) {
 // answer alike: the same status, body and headers (but the date) for
 // every kind where the demo and plain chi mean the same answer.
 func TestPlainDemoAnswersAlike(t *testing.T) {
-	plain := httptest.NewServer(bench.PlainDemo())
+	plain := httptest.NewServer(baseline.PlainDemo())
 	t.Cleanup(plain.Close)
 	demos := map[bool]*httptest.Server{}
 	for _, untargeted := range []bool{false, true} {
@@ -178,7 +178,7 @@ func TestPlainDemoAnswersAlike(t *testing.T) {
 			assert.Equal(t, k.demo, d.status, "demo: got %d, want %d", d.status, k.demo)
 			assert.Equal(t, k.chi, c.status, "chi: got %d, want %d", c.status, k.chi)
 			if k.demo != k.chi || k.demo == http.StatusMethodNotAllowed {
-				return // different answers by design (bench.PlainDemo's doc)
+				return // different answers by design (baseline.PlainDemo's doc)
 			}
 			d.header.Del("Date")
 			c.header.Del("Date")

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/roadmap-go/roadmap/internal/bench"
+	"github.com/roadmap-go/roadmap/internal/baseline"
 )
 
 // TestLoadServersAnswerAlike checks that the two sides of the load test do
@@ -23,12 +23,12 @@ func TestLoadServersAnswerAlike(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, openfeature.SetNamedProviderAndWait(t.Name(), p))
 	t.Cleanup(func() { _ = openfeature.SetNamedProviderAndWait(t.Name(), openfeature.NoopProvider{}) })
-	h, release, err := bench.Roadmap(openfeature.NewClient(t.Name()))
+	h, release, err := baseline.Roadmap(openfeature.NewClient(t.Name()))
 	require.NoError(t, err)
 	t.Cleanup(release)
 	roadmap := httptest.NewServer(h)
 	t.Cleanup(roadmap.Close)
-	plain := httptest.NewServer(bench.PlainChi())
+	plain := httptest.NewServer(baseline.PlainChi())
 	t.Cleanup(plain.Close)
 
 	tests := []struct {

@@ -20,7 +20,8 @@ import (
 	"github.com/open-feature/go-sdk/openfeature/memprovider"
 
 	"github.com/roadmap-go/roadmap/flags"
-	"github.com/roadmap-go/roadmap/internal/bench"
+	"github.com/roadmap-go/roadmap/internal/baseline"
+	"github.com/roadmap-go/roadmap/internal/routetable"
 	"github.com/roadmap-go/roadmap/router"
 	"github.com/roadmap-go/roadmap/stub"
 )
@@ -198,7 +199,7 @@ const userPattern = "/api/users/{id}"
 // bytes).
 func BenchmarkServe(b *testing.B) {
 	client := memClient(b)
-	stubbed := stub.New(bench.ReportExportStub)
+	stubbed := stub.New(baseline.ReportExportStub)
 	cases := []struct {
 		name   string
 		route  router.Route
@@ -221,12 +222,12 @@ func BenchmarkServe(b *testing.B) {
 			name: "planned-cached-off",
 			route: router.Route{Method: http.MethodPut, Pattern: "/api/reports/export", Stage: router.Planned, Flag: flagOff,
 				Handler: http.HandlerFunc(userHandler), Name: "Report export", Available: "v2.0"},
-			path: "/api/reports/export", status: http.StatusNotImplemented, chi: bench.Prerendered(stubbed, "/api/reports/export"),
+			path: "/api/reports/export", status: http.StatusNotImplemented, chi: baseline.Prerendered(stubbed, "/api/reports/export"),
 		},
 		{
 			name:  "planned-stub",
 			route: router.Route{Method: http.MethodPut, Pattern: "/api/reports/export", Stage: router.Planned, Name: "Report export", Available: "v2.0"},
-			path:  "/api/reports/export", status: http.StatusNotImplemented, chi: bench.Prerendered(stubbed, "/api/reports/export"),
+			path:  "/api/reports/export", status: http.StatusNotImplemented, chi: baseline.Prerendered(stubbed, "/api/reports/export"),
 		},
 	}
 	for _, tc := range cases {
@@ -324,8 +325,8 @@ func BenchmarkFlag(b *testing.B) {
 // registration) of 10,000 routes with registering the same 10,000
 // method/pattern pairs on a plain chi router.
 func BenchmarkBuild10k(b *testing.B) {
-	routes := bench.Routes(10000)
-	ev := bench.StaticEvaluator{}
+	routes := routetable.Routes(10000)
+	ev := routetable.StaticEvaluator{}
 	b.Run("impl=chi", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {

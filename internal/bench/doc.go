@@ -1,5 +1,6 @@
-// Package bench holds the performance benchmarks of issue 6 and the plain chi
-// baseline they and scripts/loadtest.sh compare the router against.
+// Package bench holds the performance benchmarks of issue 6; the plain chi
+// baseline they and scripts/loadtest.sh compare the router against is
+// internal/baseline.
 //
 // Every benchmark comes in pairs run in the same process: impl=chi (or
 // impl=direct, a chi handler that calls the flag provider itself) is the
@@ -7,9 +8,10 @@
 // them with benchstat, e.g. scripts/bench.sh, which interleaves the pairs and
 // prints ratios. docs/performance.md has the method and the figures.
 //
-// The package lives under internal/ because it imports the flagd in-process
-// provider, which must stay out of the import graph of router/, flags/ and
-// stub/.
+// The package lives under internal/, in a module of its own
+// (github.com/roadmap-go/roadmap/internal/bench, docs/modules.md), because it
+// imports the flagd in-process provider, which must stay out of the import
+// graph of router/, flags/ and stub/ and out of the root module's go.mod.
 //
 // # Example
 //

@@ -7,7 +7,8 @@
 #
 # GONOSUMDB covers github.com/thomaspoignant/* only, for hashes the tool
 # module's go.sum lacks; everything else is checked against go.sum and the
-# checksum database as usual.
+# checksum database as usual. The tool module is not part of go.work (see
+# the comment there), hence GOWORK=off.
 ROADMAP_CACHE="${ROADMAP_CACHE:-$PWD/.cache}"
 mkdir -p "$ROADMAP_CACHE/bin"
 ROADMAP_CACHE=$(cd "$ROADMAP_CACHE" && pwd) # absolute: the build runs in tools/relayproxy
@@ -19,7 +20,7 @@ else
 	echo "relay proxy: building $_relayproxy_bin (takes a few minutes)"
 	(
 		cd tools/relayproxy &&
-			GONOSUMDB='github.com/thomaspoignant/*' \
+			GOWORK=off GONOSUMDB='github.com/thomaspoignant/*' \
 				go build -o "$_relayproxy_bin.tmp" github.com/thomaspoignant/go-feature-flag/cmd/relayproxy
 	)
 	mv "$_relayproxy_bin.tmp" "$_relayproxy_bin"

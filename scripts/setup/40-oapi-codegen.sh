@@ -13,7 +13,7 @@ if [ -x "$_oapi_bin" ] && [ "$_oapi_bin" -nt tools/oapicodegen/go.sum ]; then
 	echo "oapi-codegen: cached $_oapi_bin"
 else
 	echo "oapi-codegen: building $_oapi_bin"
-	(cd tools/oapicodegen && go build -o "$_oapi_bin.tmp" github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen)
+	(cd tools/oapicodegen && GOWORK=off go build -o "$_oapi_bin.tmp" github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen)
 	mv "$_oapi_bin.tmp" "$_oapi_bin"
 fi
 export ROADMAP_OAPI_CODEGEN="$_oapi_bin"

@@ -1,11 +1,11 @@
 // Command loadserver serves baselines for load tests. With -mode
 // plain-demo (what scripts/loadtest.sh compares the demo with) it serves
 // the demo's API paths written by hand on plain chi, with the demo's
-// handlers (bench.PlainDemo). With -mode plain a plain chi router with the
-// routes of the bare-router comparison (bench.PlainChi); with -mode roadmap
+// handlers (baseline.PlainDemo). With -mode plain a plain chi router with the
+// routes of the bare-router comparison (baseline.PlainChi); with -mode roadmap
 // the same server with those routes declared and served by the roadmap
 // router, flags read from a flagd flag file by the flagd in-process
-// provider (bench.Roadmap).
+// provider (baseline.Roadmap).
 //
 // -debug-addr serves Go's profiles (net/http/pprof) on a second, loopback
 // listener, as the demo's -debug-addr does: the load test reads the
@@ -34,7 +34,7 @@ import (
 	flagd "github.com/open-feature/go-sdk-contrib/providers/flagd/pkg"
 	"github.com/open-feature/go-sdk/openfeature"
 
-	"github.com/roadmap-go/roadmap/internal/bench"
+	"github.com/roadmap-go/roadmap/internal/baseline"
 )
 
 func main() {
@@ -60,9 +60,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	var handler http.Handler
 	switch *mode {
 	case "plain-demo":
-		handler = bench.PlainDemo()
+		handler = baseline.PlainDemo()
 	case "plain":
-		handler = bench.PlainChi()
+		handler = baseline.PlainChi()
 	case "roadmap":
 		if *flagsPath == "" {
 			return errors.New("-mode roadmap needs -flags")
@@ -75,7 +75,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 		defer openfeature.Shutdown()
-		h, release, err := bench.Roadmap(openfeature.NewClient("loadserver"))
+		h, release, err := baseline.Roadmap(openfeature.NewClient("loadserver"))
 		if err != nil {
 			return err
 		}

@@ -1,4 +1,8 @@
-package bench
+// Package routetable builds route tables of any size, with a realistic mix
+// of stages, for benchmarks and tests (router, openapi, internal/bench). It
+// is in the root module, with chi and the OpenFeature SDK as its only
+// dependencies, so that every module's tests can use it (docs/modules.md).
+package routetable
 
 import (
 	"context"
