@@ -28,9 +28,12 @@ func Anonymous(*http.Request) openfeature.EvaluationContext {
 // authenticated identity and strips it from client requests: with a header
 // a client can set, anyone can claim any key.
 func FromHeader(name string) ContextFunc {
-	name = http.CanonicalHeaderKey(name)
+	name = http.CanonicalHeaderKey(name) // once: the map is read directly
 	return func(r *http.Request) openfeature.EvaluationContext {
-		return keyed(r.Header.Get(name))
+		if v := r.Header[name]; len(v) > 0 {
+			return keyed(v[0])
+		}
+		return openfeature.EvaluationContext{}
 	}
 }
 

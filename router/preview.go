@@ -25,7 +25,7 @@ func newPreview(ex *Example, off http.Handler) *preview {
 }
 
 func (p *preview) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get(PreviewHeader) != "example" {
+	if v := r.Header[PreviewHeader]; len(v) == 0 || v[0] != "example" { // canonical: no Get
 		p.off.ServeHTTP(w, r)
 		return
 	}

@@ -12,8 +12,8 @@ import (
 const guestPrefix = "guest-"
 
 // userHeader names the caller in the demo. It is written in canonical form
-// ("X-User-Id", as http.CanonicalHeaderKey writes "X-User-ID"), so that
-// looking it up does not allocate its canonical form on every request.
+// ("X-User-Id", as http.CanonicalHeaderKey writes "X-User-ID"), so that it
+// is looked up in the header map directly, not canonicalized per request.
 const userHeader = "X-User-Id"
 
 // roadmapViewer is the demo's Config.Roadmap predicate: everyone may see the
@@ -26,7 +26,8 @@ const userHeader = "X-User-Id"
 // verified (see flags.FromContextValue), never from a header the client
 // chooses. docs/rollout.md shows how.
 func roadmapViewer(r *http.Request) bool {
-	return !strings.HasPrefix(r.Header.Get(userHeader), guestPrefix)
+	v := r.Header[userHeader]
+	return len(v) == 0 || !strings.HasPrefix(v[0], guestPrefix)
 }
 
 func userActivity(w http.ResponseWriter, r *http.Request) {
