@@ -17,8 +17,9 @@ import (
 // that output again at every level above it: a document costs its size
 // times its depth, most of the time of a 10,000-route document. marshal
 // calls the MarshalYAML methods itself, down the tree, and encodes the
-// result once. The operations c keeps are encoded once, and their JSON
-// reused. TestMarshal checks that it writes the same bytes.
+// result once. The operations c keeps are turned once into the structs of
+// encodeop.go, which every document encodes. TestMarshal and
+// TestMarshalCached check that it writes the same bytes.
 func marshal(doc *openapi3.T, c *opCache) ([]byte, error) {
 	v, err := plain(doc, false, c)
 	if err != nil {
@@ -134,10 +135,12 @@ func plain(v any, fresh bool, c *opCache) (any, error) {
 type opCache struct {
 	mu  sync.Mutex
 	ops map[opKey]*openapi3.Operation
-	// json holds the JSON of the kept operations and shared answers, by
-	// pointer (*openapi3.Operation or *openapi3.ResponseRef); nil until
-	// encoded.
-	json map[any]json.RawMessage
+	// opRefs are the components each kept operation refers to.
+	opRefs map[*openapi3.Operation]refs
+	// json holds the encoding of the kept operations and shared answers
+	// (see encodeOperation), by pointer (*openapi3.Operation or
+	// *openapi3.ResponseRef); nil until encoded.
+	json map[any]any
 	// answers are the lifecycle answers every document of the Handler
 	// shares, made once.
 	answers *answers
@@ -201,7 +204,7 @@ type opKey struct {
 }
 
 func newOpCache() *opCache {
-	return &opCache{ops: map[opKey]*openapi3.Operation{}, json: map[any]json.RawMessage{}, docs: map[string][]byte{}}
+	return &opCache{ops: map[opKey]*openapi3.Operation{}, opRefs: map[*openapi3.Operation]refs{}, json: map[any]any{}, docs: map[string][]byte{}}
 }
 
 // operation returns the operation of v, made by build if c has none.
@@ -223,41 +226,42 @@ func (c *opCache) operation(v view, build func() *openapi3.Operation) *openapi3.
 		return op
 	}
 	op = build()
+	r := refsOf(op)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if kept, ok := c.ops[k]; ok {
 		return kept
 	}
 	c.ops[k] = op
+	c.opRefs[op] = r
 	c.json[op] = nil // kept, not encoded yet
 	return op
 }
 
-// encoded returns the JSON of v, a kept operation or shared answer, if c
-// keeps it (ok), encoding it the first time: an operation's shared answers
-// are encoded once, for all of them.
-func (c *opCache) encoded(v yamlMarshaler) (json.RawMessage, bool, error) {
+// encoded returns the encoding of v, a kept operation or shared answer, if c
+// keeps it (ok), made the first time (see encodeOperation): an operation's
+// shared answers are encoded once, for all of them.
+func (c *opCache) encoded(v yamlMarshaler) (any, bool, error) {
 	c.mu.Lock()
-	b, kept := c.json[v]
+	e, kept := c.json[v]
 	c.mu.Unlock()
-	if !kept || b != nil {
-		return b, kept, nil
+	if !kept || e != nil {
+		return e, kept, nil
 	}
-	m, err := v.MarshalYAML()
+	var err error
+	switch x := v.(type) {
+	case *openapi3.Operation:
+		e, err = c.encodeOperation(x)
+	case *openapi3.ResponseRef:
+		e, err = c.encodeResponse(x)
+	}
 	if err != nil {
 		return nil, true, err
 	}
-	p, err := plain(m, true, c)
-	if err != nil {
-		return nil, true, err
-	}
-	if b, err = json.Marshal(p); err != nil {
-		return nil, true, err
-	}
 	c.mu.Lock()
-	c.json[v] = b
+	c.json[v] = e
 	c.mu.Unlock()
-	return b, true, nil
+	return e, true, nil
 }
 
 // sharedAnswers returns the lifecycle answers of the documents of c, made

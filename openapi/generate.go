@@ -223,7 +223,7 @@ func build(views []view, all []router.Route, opts Options, c *opCache) *openapi3
 	if removed.Len() > 0 {
 		doc.Extensions = map[string]any{RemovedExtension: removed}
 	}
-	prune(doc)
+	pruneWith(doc, c)
 	return doc
 }
 
@@ -240,62 +240,6 @@ func betaNames(all []router.Route) []string {
 	}
 	sort.Strings(names)
 	return names
-}
-
-// operations returns the operations of doc: in paths, and under
-// RemovedExtension when doc was generated here.
-func operations(doc *openapi3.T) []*openapi3.Operation {
-	var ops []*openapi3.Operation
-	all := []*openapi3.Paths{doc.Paths}
-	if removed, ok := doc.Extensions[RemovedExtension].(*openapi3.Paths); ok {
-		all = append(all, removed)
-	}
-	for _, paths := range all {
-		for _, item := range paths.Map() {
-			for _, op := range item.Operations() {
-				ops = append(ops, op)
-			}
-		}
-	}
-	return ops
-}
-
-// prune drops the components no operation of doc refers to.
-func prune(doc *openapi3.T) {
-	ops := operations(doc)
-	pruneHeaders(doc, ops)
-	pruneSchemas(doc, ops)
-}
-
-// pruneHeaders drops the shared header (and parameter) components no
-// operation of ops refers to.
-func pruneHeaders(doc *openapi3.T, ops []*openapi3.Operation) {
-	used := map[string]bool{}
-	usedParam := map[string]bool{}
-	for _, op := range ops {
-		for _, resp := range op.Responses.Map() {
-			for _, h := range resp.Value.Headers {
-				used[strings.TrimPrefix(h.Ref, "#/components/headers/")] = true
-			}
-		}
-		for _, p := range op.Parameters {
-			usedParam[strings.TrimPrefix(p.Ref, "#/components/parameters/")] = true
-		}
-	}
-	for name := range doc.Components.Headers {
-		if !used[name] {
-			delete(doc.Components.Headers, name)
-		}
-	}
-	// And the opt-in parameter, if no operation shown reads it.
-	for name := range doc.Components.Parameters {
-		if !usedParam[name] {
-			delete(doc.Components.Parameters, name)
-		}
-	}
-	if len(doc.Components.Parameters) == 0 {
-		doc.Components.Parameters = nil
-	}
 }
 
 // publicMethods returns, per pattern, whether any route on it is answered to

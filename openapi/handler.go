@@ -65,7 +65,7 @@ func NewHandler(rt *router.Router, opts Options) (*Handler, error) {
 			doc.Paths.Delete(path)
 		}
 	}
-	prune(doc)
+	pruneWith(doc, h.ops)
 	if h.public, err = marshal(doc, h.ops); err != nil {
 		return nil, err
 	}
