@@ -158,7 +158,9 @@ func shapeRoutes() []router.Route {
 // TestMarshalCachedShapes is TestMarshalCached for operations of every
 // shape, with and without the opt-in header, for callers served and not.
 func TestMarshalCachedShapes(t *testing.T) {
-	fl := func(_ context.Context, _ string, ec openfeature.EvaluationContext) bool { return ec.TargetingKey() == "ada" }
+	fl := func(_ context.Context, _ string, ec openfeature.EvaluationContext) bool {
+		return ec.TargetingKey() == "ada"
+	}
 	for _, optIn := range []string{"", "-", "x-try"} {
 		rt, err := router.New(shapeRoutes(), router.Config{Flags: targeted(fl), Context: flags.FromHeader("User"), Roadmap: func(r *http.Request) bool {
 			return r.Header.Get("User") != ""
