@@ -137,6 +137,12 @@ type opCache struct {
 	ops map[opKey]*openapi3.Operation
 	// opRefs are the components each kept operation refers to.
 	opRefs map[*openapi3.Operation]refs
+	// patterns are the path templates and path parameters of the
+	// patterns of kept operations, shared by the operations of a
+	// pattern; params the encodings of those parameters (nil until
+	// encoded).
+	patterns map[string]pathParams
+	params   map[*openapi3.ParameterRef]any
 	// json holds the encoding of the kept operations and shared answers
 	// (see encodeOperation), by pointer (*openapi3.Operation or
 	// *openapi3.ResponseRef); nil until encoded.
@@ -204,7 +210,8 @@ type opKey struct {
 }
 
 func newOpCache() *opCache {
-	return &opCache{ops: map[opKey]*openapi3.Operation{}, opRefs: map[*openapi3.Operation]refs{}, json: map[any]any{}, docs: map[string][]byte{}}
+	return &opCache{ops: map[opKey]*openapi3.Operation{}, opRefs: map[*openapi3.Operation]refs{},
+		patterns: map[string]pathParams{}, params: map[*openapi3.ParameterRef]any{}, json: map[any]any{}, docs: map[string][]byte{}}
 }
 
 // operation returns the operation of v, made by build if c has none.
@@ -262,6 +269,32 @@ func (c *opCache) encoded(v yamlMarshaler) (any, bool, error) {
 	c.json[v] = e
 	c.mu.Unlock()
 	return e, true, nil
+}
+
+// pathParams are a pattern's path template and path parameters.
+type pathParams struct {
+	path   string
+	params openapi3.Parameters
+}
+
+// pattern returns convertPattern(p), made once per pattern by c (a nil
+// *opCache makes it every time). The parameters are shared: operation
+// appends to a copy.
+func (c *opCache) pattern(p string) (string, openapi3.Parameters) {
+	if c == nil {
+		return convertPattern(p)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	pp, ok := c.patterns[p]
+	if !ok {
+		pp.path, pp.params = convertPattern(p)
+		c.patterns[p] = pp
+		for _, param := range pp.params {
+			c.params[param] = nil // shared, not encoded yet
+		}
+	}
+	return pp.path, pp.params
 }
 
 // sharedAnswers returns the lifecycle answers of the documents of c, made

@@ -24,7 +24,7 @@ import (
 type operationJSON struct {
 	Deprecated   bool                     `json:"deprecated,omitempty"`
 	Description  string                   `json:"description,omitempty"`
-	ExternalDocs any                      `json:"externalDocs,omitempty"`
+	ExternalDocs *externalDocsJSON        `json:"externalDocs,omitempty"`
 	OperationID  string                   `json:"operationId,omitempty"`
 	Parameters   []any                    `json:"parameters,omitempty"`
 	RequestBody  any                      `json:"requestBody,omitempty"`
@@ -34,6 +34,12 @@ type operationJSON struct {
 	Lifecycle    Lifecycle                `json:"x-lifecycle"`
 	Stability    string                   `json:"x-stability-level"`
 	Sunset       string                   `json:"x-sunset,omitempty"`
+}
+
+// externalDocsJSON is an *openapi3.ExternalDocs without extensions.
+type externalDocsJSON struct {
+	Description string `json:"description,omitempty"`
+	URL         string `json:"url,omitempty"`
 }
 
 // responseJSON is the value of an *openapi3.ResponseRef without $ref.
@@ -100,10 +106,11 @@ func (c *opCache) operationJSON(op *openapi3.Operation) (*operationJSON, error) 
 		Sunset:      sunset,
 	}
 	var err error
-	if op.ExternalDocs != nil {
-		if out.ExternalDocs, err = c.rawJSON(op.ExternalDocs, false); err != nil {
-			return nil, err
+	if d := op.ExternalDocs; d != nil {
+		if len(d.Extensions) != 0 {
+			return nil, errNotPlain
 		}
+		out.ExternalDocs = &externalDocsJSON{Description: d.Description, URL: d.URL}
 	}
 	if op.RequestBody != nil {
 		if out.RequestBody, err = c.rawJSON(op.RequestBody, false); err != nil {
@@ -111,7 +118,7 @@ func (c *opCache) operationJSON(op *openapi3.Operation) (*operationJSON, error) 
 		}
 	}
 	for _, p := range op.Parameters {
-		e, err := c.rawJSON(p, false)
+		e, err := c.parameterJSON(p)
 		if err != nil {
 			return nil, err
 		}
@@ -209,6 +216,26 @@ func bareRef(m any) (refJSON, bool) {
 // rawJSON returns v encoded as json.Marshal encodes it: a refJSON when that
 // is a bare reference, else its JSON. fresh is plain's.
 func (c *opCache) rawJSON(v any, fresh bool) (any, error) {
+	var y yamlMarshaler // a reference, written without plain's reflection
+	switch x := v.(type) {
+	case *openapi3.SchemaRef:
+		if x != nil && x.Ref != "" {
+			y = x
+		}
+	case *openapi3.ParameterRef:
+		if x != nil && x.Ref != "" {
+			y = x
+		}
+	}
+	if y != nil {
+		m, err := y.MarshalYAML()
+		if err != nil {
+			return nil, err
+		}
+		if ref, ok := bareRef(m); ok {
+			return ref, nil
+		}
+	}
 	p, err := plain(v, fresh, c)
 	if err != nil {
 		return nil, err
@@ -221,4 +248,23 @@ func (c *opCache) rawJSON(v any, fresh bool) (any, error) {
 		return nil, err
 	}
 	return json.RawMessage(b), nil
+}
+
+// parameterJSON is rawJSON of p, kept for the path parameters that c
+// shares between the operations of a pattern (see opCache.pattern).
+func (c *opCache) parameterJSON(p *openapi3.ParameterRef) (any, error) {
+	c.mu.Lock()
+	e, shared := c.params[p]
+	c.mu.Unlock()
+	if e != nil {
+		return e, nil
+	}
+	e, err := c.rawJSON(p, false)
+	if err != nil || !shared {
+		return e, err
+	}
+	c.mu.Lock()
+	c.params[p] = e
+	c.mu.Unlock()
+	return e, nil
 }

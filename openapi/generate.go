@@ -206,7 +206,7 @@ func build(views []view, all []router.Route, opts Options, c *opCache) *openapi3
 		if v.route.Method == http.MethodConnect {
 			continue // OpenAPI 3.1 path items have no "connect" operation
 		}
-		path, params := convertPattern(v.route.Pattern)
+		path, params := c.pattern(v.route.Pattern)
 		paths := doc.Paths
 		if v.stage == router.Removed {
 			paths = removed

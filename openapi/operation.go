@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"maps"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -44,7 +45,7 @@ func operation(v view, params openapi3.Parameters, dc *docContext) *openapi3.Ope
 		Summary:     cmp.Or(r.Name, r.Method+" "+r.Pattern),
 		Description: description(v),
 		Tags:        []string{v.stage.String()},
-		Parameters:  params,
+		Parameters:  slices.Clip(params), // may be shared: appended to in a copy
 		Responses:   openapi3.NewResponses(),
 		Extensions:  map[string]any{LifecycleExtension: lifecycle(v)},
 	}
