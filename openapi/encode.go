@@ -78,6 +78,11 @@ func plain(v any, fresh bool, c *opCache) (any, error) {
 			if b, ok, err := c.encoded(x.(yamlMarshaler)); ok || err != nil {
 				return b, err
 			}
+		case *openapi3.PathItem:
+			if x != nil && x.Ref == "" && x.Summary == "" && x.Description == "" && len(x.Extensions) == 0 &&
+				len(x.AdditionalOperations) == 0 && len(x.Servers) == 0 && len(x.Parameters) == 0 {
+				return c.pathItem(x)
+			}
 		}
 	}
 	rv := reflect.ValueOf(v)
@@ -138,11 +143,12 @@ type opCache struct {
 	// opRefs are the components each kept operation refers to.
 	opRefs map[*openapi3.Operation]refs
 	// patterns are the path templates and path parameters of the
-	// patterns of kept operations, shared by the operations of a
-	// pattern; params the encodings of those parameters (nil until
-	// encoded).
-	patterns map[string]pathParams
-	params   map[*openapi3.ParameterRef]any
+	// patterns of kept operations; pathParams the parameters, shared by
+	// every operation with the same one; params their encodings (nil
+	// until encoded).
+	patterns   map[string]pathParams
+	pathParams map[pathParam]*openapi3.ParameterRef
+	params     map[*openapi3.ParameterRef]any
 	// json holds the encoding of the kept operations and shared answers
 	// (see encodeOperation), by pointer (*openapi3.Operation or
 	// *openapi3.ResponseRef); nil until encoded.
@@ -211,7 +217,7 @@ type opKey struct {
 
 func newOpCache() *opCache {
 	return &opCache{ops: map[opKey]*openapi3.Operation{}, opRefs: map[*openapi3.Operation]refs{},
-		patterns: map[string]pathParams{}, params: map[*openapi3.ParameterRef]any{}, json: map[any]any{}, docs: map[string][]byte{}}
+		patterns: map[string]pathParams{}, pathParams: map[pathParam]*openapi3.ParameterRef{}, params: map[*openapi3.ParameterRef]any{}, json: map[any]any{}, docs: map[string][]byte{}}
 }
 
 // operation returns the operation of v, made by build if c has none.
@@ -278,8 +284,9 @@ type pathParams struct {
 }
 
 // pattern returns convertPattern(p), made once per pattern by c (a nil
-// *opCache makes it every time). The parameters are shared: operation
-// appends to a copy.
+// *opCache makes it every time), with one parameter for all the patterns
+// that have the same. The parameters are shared: operation appends to a
+// copy.
 func (c *opCache) pattern(p string) (string, openapi3.Parameters) {
 	if c == nil {
 		return convertPattern(p)
@@ -288,11 +295,16 @@ func (c *opCache) pattern(p string) (string, openapi3.Parameters) {
 	defer c.mu.Unlock()
 	pp, ok := c.patterns[p]
 	if !ok {
-		pp.path, pp.params = convertPattern(p)
+		pp.path, pp.params = convertPatternWith(p, func(p pathParam) *openapi3.ParameterRef {
+			param, ok := c.pathParams[p]
+			if !ok {
+				param = p.parameter()
+				c.pathParams[p] = param
+				c.params[param] = nil // shared, not encoded yet
+			}
+			return param
+		})
 		c.patterns[p] = pp
-		for _, param := range pp.params {
-			c.params[param] = nil // shared, not encoded yet
-		}
 	}
 	return pp.path, pp.params
 }

@@ -20,6 +20,44 @@ import (
 // entirely as kin-openapi encodes it. TestMarshalCached checks that the
 // bytes are the same.
 
+// pathItemJSON is an *openapi3.PathItem with operations only.
+type pathItemJSON struct {
+	Connect any `json:"connect,omitempty"`
+	Delete  any `json:"delete,omitempty"`
+	Get     any `json:"get,omitempty"`
+	Head    any `json:"head,omitempty"`
+	Options any `json:"options,omitempty"`
+	Patch   any `json:"patch,omitempty"`
+	Post    any `json:"post,omitempty"`
+	Put     any `json:"put,omitempty"`
+	Query   any `json:"query,omitempty"`
+	Trace   any `json:"trace,omitempty"`
+}
+
+// pathItem returns what json.Marshal encodes as item, which has operations
+// only, is encoded.
+func (c *opCache) pathItem(item *openapi3.PathItem) (*pathItemJSON, error) {
+	out := &pathItemJSON{}
+	for _, f := range []struct {
+		op  *openapi3.Operation
+		dst *any
+	}{
+		{item.Connect, &out.Connect}, {item.Delete, &out.Delete}, {item.Get, &out.Get}, {item.Head, &out.Head},
+		{item.Options, &out.Options}, {item.Patch, &out.Patch}, {item.Post, &out.Post}, {item.Put, &out.Put},
+		{item.Query, &out.Query}, {item.Trace, &out.Trace},
+	} {
+		if f.op == nil {
+			continue
+		}
+		e, err := plain(f.op, false, c)
+		if err != nil {
+			return nil, err
+		}
+		*f.dst = e
+	}
+	return out, nil
+}
+
 // operationJSON is an *openapi3.Operation made by operation.
 type operationJSON struct {
 	Deprecated   bool                     `json:"deprecated,omitempty"`

@@ -276,18 +276,42 @@ const wildcardExtension = "x-chi-wildcard"
 // path parameters: "{id}" stays, "{id:[0-9]+}" becomes "{id}" with a schema
 // pattern, and a trailing "*" becomes "{wildcard}".
 func convertPattern(p string) (string, openapi3.Parameters) {
+	return convertPatternWith(p, pathParam.parameter)
+}
+
+// pathParam is a path parameter of a pattern: its name, the regexp its
+// values match ("" for any), its description, and whether it stands for
+// chi's trailing wildcard.
+type pathParam struct {
+	name, re, desc string
+	wildcard       bool
+}
+
+// parameter documents p.
+func (p pathParam) parameter() *openapi3.ParameterRef {
+	s := str()
+	if p.re != "" {
+		s.Pattern = "^" + p.re + "$"
+	}
+	param := openapi3.NewPathParameter(p.name).WithSchema(s)
+	param.Description = p.desc
+	if p.wildcard {
+		// Marked so that Load turns it back into "*": an OpenAPI path
+		// parameter matches one segment only.
+		param.Extensions = map[string]any{wildcardExtension: true}
+	}
+	return &openapi3.ParameterRef{Value: param}
+}
+
+// convertPatternWith is convertPattern, with the parameters made by
+// parameter.
+func convertPatternWith(p string, parameter func(pathParam) *openapi3.ParameterRef) (string, openapi3.Parameters) {
 	var b strings.Builder
 	var params openapi3.Parameters
 	seen := map[string]bool{}
-	add := func(name, re, desc string) {
-		s := str()
-		if re != "" {
-			s.Pattern = "^" + re + "$"
-		}
-		param := openapi3.NewPathParameter(name).WithSchema(s)
-		param.Description = desc
-		params = append(params, &openapi3.ParameterRef{Value: param})
-		seen[name] = true
+	add := func(pp pathParam) {
+		params = append(params, parameter(pp))
+		seen[pp.name] = true
 	}
 	for i := 0; i < len(p); i++ {
 		switch c := p[i]; {
@@ -306,7 +330,7 @@ func convertPattern(p string) (string, openapi3.Parameters) {
 			inner := p[i+1 : min(j, len(p))]
 			name, re, _ := strings.Cut(inner, ":")
 			b.WriteString("{" + name + "}")
-			add(name, re, "")
+			add(pathParam{name: name, re: re})
 			i = j
 		case c == '*' && i == len(p)-1:
 			name := "wildcard"
@@ -314,10 +338,7 @@ func convertPattern(p string) (string, openapi3.Parameters) {
 				name += "_"
 			}
 			b.WriteString("{" + name + "}")
-			add(name, "", "The rest of the path (chi wildcard).")
-			// Marked so that Load turns it back into "*": an OpenAPI path
-			// parameter matches one segment only.
-			params[len(params)-1].Value.Extensions = map[string]any{wildcardExtension: true}
+			add(pathParam{name: name, desc: "The rest of the path (chi wildcard).", wildcard: true})
 		default:
 			b.WriteByte(c)
 		}
