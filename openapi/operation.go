@@ -322,9 +322,9 @@ func problemResponse(desc string, p stub.Problem, headers openapi3.Headers) *ope
 		desc += " Problem type " + p.Type + "."
 	}
 	ex := map[string]any{"type": typ, "title": title, "status": p.Status}
-	for k, v := range map[string]string{"detail": p.Detail, "stage": p.Stage, "route": p.Route, "available": p.Available, "docs": p.Docs} {
-		if v != "" {
-			ex[k] = v
+	for _, kv := range [...][2]string{{"detail", p.Detail}, {"stage", p.Stage}, {"route", p.Route}, {"available", p.Available}, {"docs", p.Docs}} {
+		if kv[1] != "" {
+			ex[kv[0]] = kv[1]
 		}
 	}
 	mt := &openapi3.MediaType{
