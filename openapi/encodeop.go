@@ -7,18 +7,18 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// The structs below are the operations and responses this package
-// generates, shaped as json.Marshal writes kin-openapi's Operation and
-// Response: kin-openapi writes each of them as a map, whose keys
-// json.Marshal sorts, so the fields are declared in that order. A
-// Handler's documents are mostly operations; encoding them from structs
-// spares encoding/json sorting their keys and validating again, at every
-// document, the JSON of each one it would otherwise be handed as a
-// json.RawMessage. What these structs do not describe (schemas, parameters,
+// The structs below are the path items, operations and responses this
+// package generates, shaped as json.Marshal writes kin-openapi's: kin-openapi
+// writes each of them as a map, whose keys json.Marshal sorts, so the fields
+// are declared in that order. A Handler's documents are mostly operations,
+// kept from one document to the next. Kept as these structs, they are
+// encoded without sorting keys; kept as JSON (json.RawMessage), encoding/json
+// would validate and copy them again, byte by byte, in every document, which
+// costs more. What the structs do not describe (schemas, parameter values,
 // request bodies) is encoded as kin-openapi encodes it, once per kept
-// operation. An operation or response with anything else set is encoded
-// entirely as kin-openapi encodes it. TestMarshalCached checks that the
-// bytes are the same.
+// operation; an operation or response with anything else set is encoded
+// entirely as kin-openapi encodes it. TestMarshalCached and
+// TestMarshalCachedShapes check that the bytes are the same.
 
 // pathItemJSON is an *openapi3.PathItem with operations only.
 type pathItemJSON struct {
