@@ -99,7 +99,11 @@ type Lifecycle struct {
 func Document(rt *router.Router, opts Options) *openapi3.T { return document(rt, opts, nil) }
 
 func document(rt *router.Router, opts Options, c *opCache) *openapi3.T {
-	routes := rt.Routes()
+	return documentOf(rt, rt.Routes(), opts, c)
+}
+
+// documentOf is document, for rt's routes.
+func documentOf(rt *router.Router, routes []router.Route, opts Options, c *opCache) *openapi3.T {
 	views := make([]view, 0, len(routes))
 	for i, r := range routes {
 		if opts.HidePlanned && r.Stage == router.Planned {

@@ -1,6 +1,8 @@
 package openapi
 
 import (
+	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -16,12 +18,37 @@ func operations(doc *openapi3.T) []*openapi3.Operation {
 	}
 	for _, paths := range all {
 		for _, item := range paths.Map() {
-			for _, op := range item.Operations() {
-				ops = append(ops, op)
-			}
+			eachOperation(item, func(_ string, op *openapi3.Operation) { ops = append(ops, op) })
 		}
 	}
 	return ops
+}
+
+// eachOperation calls f with each operation of item and its method, as
+// item.Operations() lists them, without making a map for each item.
+func eachOperation(item *openapi3.PathItem, f func(method string, op *openapi3.Operation)) {
+	type methodOp struct {
+		method string
+		op     *openapi3.Operation
+	}
+	fixed := [...]methodOp{
+		{http.MethodConnect, item.Connect}, {http.MethodDelete, item.Delete}, {http.MethodGet, item.Get},
+		{http.MethodHead, item.Head}, {http.MethodOptions, item.Options}, {http.MethodPatch, item.Patch},
+		{http.MethodPost, item.Post}, {http.MethodPut, item.Put}, {http.MethodTrace, item.Trace},
+		{openapi3.MethodQuery, item.Query},
+	}
+	for _, m := range fixed {
+		if m.op != nil {
+			f(m.method, m.op)
+		}
+	}
+	for method, op := range item.AdditionalOperations {
+		// A fixed field wins over an additional operation of its method.
+		shadowed := slices.ContainsFunc(fixed[:], func(m methodOp) bool { return m.method == method && m.op != nil })
+		if op != nil && !shadowed {
+			f(method, op)
+		}
+	}
 }
 
 // prune drops the components no operation of doc refers to.
