@@ -132,9 +132,9 @@ func plain(v any, fresh bool, c *opCache) (any, error) {
 }
 
 // opCache keeps the operations of a Handler's documents, each built once per
-// route, stage in force and serving state, with its JSON encoded on first
-// use: a document for a request then costs the selection of its operations
-// and one pass over their JSON. It holds at most a few operations per route
+// route, stage in force and serving state, turned into the structs of
+// encodeop.go on first use: a document for a request then costs the
+// selection of its operations and one encoding of them. It holds at most a few operations per route
 // (a stage changes only by LiveFrom or Sunset), whatever the traffic. The
 // operations it hands out are never changed. A nil *opCache keeps nothing.
 type opCache struct {
