@@ -17,8 +17,9 @@ import (
 // that output again at every level above it: a document costs its size
 // times its depth, most of the time of a 10,000-route document. marshal
 // calls the MarshalYAML methods itself, down the tree, and encodes the
-// result once. The operations c keeps are encoded once, and their JSON
-// reused. TestMarshal checks that it writes the same bytes.
+// result once. The operations c keeps are turned once into the structs of
+// encodeop.go, which every document encodes. TestMarshal and
+// TestMarshalCached check that it writes the same bytes.
 func marshal(doc *openapi3.T, c *opCache) ([]byte, error) {
 	v, err := plain(doc, false, c)
 	if err != nil {
@@ -77,6 +78,11 @@ func plain(v any, fresh bool, c *opCache) (any, error) {
 			if b, ok, err := c.encoded(x.(yamlMarshaler)); ok || err != nil {
 				return b, err
 			}
+		case *openapi3.PathItem:
+			if x != nil && x.Ref == "" && x.Summary == "" && x.Description == "" && len(x.Extensions) == 0 &&
+				len(x.AdditionalOperations) == 0 && len(x.Servers) == 0 && len(x.Parameters) == 0 {
+				return c.pathItem(x)
+			}
 		}
 	}
 	rv := reflect.ValueOf(v)
@@ -126,18 +132,27 @@ func plain(v any, fresh bool, c *opCache) (any, error) {
 }
 
 // opCache keeps the operations of a Handler's documents, each built once per
-// route, stage in force and serving state, with its JSON encoded on first
-// use: a document for a request then costs the selection of its operations
-// and one pass over their JSON. It holds at most a few operations per route
+// route, stage in force and serving state, turned into the structs of
+// encodeop.go on first use: a document for a request then costs the
+// selection of its operations and one encoding of them. It holds at most a few operations per route
 // (a stage changes only by LiveFrom or Sunset), whatever the traffic. The
 // operations it hands out are never changed. A nil *opCache keeps nothing.
 type opCache struct {
 	mu  sync.Mutex
 	ops map[opKey]*openapi3.Operation
-	// json holds the JSON of the kept operations and shared answers, by
-	// pointer (*openapi3.Operation or *openapi3.ResponseRef); nil until
-	// encoded.
-	json map[any]json.RawMessage
+	// opRefs are the components each kept operation refers to.
+	opRefs map[*openapi3.Operation]refs
+	// patterns are the path templates and path parameters of the
+	// patterns of kept operations; pathParams the parameters, shared by
+	// every operation with the same one; params their encodings (nil
+	// until encoded).
+	patterns   map[string]pathParams
+	pathParams map[pathParam]*openapi3.ParameterRef
+	params     map[*openapi3.ParameterRef]any
+	// json holds the encoding of the kept operations and shared answers
+	// (see encodeOperation), by pointer (*openapi3.Operation or
+	// *openapi3.ResponseRef); nil until encoded.
+	json map[any]any
 	// answers are the lifecycle answers every document of the Handler
 	// shares, made once.
 	answers *answers
@@ -201,7 +216,8 @@ type opKey struct {
 }
 
 func newOpCache() *opCache {
-	return &opCache{ops: map[opKey]*openapi3.Operation{}, json: map[any]json.RawMessage{}, docs: map[string][]byte{}}
+	return &opCache{ops: map[opKey]*openapi3.Operation{}, opRefs: map[*openapi3.Operation]refs{},
+		patterns: map[string]pathParams{}, pathParams: map[pathParam]*openapi3.ParameterRef{}, params: map[*openapi3.ParameterRef]any{}, json: map[any]any{}, docs: map[string][]byte{}}
 }
 
 // operation returns the operation of v, made by build if c has none.
@@ -223,41 +239,74 @@ func (c *opCache) operation(v view, build func() *openapi3.Operation) *openapi3.
 		return op
 	}
 	op = build()
+	r := refsOf(op)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if kept, ok := c.ops[k]; ok {
 		return kept
 	}
 	c.ops[k] = op
+	c.opRefs[op] = r
 	c.json[op] = nil // kept, not encoded yet
 	return op
 }
 
-// encoded returns the JSON of v, a kept operation or shared answer, if c
-// keeps it (ok), encoding it the first time: an operation's shared answers
-// are encoded once, for all of them.
-func (c *opCache) encoded(v yamlMarshaler) (json.RawMessage, bool, error) {
+// encoded returns the encoding of v, a kept operation or shared answer, if c
+// keeps it (ok), made the first time (see encodeOperation): an operation's
+// shared answers are encoded once, for all of them.
+func (c *opCache) encoded(v yamlMarshaler) (any, bool, error) {
 	c.mu.Lock()
-	b, kept := c.json[v]
+	e, kept := c.json[v]
 	c.mu.Unlock()
-	if !kept || b != nil {
-		return b, kept, nil
+	if !kept || e != nil {
+		return e, kept, nil
 	}
-	m, err := v.MarshalYAML()
+	var err error
+	switch x := v.(type) {
+	case *openapi3.Operation:
+		e, err = c.encodeOperation(x)
+	case *openapi3.ResponseRef:
+		e, err = c.encodeResponse(x)
+	}
 	if err != nil {
 		return nil, true, err
 	}
-	p, err := plain(m, true, c)
-	if err != nil {
-		return nil, true, err
-	}
-	if b, err = json.Marshal(p); err != nil {
-		return nil, true, err
+	c.mu.Lock()
+	c.json[v] = e
+	c.mu.Unlock()
+	return e, true, nil
+}
+
+// pathParams are a pattern's path template and path parameters.
+type pathParams struct {
+	path   string
+	params openapi3.Parameters
+}
+
+// pattern returns convertPattern(p), made once per pattern by c (a nil
+// *opCache makes it every time), with one parameter for all the patterns
+// that have the same. The parameters are shared: operation appends to a
+// copy.
+func (c *opCache) pattern(p string) (string, openapi3.Parameters) {
+	if c == nil {
+		return convertPattern(p)
 	}
 	c.mu.Lock()
-	c.json[v] = b
-	c.mu.Unlock()
-	return b, true, nil
+	defer c.mu.Unlock()
+	pp, ok := c.patterns[p]
+	if !ok {
+		pp.path, pp.params = convertPatternWith(p, func(p pathParam) *openapi3.ParameterRef {
+			param, ok := c.pathParams[p]
+			if !ok {
+				param = p.parameter()
+				c.pathParams[p] = param
+				c.params[param] = nil // shared, not encoded yet
+			}
+			return param
+		})
+		c.patterns[p] = pp
+	}
+	return pp.path, pp.params
 }
 
 // sharedAnswers returns the lifecycle answers of the documents of c, made

@@ -99,7 +99,11 @@ type Lifecycle struct {
 func Document(rt *router.Router, opts Options) *openapi3.T { return document(rt, opts, nil) }
 
 func document(rt *router.Router, opts Options, c *opCache) *openapi3.T {
-	routes := rt.Routes()
+	return documentOf(rt, rt.Routes(), opts, c)
+}
+
+// documentOf is document, for rt's routes.
+func documentOf(rt *router.Router, routes []router.Route, opts Options, c *opCache) *openapi3.T {
 	views := make([]view, 0, len(routes))
 	for i, r := range routes {
 		if opts.HidePlanned && r.Stage == router.Planned {
@@ -206,7 +210,7 @@ func build(views []view, all []router.Route, opts Options, c *opCache) *openapi3
 		if v.route.Method == http.MethodConnect {
 			continue // OpenAPI 3.1 path items have no "connect" operation
 		}
-		path, params := convertPattern(v.route.Pattern)
+		path, params := c.pattern(v.route.Pattern)
 		paths := doc.Paths
 		if v.stage == router.Removed {
 			paths = removed
@@ -223,7 +227,7 @@ func build(views []view, all []router.Route, opts Options, c *opCache) *openapi3
 	if removed.Len() > 0 {
 		doc.Extensions = map[string]any{RemovedExtension: removed}
 	}
-	prune(doc)
+	pruneWith(doc, c)
 	return doc
 }
 
@@ -240,62 +244,6 @@ func betaNames(all []router.Route) []string {
 	}
 	sort.Strings(names)
 	return names
-}
-
-// operations returns the operations of doc: in paths, and under
-// RemovedExtension when doc was generated here.
-func operations(doc *openapi3.T) []*openapi3.Operation {
-	var ops []*openapi3.Operation
-	all := []*openapi3.Paths{doc.Paths}
-	if removed, ok := doc.Extensions[RemovedExtension].(*openapi3.Paths); ok {
-		all = append(all, removed)
-	}
-	for _, paths := range all {
-		for _, item := range paths.Map() {
-			for _, op := range item.Operations() {
-				ops = append(ops, op)
-			}
-		}
-	}
-	return ops
-}
-
-// prune drops the components no operation of doc refers to.
-func prune(doc *openapi3.T) {
-	ops := operations(doc)
-	pruneHeaders(doc, ops)
-	pruneSchemas(doc, ops)
-}
-
-// pruneHeaders drops the shared header (and parameter) components no
-// operation of ops refers to.
-func pruneHeaders(doc *openapi3.T, ops []*openapi3.Operation) {
-	used := map[string]bool{}
-	usedParam := map[string]bool{}
-	for _, op := range ops {
-		for _, resp := range op.Responses.Map() {
-			for _, h := range resp.Value.Headers {
-				used[strings.TrimPrefix(h.Ref, "#/components/headers/")] = true
-			}
-		}
-		for _, p := range op.Parameters {
-			usedParam[strings.TrimPrefix(p.Ref, "#/components/parameters/")] = true
-		}
-	}
-	for name := range doc.Components.Headers {
-		if !used[name] {
-			delete(doc.Components.Headers, name)
-		}
-	}
-	// And the opt-in parameter, if no operation shown reads it.
-	for name := range doc.Components.Parameters {
-		if !usedParam[name] {
-			delete(doc.Components.Parameters, name)
-		}
-	}
-	if len(doc.Components.Parameters) == 0 {
-		doc.Components.Parameters = nil
-	}
 }
 
 // publicMethods returns, per pattern, whether any route on it is answered to
@@ -332,18 +280,42 @@ const wildcardExtension = "x-chi-wildcard"
 // path parameters: "{id}" stays, "{id:[0-9]+}" becomes "{id}" with a schema
 // pattern, and a trailing "*" becomes "{wildcard}".
 func convertPattern(p string) (string, openapi3.Parameters) {
+	return convertPatternWith(p, pathParam.parameter)
+}
+
+// pathParam is a path parameter of a pattern: its name, the regexp its
+// values match ("" for any), its description, and whether it stands for
+// chi's trailing wildcard.
+type pathParam struct {
+	name, re, desc string
+	wildcard       bool
+}
+
+// parameter documents p.
+func (p pathParam) parameter() *openapi3.ParameterRef {
+	s := str()
+	if p.re != "" {
+		s.Pattern = "^" + p.re + "$"
+	}
+	param := openapi3.NewPathParameter(p.name).WithSchema(s)
+	param.Description = p.desc
+	if p.wildcard {
+		// Marked so that Load turns it back into "*": an OpenAPI path
+		// parameter matches one segment only.
+		param.Extensions = map[string]any{wildcardExtension: true}
+	}
+	return &openapi3.ParameterRef{Value: param}
+}
+
+// convertPatternWith is convertPattern, with the parameters made by
+// parameter.
+func convertPatternWith(p string, parameter func(pathParam) *openapi3.ParameterRef) (string, openapi3.Parameters) {
 	var b strings.Builder
 	var params openapi3.Parameters
 	seen := map[string]bool{}
-	add := func(name, re, desc string) {
-		s := str()
-		if re != "" {
-			s.Pattern = "^" + re + "$"
-		}
-		param := openapi3.NewPathParameter(name).WithSchema(s)
-		param.Description = desc
-		params = append(params, &openapi3.ParameterRef{Value: param})
-		seen[name] = true
+	add := func(pp pathParam) {
+		params = append(params, parameter(pp))
+		seen[pp.name] = true
 	}
 	for i := 0; i < len(p); i++ {
 		switch c := p[i]; {
@@ -362,7 +334,7 @@ func convertPattern(p string) (string, openapi3.Parameters) {
 			inner := p[i+1 : min(j, len(p))]
 			name, re, _ := strings.Cut(inner, ":")
 			b.WriteString("{" + name + "}")
-			add(name, re, "")
+			add(pathParam{name: name, re: re})
 			i = j
 		case c == '*' && i == len(p)-1:
 			name := "wildcard"
@@ -370,10 +342,7 @@ func convertPattern(p string) (string, openapi3.Parameters) {
 				name += "_"
 			}
 			b.WriteString("{" + name + "}")
-			add(name, "", "The rest of the path (chi wildcard).")
-			// Marked so that Load turns it back into "*": an OpenAPI path
-			// parameter matches one segment only.
-			params[len(params)-1].Value.Extensions = map[string]any{wildcardExtension: true}
+			add(pathParam{name: name, desc: "The rest of the path (chi wildcard).", wildcard: true})
 		default:
 			b.WriteByte(c)
 		}

@@ -3,6 +3,8 @@ package openapi
 import (
 	"net/http"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/roadmap-go/roadmap/router"
 )
 
@@ -41,13 +43,14 @@ var (
 // who may not see the roadmap.
 func NewHandler(rt *router.Router, opts Options) (*Handler, error) {
 	h := &Handler{rt: rt, opts: opts, ops: newOpCache()}
-	if err := h.ops.bodies(rt.Routes()).err; err != nil {
+	routes := rt.Routes()
+	if err := h.ops.bodies(routes).err; err != nil {
 		return nil, err
 	}
 	if opts.PerRequest {
 		return h, nil
 	}
-	doc := document(rt, opts, h.ops)
+	doc := documentOf(rt, routes, opts, h.ops)
 	var err error
 	if h.full, err = marshal(doc, h.ops); err != nil {
 		return nil, err
@@ -56,16 +59,19 @@ func NewHandler(rt *router.Router, opts Options) (*Handler, error) {
 	// operations (Document with HidePlanned, less the betas), made from it
 	// rather than built again.
 	for path, item := range doc.Paths.Map() {
-		for method, op := range item.Operations() {
+		left := 0
+		eachOperation(item, func(method string, op *openapi3.Operation) {
 			if l, ok := op.Extensions[LifecycleExtension].(Lifecycle); ok && (l.Stage == router.Beta.String() || l.Stage == router.Planned.String()) {
 				item.SetOperation(method, nil)
+			} else {
+				left++
 			}
-		}
-		if len(item.Operations()) == 0 {
+		})
+		if left == 0 {
 			doc.Paths.Delete(path)
 		}
 	}
-	prune(doc)
+	pruneWith(doc, h.ops)
 	if h.public, err = marshal(doc, h.ops); err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"maps"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -44,7 +45,7 @@ func operation(v view, params openapi3.Parameters, dc *docContext) *openapi3.Ope
 		Summary:     cmp.Or(r.Name, r.Method+" "+r.Pattern),
 		Description: description(v),
 		Tags:        []string{v.stage.String()},
-		Parameters:  params,
+		Parameters:  slices.Clip(params), // may be shared: appended to in a copy
 		Responses:   openapi3.NewResponses(),
 		Extensions:  map[string]any{LifecycleExtension: lifecycle(v)},
 	}
@@ -321,9 +322,9 @@ func problemResponse(desc string, p stub.Problem, headers openapi3.Headers) *ope
 		desc += " Problem type " + p.Type + "."
 	}
 	ex := map[string]any{"type": typ, "title": title, "status": p.Status}
-	for k, v := range map[string]string{"detail": p.Detail, "stage": p.Stage, "route": p.Route, "available": p.Available, "docs": p.Docs} {
-		if v != "" {
-			ex[k] = v
+	for _, kv := range [...][2]string{{"detail", p.Detail}, {"stage", p.Stage}, {"route", p.Route}, {"available", p.Available}, {"docs", p.Docs}} {
+		if kv[1] != "" {
+			ex[kv[0]] = kv[1]
 		}
 	}
 	mt := &openapi3.MediaType{
