@@ -116,19 +116,14 @@ const (
 	OffForbidden
 )
 
+var offAnswerNames = [...]string{"inherit", "not-implemented", "not-found", "forbidden"}
+
 // String returns the answer's name.
 func (o OffAnswer) String() string {
-	switch o {
-	case OffInherit:
-		return "inherit"
-	case OffNotImplemented:
-		return "not-implemented"
-	case OffNotFound:
-		return "not-found"
-	case OffForbidden:
-		return "forbidden"
+	if o < 0 || int(o) >= len(offAnswerNames) {
+		return "OffAnswer(?)"
 	}
-	return "OffAnswer(?)"
+	return offAnswerNames[o]
 }
 
 // id returns "METHOD /pattern", the route's identity in the table.

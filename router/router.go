@@ -165,7 +165,7 @@ func New(routes []Route, cfg Config) (*Router, error) {
 		r, e := &routes[i], &rt.entries[i]
 		p := rt.byPattern[r.Pattern]
 		rt.newEntry(e, r, p, cfg)
-		p.add(e)
+		p.byMethod[e.method] = e
 		if r.Flag != "" && (r.Stage == Beta || r.Stage == Live || r.Stage == Deprecated) {
 			// A beta that went live keeps its name: clients that still
 			// send the opt-in must not start getting 400.

@@ -245,39 +245,23 @@ func (p *path) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.absent(w, r, p.rt.canSee(r), nil)
 }
 
-// add puts e on the path.
-func (p *path) add(e *entry) {
-	p.byMethod[e.method] = e
-	bit := uint16(1) << e.method
-	if public(e.Stage) {
-		p.publicMask |= bit
-	}
-	if public(e.Stage) || !e.hides {
-		p.allMask |= bit
-	}
-	if e.gated {
-		p.gatedMask |= bit
-	}
-	if !e.LiveFrom.IsZero() {
-		p.liveFrom = true
-	}
-}
-
-// public reports whether routes of stage st are listed in Allow for every
-// caller.
-func public(st Stage) bool { return st == Live || st == Deprecated || st == Removed }
-
-// finish serves HEAD by GET where HEAD is not declared and sets the Allow
-// values, shared through allow.
+// finish serves HEAD by GET where HEAD is not declared and sets the masks
+// and the Allow values, shared through allow. The masks of a path whose
+// stages depend on the clock are recomputed per request (see absent).
 func (p *path) finish(allow map[uint16][]string) {
-	if p.byMethod[mHead] == nil && p.byMethod[mGet] != nil {
+	if p.byMethod[mHead] == nil {
 		p.byMethod[mHead] = p.byMethod[mGet]
-		for _, m := range []*uint16{&p.gatedMask, &p.allMask, &p.publicMask} {
-			if *m&(1<<mGet) != 0 {
-				*m |= 1 << mHead
-			}
+	}
+	for i, e := range p.byMethod {
+		if e != nil && e.gated {
+			p.gatedMask |= 1 << i
+		}
+		if e != nil && !e.LiveFrom.IsZero() {
+			p.liveFrom = true
 		}
 	}
+	now := p.rt.now()
+	p.allMask, p.publicMask = p.allowMask(now, true), p.allowMask(now, false)
 	for _, a := range [...]struct {
 		v    *[]string
 		mask uint16
@@ -349,7 +333,7 @@ func (p *path) allowMask(now time.Time, canSee bool) uint16 {
 		if e == nil {
 			continue
 		}
-		if public(e.effectiveStage(now)) || canSee && !e.hides {
+		if st := e.effectiveStage(now); st == Live || st == Deprecated || st == Removed || canSee && !e.hides {
 			mask |= 1 << i
 		}
 	}
