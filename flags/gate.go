@@ -324,12 +324,10 @@ func mergeTransaction(ctx context.Context, ec openfeature.EvaluationContext) ope
 // Ready reports whether the evaluator's provider is ready, with the reason
 // when it is not. Evaluators that do not report a state are taken as ready.
 func (g *Gate) Ready() (bool, string) {
-	s, ok := g.ev.(stateSource)
-	if !ok {
-		return true, ""
-	}
-	if st := s.State(); st != openfeature.ReadyState {
-		return false, fmt.Sprintf("flag provider state is %s", st)
+	if s, ok := g.ev.(stateSource); ok {
+		if st := s.State(); st != openfeature.ReadyState {
+			return false, fmt.Sprintf("flag provider state is %s", st)
+		}
 	}
 	return true, ""
 }

@@ -64,7 +64,7 @@ func (rt *Router) newEntry(e *entry, r *Route, p *path, cfg Config) {
 		e.optInValue = []string{r.Flag}
 	}
 
-	route := r.Method + " " + r.Pattern
+	route := r.id()
 	switch {
 	case r.Stage == Planned || r.Stage == Beta:
 		detail := r.Method + " is not yet implemented for this endpoint"
