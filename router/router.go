@@ -97,8 +97,6 @@ type Router struct {
 	obs       Observer
 	callerObs CallerObserver // obs, when it implements CallerObserver
 
-	off        OffAnswer    // Config.Off
-	offHandler http.Handler // Config.OffHandler
 	notFound   *stub.Responder
 	notAllowed *stub.Responder
 	forbidden  *stub.Responder // OffForbidden
@@ -117,14 +115,12 @@ func newUnknownMethod() *stub.Responder {
 // no effect. Call [Router.Close] to unsubscribe from provider events.
 func New(routes []Route, cfg Config) (*Router, error) {
 	rt := &Router{
-		ctxFn:      cfg.Context,
-		now:        cfg.Now,
-		visible:    cfg.Roadmap,
-		log:        cfg.Logger,
-		obs:        cfg.Observer,
-		betaNames:  map[string]struct{}{},
-		off:        cfg.Off,
-		offHandler: cfg.OffHandler,
+		ctxFn:     cfg.Context,
+		now:       cfg.Now,
+		visible:   cfg.Roadmap,
+		log:       cfg.Logger,
+		obs:       cfg.Observer,
+		betaNames: map[string]struct{}{},
 		// The 404 stays about:blank, exactly like any other server's.
 		notFound: stub.New(stub.Problem{Status: http.StatusNotFound, Detail: "No resource matches the request path."}),
 		notAllowed: stub.New(stub.Typed(stub.Problem{Status: http.StatusMethodNotAllowed,

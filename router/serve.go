@@ -16,10 +16,12 @@ type entry struct {
 	Route // as declared; Observers get a pointer to it
 
 	path      *path
-	method    int  // index in methodNames
-	gated     bool // Planned or Beta with a Handler and a Flag
-	scheduled bool // LiveFrom, or a Sunset, set: the stage depends on the clock
-	hides     bool // off means absent (OffNotFound)
+	method    int       // index in methodNames
+	gated     bool      // Planned or Beta with a Handler and a Flag
+	scheduled bool      // LiveFrom, or a Sunset, set: the stage depends on the clock
+	hides     bool      // off means absent (OffNotFound)
+	offCustom bool      // an OffHandler answers when off
+	offMode   OffAnswer // Off, or Config.Off, never OffInherit
 
 	answer  *stub.Responder // the 501 of Planned and Beta routes, the 410 of Removed ones, sunsets and brownouts
 	off     http.Handler    // answers when off, for callers who may see the route
@@ -103,19 +105,16 @@ func (rt *Router) newEntry(e *entry, r *Route, p *path, cfg Config) {
 	}
 
 	// The off answer, most specific setting first.
-	mode := r.Off
-	if mode == OffInherit {
-		mode = cfg.Off
-	}
+	e.offMode = cmp.Or(r.Off, cfg.Off, OffNotImplemented)
 	e.off = e.answer
 	switch {
 	case r.OffHandler != nil:
-		e.off = r.OffHandler
+		e.off, e.offCustom = r.OffHandler, true
 	case r.Off == OffInherit && cfg.OffHandler != nil:
-		e.off = cfg.OffHandler
-	case mode == OffNotFound:
+		e.off, e.offCustom = cfg.OffHandler, true
+	case e.offMode == OffNotFound:
 		e.hides = true
-	case mode == OffForbidden:
+	case e.offMode == OffForbidden:
 		e.off = rt.forbidden
 	}
 	if r.Example != nil && !e.hides {

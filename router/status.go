@@ -1,7 +1,6 @@
 package router
 
 import (
-	"cmp"
 	"net/http"
 
 	"github.com/roadmap-go/roadmap/flags"
@@ -79,6 +78,5 @@ func (rt *Router) OffAnswerOf(method, pattern string) (mode OffAnswer, custom, o
 	if e == nil {
 		return OffInherit, false, false
 	}
-	mode = cmp.Or(e.Off, rt.off, OffNotImplemented)
-	return mode, e.OffHandler != nil || e.Off == OffInherit && rt.offHandler != nil, true
+	return e.offMode, e.offCustom, true
 }
