@@ -26,10 +26,8 @@ const (
 // DefaultTimeout bounds one flag evaluation when [Options.Timeout] is zero.
 const DefaultTimeout = 200 * time.Millisecond
 
-// Options configures a [Gate]. The zero value means: [DefaultTimeout],
-// slog.Default() for logs, and caching of static decisions when the evaluator
-// reports provider events. docs/flags-and-providers.md explains each knob
-// and what it costs.
+// Options configures a [Gate]; the zero value holds the defaults, given
+// field by field. docs/flags-and-providers.md explains each knob and its cost.
 type Options struct {
 	// Timeout bounds each uncached evaluation, as the deadline of the
 	// provider's context; a later answer is discarded: off, code TIMEOUT.
@@ -41,13 +39,12 @@ type Options struct {
 	// provider known to ignore its context: no request then waits longer
 	// than Timeout.
 	Isolate bool
-	// Logger receives evaluation failures (once per flag and error code
-	// until the flag recovers). Nil means slog.Default().
+	// Logger receives evaluation failures (see the package doc). Nil means
+	// slog.Default().
 	Logger *slog.Logger
 	// NoCache disables the cache of static decisions.
 	NoCache bool
-	// Observer, if set, is told about every decision. It must be fast and
-	// safe for concurrent use: it runs on the request path.
+	// Observer, if set, is told about every decision.
 	Observer Observer
 	// KeepLastKnown, if positive, remembers the last successful decision
 	// per flag and targeting key (at most KeepLastKnown, least recently used
@@ -65,7 +62,8 @@ type Options struct {
 	CacheTargeted int
 }
 
-// Observer is told about every decision a [Gate] makes, for metrics.
+// Observer is told about every decision a [Gate] makes, for metrics. It runs
+// on the request path: it must be fast and safe for concurrent use.
 type Observer interface {
 	// ObserveDecision reports the decision for flag and how long the
 	// evaluation took (zero when the decision came from the cache).
@@ -119,10 +117,8 @@ func untilOf(m openfeature.FlagMetadata) time.Time {
 // Failed reports whether the evaluation failed (and so resolved to off).
 func (d Decision) Failed() bool { return d.ErrorCode != "" }
 
-// Gate evaluates boolean flags fail-closed: any problem (provider not ready,
-// flag missing, wrong type, provider error or panic, timeout, cancelled
-// context) resolves to off and is logged, never returned to the caller.
-// STATIC decisions are cached until a provider event (see the package doc).
+// Gate evaluates boolean flags fail-closed and caches STATIC decisions until
+// a provider event (see the package doc).
 //
 // A Gate is safe for concurrent use. Call [Gate.Close] to unsubscribe from
 // provider events.
@@ -230,13 +226,11 @@ func (g *Gate) store(gen uint64, flag string, d Decision) {
 }
 
 // Evaluate returns the decision for flag in evaluation context ec, from the
-// cache when the flag is static. It never panics and never returns an error:
-// failures resolve to off and are reported in Decision.ErrorCode.
+// cache when the flag is static, failing closed (see the package doc).
 //
 // ec is the invocation context. The transaction context of ctx
 // ([openfeature.WithTransactionContext]) is merged beneath it, ec winning,
-// for every [Evaluator], as an *openfeature.Client does
-// ([openfeature.MergeTransactionContext]).
+// for every [Evaluator], as an *openfeature.Client does.
 func (g *Gate) Evaluate(ctx context.Context, flag string, ec openfeature.EvaluationContext) Decision {
 	return g.EvaluateFunc(ctx, flag, func() openfeature.EvaluationContext { return ec })
 }

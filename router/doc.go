@@ -10,27 +10,20 @@
 //
 // # Stages
 //
-//   - [Planned] (the zero value): 501 with an RFC 9457 body. A planned route
-//     that declares a Handler and a Flag is served where the flag evaluates
-//     true for the request: that is the flip.
-//   - [Beta]: served where the flag evaluates true, else the planned answer.
-//   - [Live]: always served; the flag is never consulted.
-//   - [Deprecated]: served, with the Deprecation (RFC 9745), Sunset
-//     (RFC 8594) and Link (rel="deprecation", rel="successor-version")
-//     headers; 410 once the Sunset has passed, and where the flag named by
-//     its Brownout is on.
-//   - [Removed]: 410 Gone.
-//
-// Every answer a flag can change carries "Cache-Control: no-store".
+// A route's [Stage] decides its answer (see each constant): [Planned], the
+// zero value, answers 501 with an RFC 9457 body unless its flag flips it on;
+// [Beta] is served where its flag is on; [Live] is always served;
+// [Deprecated] is served with the Deprecation (RFC 9745), Sunset (RFC 8594)
+// and Link headers; [Removed] answers 410 Gone. Every answer a flag can
+// change carries "Cache-Control: no-store".
 //
 // # Methods
 //
 // Each method on a path has its own stage. A path declared for some methods
 // answers 405 with an Allow header listing them to the others; HEAD is served
 // by the GET route; a path that is not declared gets 404; a method the server
-// does not recognise at all gets 501 (RFC 9110 §15.6.2), which chi alone
-// answers with 405. [Router] handles this for the requests it routes; use
-// [KnownMethods] on a parent chi router so that every path does the same.
+// does not recognise at all gets 501 (RFC 9110 §15.6.2), on a parent chi
+// router's paths too with [KnownMethods].
 //
 // # Flags
 //
@@ -51,11 +44,6 @@
 // Config.Observer is told the [Outcome] of every request to a declared
 // route, FlagOptions.Observer every flag decision; package metrics implements
 // both for Prometheus.
-//
-// # Concurrency
-//
-// A [Router] is safe for concurrent use. Its table is frozen by New; only
-// flag decisions and the clock change what it answers.
 //
 // # Example
 //

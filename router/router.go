@@ -1,6 +1,7 @@
 package router
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -118,7 +119,7 @@ func New(routes []Route, cfg Config) (*Router, error) {
 		ctxFn:     cfg.Context,
 		now:       cfg.Now,
 		visible:   cfg.Roadmap,
-		log:       cfg.Logger,
+		log:       cmp.Or(cfg.Logger, slog.Default()),
 		obs:       cfg.Observer,
 		betaNames: map[string]struct{}{},
 		// The 404 stays about:blank, exactly like any other server's.
@@ -135,19 +136,14 @@ func New(routes []Route, cfg Config) (*Router, error) {
 	if rt.now == nil {
 		rt.now = time.Now
 	}
-	if rt.log == nil {
-		rt.log = slog.Default()
-	}
 	// Each pattern takes every method (Handle), its path answering 405 and
 	// HEAD itself; chi's verdict on a pattern joins the other problems.
 	rt.mux = chi.NewRouter()
 	rt.mux.NotFound(rt.notFound.ServeHTTP)
 	rt.byPattern = make(map[string]*path, len(routes)/2)
-	var order []*path // distinct patterns, in declaration order
 	register := func(pattern string) error {
 		p := &path{rt: rt, pattern: pattern}
 		rt.byPattern[pattern] = p
-		order = append(order, p)
 		return handle(rt.mux, p)
 	}
 	errs := rt.validateConfig(cfg)
@@ -169,14 +165,12 @@ func New(routes []Route, cfg Config) (*Router, error) {
 		}
 	}
 	allow := map[uint16][]string{} // Allow values, shared by the paths
-	for _, p := range order {
+	for _, p := range rt.byPattern {
 		p.finish(allow)
 	}
 	if cfg.Flags != nil {
 		opts := cfg.FlagOptions
-		if opts.Logger == nil {
-			opts.Logger = rt.log
-		}
+		opts.Logger = cmp.Or(opts.Logger, rt.log)
 		rt.gate = flags.NewGate(cfg.Flags, opts)
 	}
 	return rt, nil
