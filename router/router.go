@@ -35,9 +35,8 @@ const (
 	ExampleHeader = "Roadmap-Example"
 )
 
-// Config holds the router's optional settings. The zero value serves routes
-// that need no flags, with the 501 answer for off routes, slog.Default() for
-// logs and the real clock.
+// Config holds the router's optional settings; the zero value holds the
+// defaults, given field by field, and serves routes that need no flags.
 type Config struct {
 	// Flags evaluates the flags of Planned and Beta routes, typically an
 	// *openfeature.Client. Required when any route can be switched on by a
@@ -66,14 +65,13 @@ type Config struct {
 	// OptInHeader names the beta opt-in request header. Empty means
 	// DefaultOptInHeader; "-" disables opt-in.
 	OptInHeader string
-	// NoRouteAttributes leaves the route attributes (AttrRoute, AttrMethod,
-	// AttrPattern, AttrStage and the empty AttrOptIn) out of evaluation
-	// contexts; AttrOptIn is still set when the caller opts into something.
-	// Set it when no flag rule reads them: flagd pays about 4 µs per
-	// evaluation for them (docs/performance.md).
+	// NoRouteAttributes leaves the route attributes (the Attr constants;
+	// AttrOptIn is still set when the caller opts into something) out of
+	// evaluation contexts. Set it when no flag rule reads them: flagd pays
+	// about 4 µs per evaluation for them (docs/performance.md).
 	NoRouteAttributes bool
 	// Observer, if set, is told the outcome of every request to a declared
-	// route (see [Observer] and [CallerObserver]).
+	// route.
 	Observer Observer
 }
 

@@ -59,10 +59,9 @@ func (rt *Router) Status(r *http.Request) []RouteStatus {
 func (rt *Router) RoadmapVisible(r *http.Request) bool { return rt.canSee(r) }
 
 // HidesWhenOff reports whether the declared route method pattern answers
-// like an undeclared path while it is off (its Off, or Config.Off, is
-// OffNotFound); false for a route that is not declared. Introspection
-// endpoints leave such a route out for callers it is not served to. It is a
-// map lookup.
+// like an undeclared path while it is off (see [OffNotFound]); false for a
+// route that is not declared. Introspection endpoints leave such a route out
+// for callers it is not served to. It is a map lookup.
 func (rt *Router) HidesWhenOff(method, pattern string) bool {
 	e := rt.entry(method, pattern)
 	return e != nil && e.hides

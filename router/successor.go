@@ -25,24 +25,34 @@ func linkField(docs, successor string, deprecation bool) string {
 	return strings.Join(links, ", ")
 }
 
-// splitParams splits s around its path parameters ("{id}", "{id:[0-9]+}"):
-// literal text and parameter names alternate, from literal text to literal
-// text.
+// splitParams splits s around its path parameters ("{id}", "{id:[0-9]{3}}"):
+// literal text and parameters (what is between the braces, see paramName)
+// alternate, from literal text to literal text. An unclosed "{" is literal.
 func splitParams(s string) []string {
 	var parts []string
-	for {
-		i := strings.IndexByte(s, '{')
-		if i < 0 {
-			return append(parts, s)
+	last, open, depth := 0, 0, 0
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '{':
+			if depth == 0 {
+				open = i
+			}
+			depth++
+		case s[i] == '}' && depth > 0:
+			if depth--; depth == 0 {
+				parts = append(parts, s[last:open], s[open+1:i])
+				last = i + 1
+			}
 		}
-		j := strings.IndexByte(s[i:], '}')
-		if j < 0 {
-			return append(parts, s)
-		}
-		name, _, _ := strings.Cut(s[i+1:i+j], ":")
-		parts = append(parts, s[:i], name)
-		s = s[i+j+1:]
 	}
+	return append(parts, s[last:])
+}
+
+// paramName returns the name of parameter p, a part of splitParams: "id" for
+// "id:[0-9]+".
+func paramName(p string) string {
+	name, _, _ := strings.Cut(p, ":")
+	return name
 }
 
 // checkSuccessor reports a Successor that names a parameter the route's
@@ -51,11 +61,11 @@ func checkSuccessor(pattern, successor string) error {
 	have := map[string]bool{}
 	for i, p := range splitParams(pattern) {
 		if i%2 == 1 {
-			have[p] = true
+			have[paramName(p)] = true
 		}
 	}
-	for i, n := range splitParams(successor) {
-		if i%2 == 1 && !have[n] {
+	for i, p := range splitParams(successor) {
+		if n := paramName(p); i%2 == 1 && !have[n] {
 			return fmt.Errorf("%w: Successor %q names {%s}, which pattern %q does not have", ErrLink, successor, n, pattern)
 		}
 	}
@@ -87,7 +97,7 @@ func (t *linkTemplate) value(r *http.Request) []string {
 	var b strings.Builder
 	for i, p := range t.parts {
 		if i%2 == 1 {
-			p = chi.URLParam(r, p)
+			p = chi.URLParam(r, paramName(p))
 			if u, err := url.PathUnescape(p); err == nil {
 				p = u
 			}
