@@ -128,8 +128,8 @@ type Gate struct {
 	timeout time.Duration
 	log     *slog.Logger
 	obs     Observer
-	lk      *lastKnown     // nil unless Options.KeepLastKnown > 0
-	tc      *targetedCache // nil unless Options.CacheTargeted > 0 and events
+	lk      *byKey // last known decisions; nil unless Options.KeepLastKnown > 0
+	tc      *byKey // targeted decisions; nil unless Options.CacheTargeted > 0 and events
 
 	events  eventSource // nil when not subscribed, and then nothing is cached
 	onEvent func(openfeature.EventDetails)
@@ -173,7 +173,7 @@ func NewGate(ev Evaluator, opts Options) *Gate {
 	g.onStuck = func() { g.startIsolating("a flag evaluation has been running for long after its deadline") }
 	g.cache.Store(&snapshot{})
 	if opts.KeepLastKnown > 0 {
-		g.lk = newLastKnown(opts.KeepLastKnown)
+		g.lk = newByKey(opts.KeepLastKnown)
 	}
 	if src, ok := ev.(eventSource); ok && !opts.NoCache {
 		g.events = src
@@ -182,7 +182,7 @@ func NewGate(ev Evaluator, opts Options) *Gate {
 			src.AddHandler(t, &g.onEvent)
 		}
 		if opts.CacheTargeted > 0 {
-			g.tc = newTargetedCache(opts.CacheTargeted)
+			g.tc = newByKey(opts.CacheTargeted)
 		}
 	}
 	return g
