@@ -72,12 +72,10 @@ func checkSuccessor(pattern, successor string) error {
 	return nil
 }
 
-// linkTemplate is the Link field of a route whose Successor names path
-// parameters of its pattern, e.g. "/api/users/{id}" for "/api/v0/users/{id}":
-// a Link target is a URI reference (RFC 8288 §3), which "{" and "}" are not
-// (RFC 3986), so the parameters are filled in per request from the URL
-// parameters chi matched (/api/v0/users/7 → </api/users/7>). parts is the
-// field split by splitParams.
+// linkTemplate is the Link field, split by splitParams, of a route whose
+// Successor names parameters of its pattern, e.g. "/api/users/{id}" for
+// "/api/v0/users/{id}". A Link target is a URI reference (RFC 8288 §3),
+// which "{" is not, so they are filled in from the request (see value).
 type linkTemplate struct{ parts []string }
 
 // newLinkTemplate returns the template of field, a linkField whose
@@ -89,10 +87,9 @@ func newLinkTemplate(field, successor string) *linkTemplate {
 	return &linkTemplate{parts: splitParams(field)}
 }
 
-// value returns the Link field for r, each parameter escaped as a path
-// segment. chi's parameters are the escaped path when the request had one,
-// the decoded path otherwise: a parameter is unescaped first, so that it is
-// never escaped twice.
+// value returns the Link field for r (/api/v0/users/7 → </api/users/7>),
+// each parameter escaped as a path segment. chi's parameters may already be
+// escaped: each is unescaped first, so that it is never escaped twice.
 func (t *linkTemplate) value(r *http.Request) []string {
 	var b strings.Builder
 	for i, p := range t.parts {

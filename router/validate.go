@@ -29,11 +29,9 @@ func (rt *Router) validateConfig(cfg Config) []error {
 	return errs
 }
 
-// validateTable returns every problem with the table: those of each
-// declaration (see validate) and those between declarations (duplicates,
-// two spellings of one pattern, a flag without Config.Flags). register is
-// called once per distinct pattern that looks valid, and returns chi's
-// verdict on it.
+// validateTable returns the problems of each declaration (see validate) and
+// those between declarations. register is called once per distinct pattern
+// that looks valid, and returns chi's verdict on it.
 func validateTable(routes []Route, haveFlags bool, register func(pattern string) error) []error {
 	var errs []error
 	add := func(i int, err error) {
