@@ -1,6 +1,7 @@
 package flags
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -162,14 +163,9 @@ func NewGate(ev Evaluator, opts Options) *Gate {
 		panic("flags: NewGate with nil Evaluator")
 	}
 	_, client := ev.(*openfeature.Client)
-	g := &Gate{ev: ev, merge: !client, timeout: opts.Timeout, log: opts.Logger, obs: opts.Observer}
+	g := &Gate{ev: ev, merge: !client, timeout: cmp.Or(opts.Timeout, DefaultTimeout),
+		log: cmp.Or(opts.Logger, slog.Default()), obs: opts.Observer}
 	g.isolated.Store(opts.Isolate)
-	if g.timeout == 0 {
-		g.timeout = DefaultTimeout
-	}
-	if g.log == nil {
-		g.log = slog.Default()
-	}
 	g.onStuck = func() { g.startIsolating("a flag evaluation has been running for long after its deadline") }
 	g.cache.Store(&snapshot{})
 	if opts.KeepLastKnown > 0 {

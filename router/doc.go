@@ -27,17 +27,16 @@
 //
 // # Flags
 //
-// Flags are read through the [flags.Evaluator] passed in Config.Flags,
-// typically an *openfeature.Client; the router never sets OpenFeature's global
-// provider. Every evaluation problem fails closed: the route stays planned,
-// the problem is logged, and the client never sees a 500. The evaluation
-// context is Config.Context's (for example [flags.FromHeader]) over the route
-// attributes ([AttrRoute], [AttrMethod], [AttrPattern], [AttrStage],
-// [AttrOptIn]), over the client's and the upstream transaction context.
-// ServeHTTP, the Allow of a 405, [Router.Status] and [Router.Decide] reach
-// every decision through one function with that context, so they cannot
-// disagree. A handler served because its flag is on gets that context as its
-// OpenFeature transaction context.
+// Flags are read through Config.Flags; the router never sets OpenFeature's
+// global provider. Every evaluation problem fails closed: the route stays
+// planned, the problem is logged, and the client never sees a 500. The
+// evaluation context is Config.Context's (for example [flags.FromHeader])
+// over the route attributes ([AttrRoute] and the other Attr constants), over
+// the client's and the upstream transaction context. ServeHTTP, the Allow of
+// a 405, [Router.Status] and [Router.Decide] reach every decision through one
+// function with that context, so they cannot disagree. A handler served
+// because its flag is on gets that context as its OpenFeature transaction
+// context.
 //
 // # Observing
 //
@@ -51,8 +50,6 @@
 //
 //	rt, err := router.New([]router.Route{
 //		{Method: http.MethodGet, Pattern: "/api/feature", Stage: router.Live, Handler: getFeature},
-//		{Method: http.MethodPut, Pattern: "/api/feature", Stage: router.Planned,
-//			Flag: "feature-write", Handler: putFeature},
 //		{Method: http.MethodPut, Pattern: "/api/reports/export", Stage: router.Planned,
 //			Flag: "reports-export", Name: "Report export", Available: "v2.0", Handler: exportReport},
 //	}, router.Config{
@@ -72,13 +69,5 @@
 //
 // Until "reports-export" is on, PUT /api/reports/export answers 501 with an
 // application/problem+json body and Cache-Control: no-store (see the example
-// of [New] for the bodies).
-//
-// The router's answers carry stable problem types (see docs/problems.md) for
-// clients to switch on.
-//
-// # Example (validation)
-//
-//	_, err := router.New(routes, cfg)
-//	if errors.Is(err, router.ErrDuplicate) { ... } // every problem, as *RouteError values
+// of [New] for the bodies, and docs/problems.md for their stable types).
 package router
