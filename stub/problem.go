@@ -2,6 +2,7 @@ package stub
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -91,12 +92,7 @@ func New(p Problem) *Responder {
 	if p.Status < 400 || p.Status > 599 {
 		panic("stub: problem status must be 4xx or 5xx")
 	}
-	if p.Type == "" {
-		p.Type = "about:blank"
-	}
-	if p.Title == "" {
-		p.Title = http.StatusText(p.Status)
-	}
+	p.Type, p.Title = cmp.Or(p.Type, "about:blank"), cmp.Or(p.Title, http.StatusText(p.Status))
 	b, err := json.Marshal(body{Type: p.Type, Title: p.Title, Status: p.Status, Detail: p.Detail,
 		Stage: p.Stage, Route: p.Route, Available: p.Available, Docs: p.Docs})
 	if err != nil {
