@@ -43,11 +43,10 @@ func FromHeader(name string) ContextFunc {
 // for stickiness, not for access control.
 func FromCookie(name string) ContextFunc {
 	return func(r *http.Request) openfeature.EvaluationContext {
-		c, err := r.Cookie(name)
-		if err != nil {
-			return openfeature.EvaluationContext{}
+		if c, err := r.Cookie(name); err == nil {
+			return keyed(c.Value)
 		}
-		return keyed(c.Value)
+		return openfeature.EvaluationContext{}
 	}
 }
 

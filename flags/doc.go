@@ -9,28 +9,26 @@
 //
 // # Fail closed
 //
-// A [Gate] turns every evaluation problem into "off", including an
-// evaluation slower than [Options.Timeout]. The problem is logged once per
-// flag and error code and reported in [Decision.ErrorCode]; it is never
-// returned as an error, and the Gate never panics.
+// A [Gate] turns every evaluation problem into "off": provider not ready,
+// flag missing, wrong type, provider error or panic, an evaluation slower
+// than [Options.Timeout], a cancelled context. The problem is logged once per
+// flag and error code, until the flag recovers, and reported in
+// [Decision.ErrorCode]; it is never returned as an error, and the Gate never
+// panics. [Options.KeepLastKnown] answers the last successful decision
+// instead during an outage of the flag service.
 //
 // # Cache
 //
 // A decision whose reason is STATIC (the flag has no targeting) does not
-// depend on the request, so the Gate caches it: one atomic load and a map
-// lookup. The cache is dropped whenever the provider reports
-// PROVIDER_CONFIGURATION_CHANGED, READY, ERROR or STALE, and a decision
-// computed while such an event arrived is never stored, so a cached decision
-// never outlives a configuration change (events are asynchronous: a flip is
-// seen once the event has been handled). Targeted decisions are evaluated
-// per request unless [Options.CacheTargeted] is set. Evaluators that do not
-// report events are never cached; behind an *openfeature.Client whose
-// provider never emits events, set [Options.NoCache].
-//
-// # Keep last known value
-//
-// With [Options.KeepLastKnown] set, the Gate answers the last successful
-// decision while the flag service is unavailable, instead of failing closed.
+// depend on the request, so the Gate caches it. The cache is dropped
+// whenever the provider reports PROVIDER_CONFIGURATION_CHANGED, READY, ERROR
+// or STALE, and a decision computed while such an event arrived is never
+// stored, so a cached decision never outlives a configuration change (events
+// are asynchronous: a flip is seen once the event has been handled).
+// Targeted decisions are evaluated per request unless [Options.CacheTargeted]
+// is set. Evaluators that do not report events are never cached; behind an
+// *openfeature.Client whose provider never emits events, set
+// [Options.NoCache].
 //
 // # Evaluation context
 //
@@ -54,6 +52,6 @@
 //		// already logged; d.ErrorCode says why, e.g. FLAG_NOT_FOUND or TIMEOUT
 //	}
 //
-// Package router builds its Gate from Config.Flags and Config.FlagOptions;
-// use [router.Router.Gate] for readiness checks.
+// Package router builds its Gate from Config.Flags and Config.FlagOptions
+// ([router.Router.Gate]).
 package flags

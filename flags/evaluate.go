@@ -8,26 +8,21 @@ import (
 	"github.com/open-feature/go-sdk/openfeature"
 )
 
-// result is what one call of the evaluator gave, and code, set by the Gate
-// (TIMEOUT, CONTEXT_CANCELED, PROVIDER_PANIC), that fails it whatever it was.
-type result struct {
-	d    openfeature.BooleanEvaluationDetails
-	err  error
-	code openfeature.ErrorCode
+// failed returns the fail-closed Decision of a failure with code.
+func failed(code openfeature.ErrorCode) Decision {
+	return Decision{Reason: openfeature.ErrorReason, ErrorCode: code}
 }
 
-// decision turns r into a fail-closed Decision, by error codes and reasons,
-// never by error texts.
-func (r result) decision() Decision {
+// decisionOf turns what the evaluator gave into a fail-closed Decision, by
+// error codes and reasons, never by error texts.
+func decisionOf(d openfeature.BooleanEvaluationDetails, err error) Decision {
 	switch {
-	case r.code != "":
-		return Decision{Reason: openfeature.ErrorReason, ErrorCode: r.code}
-	case r.d.ErrorCode != "":
-		return Decision{Reason: openfeature.ErrorReason, ErrorCode: r.d.ErrorCode, Variant: r.d.Variant}
-	case r.err != nil || r.d.Reason == openfeature.ErrorReason:
-		return Decision{Reason: openfeature.ErrorReason, ErrorCode: openfeature.GeneralCode}
+	case d.ErrorCode != "":
+		return Decision{Reason: openfeature.ErrorReason, ErrorCode: d.ErrorCode, Variant: d.Variant}
+	case err != nil || d.Reason == openfeature.ErrorReason:
+		return failed(openfeature.GeneralCode)
 	}
-	return Decision{On: r.d.Value, Reason: r.d.Reason, Variant: r.d.Variant, Until: untilOf(r.d.FlagMetadata)}
+	return Decision{On: d.Value, Reason: d.Reason, Variant: d.Variant, Until: untilOf(d.FlagMetadata)}
 }
 
 // errBound is the cause of an evaluation context done at the Gate's bound,
@@ -37,24 +32,24 @@ var errBound = errors.New("flags: evaluation timeout")
 // resolve runs one evaluation of flag, bounded by the Gate's timeout.
 func (g *Gate) resolve(ctx context.Context, flag string, ec openfeature.EvaluationContext) Decision {
 	if ctx.Err() != nil {
-		return Decision{Reason: openfeature.ErrorReason, ErrorCode: CanceledCode}
+		return failed(CanceledCode)
 	}
 	switch {
 	case g.timeout < 0:
-		return g.call(ctx, flag, ec).decision()
+		return g.call(ctx, flag, ec)
 	case g.isolated.Load():
-		return g.isolate(ctx, flag, ec).decision()
+		return g.isolate(ctx, flag, ec)
 	}
-	return g.inline(ctx, flag, ec).decision()
+	return g.inline(ctx, flag, ec)
 }
 
 // inline runs a bounded evaluation on the request's goroutine, with the
 // bound as its context's deadline; a timer notices one still running long
 // after it (see overrun).
-func (g *Gate) inline(ctx context.Context, flag string, ec openfeature.EvaluationContext) result {
+func (g *Gate) inline(ctx context.Context, flag string, ec openfeature.EvaluationContext) Decision {
 	bound, cancel := context.WithTimeoutCause(ctx, g.timeout, errBound)
 	stuck := time.AfterFunc(g.timeout+g.overrun(), g.onStuck)
-	r := g.call(bound, flag, ec)
+	d := g.call(bound, flag, ec)
 	stuck.Stop()
 	cancel()
 	switch {
@@ -62,11 +57,11 @@ func (g *Gate) inline(ctx context.Context, flag string, ec openfeature.Evaluatio
 		if deadline, _ := bound.Deadline(); time.Since(deadline) > g.overrun() {
 			g.startIsolating("a flag evaluation answered long after its deadline")
 		}
-		r.code = TimeoutCode
+		return failed(TimeoutCode)
 	case ctx.Err() != nil:
-		r.code = CanceledCode
+		return failed(CanceledCode)
 	}
-	return r
+	return d
 }
 
 // overrun is how long past its deadline an inline evaluation may run before
@@ -87,29 +82,28 @@ func (g *Gate) startIsolating(why string) {
 // isolate runs a bounded evaluation on a goroutine of its own, which ends
 // when the evaluator returns, and waits for it until the bound or until the
 // request goes away.
-func (g *Gate) isolate(ctx context.Context, flag string, ec openfeature.EvaluationContext) result {
+func (g *Gate) isolate(ctx context.Context, flag string, ec openfeature.EvaluationContext) Decision {
 	bound, cancel := context.WithTimeoutCause(ctx, g.timeout, errBound)
 	defer cancel()
-	done := make(chan result, 1) // buffered: the goroutine never waits for a requester gone
+	done := make(chan Decision, 1) // buffered: the goroutine never waits for a requester gone
 	go func() { done <- g.call(bound, flag, ec) }()
 	select {
-	case r := <-done:
-		return r
+	case d := <-done:
+		return d
 	case <-bound.Done():
 		if context.Cause(bound) == errBound {
-			return result{code: TimeoutCode}
+			return failed(TimeoutCode)
 		}
-		return result{code: CanceledCode}
+		return failed(CanceledCode)
 	}
 }
 
-// call runs the evaluator, turning a panic into a failed result.
-func (g *Gate) call(ctx context.Context, flag string, ec openfeature.EvaluationContext) (r result) {
+// call runs the evaluator, turning a panic into a failed Decision.
+func (g *Gate) call(ctx context.Context, flag string, ec openfeature.EvaluationContext) (d Decision) {
 	defer func() {
 		if recover() != nil {
-			r = result{code: PanicCode}
+			d = failed(PanicCode)
 		}
 	}()
-	r.d, r.err = g.ev.BooleanValueDetails(ctx, flag, false, ec)
-	return r
+	return decisionOf(g.ev.BooleanValueDetails(ctx, flag, false, ec))
 }

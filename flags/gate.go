@@ -1,6 +1,7 @@
 package flags
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -26,10 +27,8 @@ const (
 // DefaultTimeout bounds one flag evaluation when [Options.Timeout] is zero.
 const DefaultTimeout = 200 * time.Millisecond
 
-// Options configures a [Gate]. The zero value means: [DefaultTimeout],
-// slog.Default() for logs, and caching of static decisions when the evaluator
-// reports provider events. docs/flags-and-providers.md explains each knob
-// and what it costs.
+// Options configures a [Gate]; the zero value holds the defaults, given
+// field by field. docs/flags-and-providers.md explains each knob and its cost.
 type Options struct {
 	// Timeout bounds each uncached evaluation, as the deadline of the
 	// provider's context; a later answer is discarded: off, code TIMEOUT.
@@ -41,13 +40,12 @@ type Options struct {
 	// provider known to ignore its context: no request then waits longer
 	// than Timeout.
 	Isolate bool
-	// Logger receives evaluation failures (once per flag and error code
-	// until the flag recovers). Nil means slog.Default().
+	// Logger receives evaluation failures (see the package doc). Nil means
+	// slog.Default().
 	Logger *slog.Logger
 	// NoCache disables the cache of static decisions.
 	NoCache bool
-	// Observer, if set, is told about every decision. It must be fast and
-	// safe for concurrent use: it runs on the request path.
+	// Observer, if set, is told about every decision.
 	Observer Observer
 	// KeepLastKnown, if positive, remembers the last successful decision
 	// per flag and targeting key (at most KeepLastKnown, least recently used
@@ -65,7 +63,8 @@ type Options struct {
 	CacheTargeted int
 }
 
-// Observer is told about every decision a [Gate] makes, for metrics.
+// Observer is told about every decision a [Gate] makes, for metrics. It runs
+// on the request path: it must be fast and safe for concurrent use.
 type Observer interface {
 	// ObserveDecision reports the decision for flag and how long the
 	// evaluation took (zero when the decision came from the cache).
@@ -120,10 +119,8 @@ func untilOf(m openfeature.FlagMetadata) time.Time {
 // Failed reports whether the evaluation failed (and so resolved to off).
 func (d Decision) Failed() bool { return d.ErrorCode != "" }
 
-// Gate evaluates boolean flags fail-closed: any problem (provider not ready,
-// flag missing, wrong type, provider error or panic, timeout, cancelled
-// context) resolves to off and is logged, never returned to the caller.
-// STATIC decisions are cached until a provider event (see the package doc).
+// Gate evaluates boolean flags fail-closed and caches STATIC decisions until
+// a provider event (see the package doc).
 //
 // A Gate is safe for concurrent use. Call [Gate.Close] to unsubscribe from
 // provider events.
@@ -133,8 +130,8 @@ type Gate struct {
 	timeout time.Duration
 	log     *slog.Logger
 	obs     Observer
-	lk      *lastKnown     // nil unless Options.KeepLastKnown > 0
-	tc      *targetedCache // nil unless Options.CacheTargeted > 0 and events
+	lk      *byKey // last known decisions; nil unless Options.KeepLastKnown > 0
+	tc      *byKey // targeted decisions; nil unless Options.CacheTargeted > 0 and events
 
 	events  eventSource // nil when not subscribed, and then nothing is cached
 	onEvent func(openfeature.EventDetails)
@@ -167,18 +164,13 @@ func NewGate(ev Evaluator, opts Options) *Gate {
 		panic("flags: NewGate with nil Evaluator")
 	}
 	_, client := ev.(*openfeature.Client)
-	g := &Gate{ev: ev, merge: !client, timeout: opts.Timeout, log: opts.Logger, obs: opts.Observer}
+	g := &Gate{ev: ev, merge: !client, timeout: cmp.Or(opts.Timeout, DefaultTimeout),
+		log: cmp.Or(opts.Logger, slog.Default()), obs: opts.Observer}
 	g.isolated.Store(opts.Isolate)
-	if g.timeout == 0 {
-		g.timeout = DefaultTimeout
-	}
-	if g.log == nil {
-		g.log = slog.Default()
-	}
 	g.onStuck = func() { g.startIsolating("a flag evaluation has been running for long after its deadline") }
 	g.cache.Store(&snapshot{})
 	if opts.KeepLastKnown > 0 {
-		g.lk = newLastKnown(opts.KeepLastKnown)
+		g.lk = newByKey(opts.KeepLastKnown)
 	}
 	if src, ok := ev.(eventSource); ok && !opts.NoCache {
 		g.events = src
@@ -187,7 +179,7 @@ func NewGate(ev Evaluator, opts Options) *Gate {
 			src.AddHandler(t, &g.onEvent)
 		}
 		if opts.CacheTargeted > 0 {
-			g.tc = newTargetedCache(opts.CacheTargeted)
+			g.tc = newByKey(opts.CacheTargeted)
 		}
 	}
 	return g
@@ -231,13 +223,11 @@ func (g *Gate) store(gen uint64, flag string, d Decision) {
 }
 
 // Evaluate returns the decision for flag in evaluation context ec, from the
-// cache when the flag is static. It never panics and never returns an error:
-// failures resolve to off and are reported in Decision.ErrorCode.
+// cache when the flag is static, failing closed (see the package doc).
 //
 // ec is the invocation context. The transaction context of ctx
 // ([openfeature.WithTransactionContext]) is merged beneath it, ec winning,
-// for every [Evaluator], as an *openfeature.Client does
-// ([openfeature.MergeTransactionContext]).
+// for every [Evaluator], as an *openfeature.Client does.
 func (g *Gate) Evaluate(ctx context.Context, flag string, ec openfeature.EvaluationContext) Decision {
 	return g.EvaluateFunc(ctx, flag, func() openfeature.EvaluationContext { return ec })
 }
@@ -325,12 +315,10 @@ func mergeTransaction(ctx context.Context, ec openfeature.EvaluationContext) ope
 // Ready reports whether the evaluator's provider is ready, with the reason
 // when it is not. Evaluators that do not report a state are taken as ready.
 func (g *Gate) Ready() (bool, string) {
-	s, ok := g.ev.(stateSource)
-	if !ok {
-		return true, ""
-	}
-	if st := s.State(); st != openfeature.ReadyState {
-		return false, fmt.Sprintf("flag provider state is %s", st)
+	if s, ok := g.ev.(stateSource); ok {
+		if st := s.State(); st != openfeature.ReadyState {
+			return false, fmt.Sprintf("flag provider state is %s", st)
+		}
 	}
 	return true, ""
 }

@@ -10,41 +10,33 @@
 //
 // # Stages
 //
-//   - [Planned] (the zero value): 501 with an RFC 9457 body. A planned route
-//     that declares a Handler and a Flag is served where the flag evaluates
-//     true for the request: that is the flip.
-//   - [Beta]: served where the flag evaluates true, else the planned answer.
-//   - [Live]: always served; the flag is never consulted.
-//   - [Deprecated]: served, with the Deprecation (RFC 9745), Sunset
-//     (RFC 8594) and Link (rel="deprecation", rel="successor-version")
-//     headers; 410 once the Sunset has passed, and where the flag named by
-//     its Brownout is on.
-//   - [Removed]: 410 Gone.
-//
-// Every answer a flag can change carries "Cache-Control: no-store".
+// A route's [Stage] decides its answer (see each constant): [Planned], the
+// zero value, answers 501 with an RFC 9457 body unless its flag flips it on;
+// [Beta] is served where its flag is on; [Live] is always served;
+// [Deprecated] is served with the Deprecation (RFC 9745), Sunset (RFC 8594)
+// and Link headers; [Removed] answers 410 Gone. Every answer a flag can
+// change carries "Cache-Control: no-store".
 //
 // # Methods
 //
 // Each method on a path has its own stage. A path declared for some methods
 // answers 405 with an Allow header listing them to the others; HEAD is served
 // by the GET route; a path that is not declared gets 404; a method the server
-// does not recognise at all gets 501 (RFC 9110 §15.6.2), which chi alone
-// answers with 405. [Router] handles this for the requests it routes; use
-// [KnownMethods] on a parent chi router so that every path does the same.
+// does not recognise at all gets 501 (RFC 9110 §15.6.2), on a parent chi
+// router's paths too with [KnownMethods].
 //
 // # Flags
 //
-// Flags are read through the [flags.Evaluator] passed in Config.Flags,
-// typically an *openfeature.Client; the router never sets OpenFeature's global
-// provider. Every evaluation problem fails closed: the route stays planned,
-// the problem is logged, and the client never sees a 500. The evaluation
-// context is Config.Context's (for example [flags.FromHeader]) over the route
-// attributes ([AttrRoute], [AttrMethod], [AttrPattern], [AttrStage],
-// [AttrOptIn]), over the client's and the upstream transaction context.
-// ServeHTTP, the Allow of a 405, [Router.Status] and [Router.Decide] reach
-// every decision through one function with that context, so they cannot
-// disagree. A handler served because its flag is on gets that context as its
-// OpenFeature transaction context.
+// Flags are read through Config.Flags; the router never sets OpenFeature's
+// global provider. Every evaluation problem fails closed: the route stays
+// planned, the problem is logged, and the client never sees a 500. The
+// evaluation context is Config.Context's (for example [flags.FromHeader])
+// over the route attributes ([AttrRoute] and the other Attr constants), over
+// the client's and the upstream transaction context. ServeHTTP, the Allow of
+// a 405, [Router.Status] and [Router.Decide] reach every decision through one
+// function with that context, so they cannot disagree. A handler served
+// because its flag is on gets that context as its OpenFeature transaction
+// context.
 //
 // # Observing
 //
@@ -52,19 +44,12 @@
 // route, FlagOptions.Observer every flag decision; package metrics implements
 // both for Prometheus.
 //
-// # Concurrency
-//
-// A [Router] is safe for concurrent use. Its table is frozen by New; only
-// flag decisions and the clock change what it answers.
-//
 // # Example
 //
 // Declare the routes, build the router with a flag client, mount it:
 //
 //	rt, err := router.New([]router.Route{
 //		{Method: http.MethodGet, Pattern: "/api/feature", Stage: router.Live, Handler: getFeature},
-//		{Method: http.MethodPut, Pattern: "/api/feature", Stage: router.Planned,
-//			Flag: "feature-write", Handler: putFeature},
 //		{Method: http.MethodPut, Pattern: "/api/reports/export", Stage: router.Planned,
 //			Flag: "reports-export", Name: "Report export", Available: "v2.0", Handler: exportReport},
 //	}, router.Config{
@@ -84,13 +69,5 @@
 //
 // Until "reports-export" is on, PUT /api/reports/export answers 501 with an
 // application/problem+json body and Cache-Control: no-store (see the example
-// of [New] for the bodies).
-//
-// The router's answers carry stable problem types (see docs/problems.md) for
-// clients to switch on.
-//
-// # Example (validation)
-//
-//	_, err := router.New(routes, cfg)
-//	if errors.Is(err, router.ErrDuplicate) { ... } // every problem, as *RouteError values
+// of [New] for the bodies, and docs/problems.md for their stable types).
 package router

@@ -84,9 +84,9 @@ func withTransactionContext(ctx context.Context, ec openfeature.EvaluationContex
 // declared route method pattern (a Planned or Beta route with a Flag and a
 // Handler) for a caller whose ContextFunc returns base and who opts into
 // nothing, with the evaluation context built as for a request. g evaluates
-// the flag; nil means [Router.Gate]. ok is false when the route is not
-// declared, evaluates no flag, or the Router has no Gate. Package audit
-// uses it, with a Gate of its own that caches nothing.
+// the flag (package audit passes one that caches nothing); nil means
+// [Router.Gate]. ok is false when the route is not declared, evaluates no
+// flag, or the Router has no Gate.
 func (rt *Router) Decide(ctx context.Context, g *flags.Gate, method, pattern string, base openfeature.EvaluationContext) (d flags.Decision, ok bool) {
 	e := rt.entry(method, pattern)
 	if e == nil || !e.gated || g == nil && rt.gate == nil {

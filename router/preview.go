@@ -1,6 +1,9 @@
 package router
 
-import "net/http"
+import (
+	"cmp"
+	"net/http"
+)
 
 // preview serves a route's Example to clients that ask for it with
 // "Roadmap-Preview: example", and the off answer to everyone else.
@@ -14,14 +17,8 @@ type preview struct {
 var exampleTrue = []string{"true"}
 
 func newPreview(ex *Example, off http.Handler) *preview {
-	p := &preview{status: ex.Status, ctype: []string{ex.ContentType}, body: append([]byte(nil), ex.Body...), off: off}
-	if p.status == 0 {
-		p.status = http.StatusOK
-	}
-	if ex.ContentType == "" {
-		p.ctype = []string{"application/json"}
-	}
-	return p
+	return &preview{status: cmp.Or(ex.Status, http.StatusOK), ctype: []string{cmp.Or(ex.ContentType, "application/json")},
+		body: append([]byte(nil), ex.Body...), off: off}
 }
 
 func (p *preview) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -65,8 +65,8 @@ type Route struct {
 	// Context derives the flag evaluation context from the request for this
 	// route. Nil inherits Config.Context.
 	Context flags.ContextFunc
-	// Example, if set on a Planned or Beta route, is served instead of the
-	// off answer to clients that ask for a preview (see PreviewHeader).
+	// Example, if set on a Planned or Beta route, is the preview answer
+	// (see PreviewHeader).
 	Example *Example
 	// OperationID names the operation in OpenAPI documents.
 	OperationID string
@@ -103,8 +103,7 @@ type Example struct {
 type OffAnswer int
 
 const (
-	// OffInherit uses the router's Config.Off; at router level it means
-	// OffNotImplemented.
+	// OffInherit uses Config.Off, whose zero value means OffNotImplemented.
 	OffInherit OffAnswer = iota
 	// OffNotImplemented answers 501 with the route's problem details.
 	OffNotImplemented
@@ -116,19 +115,14 @@ const (
 	OffForbidden
 )
 
+var offAnswerNames = [...]string{"inherit", "not-implemented", "not-found", "forbidden"}
+
 // String returns the answer's name.
 func (o OffAnswer) String() string {
-	switch o {
-	case OffInherit:
-		return "inherit"
-	case OffNotImplemented:
-		return "not-implemented"
-	case OffNotFound:
-		return "not-found"
-	case OffForbidden:
-		return "forbidden"
+	if o < 0 || int(o) >= len(offAnswerNames) {
+		return "OffAnswer(?)"
 	}
-	return "OffAnswer(?)"
+	return offAnswerNames[o]
 }
 
 // id returns "METHOD /pattern", the route's identity in the table.

@@ -1,6 +1,7 @@
 package router
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -34,9 +35,8 @@ const (
 	ExampleHeader = "Roadmap-Example"
 )
 
-// Config holds the router's optional settings. The zero value serves routes
-// that need no flags, with the 501 answer for off routes, slog.Default() for
-// logs and the real clock.
+// Config holds the router's optional settings; the zero value holds the
+// defaults, given field by field, and serves routes that need no flags.
 type Config struct {
 	// Flags evaluates the flags of Planned and Beta routes, typically an
 	// *openfeature.Client. Required when any route can be switched on by a
@@ -65,14 +65,13 @@ type Config struct {
 	// OptInHeader names the beta opt-in request header. Empty means
 	// DefaultOptInHeader; "-" disables opt-in.
 	OptInHeader string
-	// NoRouteAttributes leaves the route attributes (AttrRoute, AttrMethod,
-	// AttrPattern, AttrStage and the empty AttrOptIn) out of evaluation
-	// contexts; AttrOptIn is still set when the caller opts into something.
-	// Set it when no flag rule reads them: flagd pays about 4 µs per
-	// evaluation for them (docs/performance.md).
+	// NoRouteAttributes leaves the route attributes (the Attr constants;
+	// AttrOptIn is still set when the caller opts into something) out of
+	// evaluation contexts. Set it when no flag rule reads them: flagd pays
+	// about 4 µs per evaluation for them (docs/performance.md).
 	NoRouteAttributes bool
 	// Observer, if set, is told the outcome of every request to a declared
-	// route (see [Observer] and [CallerObserver]).
+	// route.
 	Observer Observer
 }
 
@@ -97,8 +96,6 @@ type Router struct {
 	obs       Observer
 	callerObs CallerObserver // obs, when it implements CallerObserver
 
-	off        OffAnswer    // Config.Off
-	offHandler http.Handler // Config.OffHandler
 	notFound   *stub.Responder
 	notAllowed *stub.Responder
 	forbidden  *stub.Responder // OffForbidden
@@ -117,14 +114,12 @@ func newUnknownMethod() *stub.Responder {
 // no effect. Call [Router.Close] to unsubscribe from provider events.
 func New(routes []Route, cfg Config) (*Router, error) {
 	rt := &Router{
-		ctxFn:      cfg.Context,
-		now:        cfg.Now,
-		visible:    cfg.Roadmap,
-		log:        cfg.Logger,
-		obs:        cfg.Observer,
-		betaNames:  map[string]struct{}{},
-		off:        cfg.Off,
-		offHandler: cfg.OffHandler,
+		ctxFn:     cfg.Context,
+		now:       cfg.Now,
+		visible:   cfg.Roadmap,
+		log:       cmp.Or(cfg.Logger, slog.Default()),
+		obs:       cfg.Observer,
+		betaNames: map[string]struct{}{},
 		// The 404 stays about:blank, exactly like any other server's.
 		notFound: stub.New(stub.Problem{Status: http.StatusNotFound, Detail: "No resource matches the request path."}),
 		notAllowed: stub.New(stub.Typed(stub.Problem{Status: http.StatusMethodNotAllowed,
@@ -139,19 +134,14 @@ func New(routes []Route, cfg Config) (*Router, error) {
 	if rt.now == nil {
 		rt.now = time.Now
 	}
-	if rt.log == nil {
-		rt.log = slog.Default()
-	}
 	// Each pattern takes every method (Handle), its path answering 405 and
 	// HEAD itself; chi's verdict on a pattern joins the other problems.
 	rt.mux = chi.NewRouter()
 	rt.mux.NotFound(rt.notFound.ServeHTTP)
 	rt.byPattern = make(map[string]*path, len(routes)/2)
-	var order []*path // distinct patterns, in declaration order
 	register := func(pattern string) error {
 		p := &path{rt: rt, pattern: pattern}
 		rt.byPattern[pattern] = p
-		order = append(order, p)
 		return handle(rt.mux, p)
 	}
 	errs := rt.validateConfig(cfg)
@@ -165,7 +155,7 @@ func New(routes []Route, cfg Config) (*Router, error) {
 		r, e := &routes[i], &rt.entries[i]
 		p := rt.byPattern[r.Pattern]
 		rt.newEntry(e, r, p, cfg)
-		p.add(e)
+		p.byMethod[e.method] = e
 		if r.Flag != "" && (r.Stage == Beta || r.Stage == Live || r.Stage == Deprecated) {
 			// A beta that went live keeps its name: clients that still
 			// send the opt-in must not start getting 400.
@@ -173,14 +163,12 @@ func New(routes []Route, cfg Config) (*Router, error) {
 		}
 	}
 	allow := map[uint16][]string{} // Allow values, shared by the paths
-	for _, p := range order {
+	for _, p := range rt.byPattern {
 		p.finish(allow)
 	}
 	if cfg.Flags != nil {
 		opts := cfg.FlagOptions
-		if opts.Logger == nil {
-			opts.Logger = rt.log
-		}
+		opts.Logger = cmp.Or(opts.Logger, rt.log)
 		rt.gate = flags.NewGate(cfg.Flags, opts)
 	}
 	return rt, nil

@@ -16,10 +16,12 @@ type entry struct {
 	Route // as declared; Observers get a pointer to it
 
 	path      *path
-	method    int  // index in methodNames
-	gated     bool // Planned or Beta with a Handler and a Flag
-	scheduled bool // LiveFrom, or a Sunset, set: the stage depends on the clock
-	hides     bool // off means absent (OffNotFound)
+	method    int       // index in methodNames
+	gated     bool      // Planned or Beta with a Handler and a Flag
+	scheduled bool      // LiveFrom, or a Sunset, set: the stage depends on the clock
+	hides     bool      // off means absent (OffNotFound)
+	offCustom bool      // an OffHandler answers when off
+	offMode   OffAnswer // Off, or Config.Off, never OffInherit
 
 	answer  *stub.Responder // the 501 of Planned and Beta routes, the 410 of Removed ones, sunsets and brownouts
 	off     http.Handler    // answers when off, for callers who may see the route
@@ -64,7 +66,7 @@ func (rt *Router) newEntry(e *entry, r *Route, p *path, cfg Config) {
 		e.optInValue = []string{r.Flag}
 	}
 
-	route := r.Method + " " + r.Pattern
+	route := r.id()
 	switch {
 	case r.Stage == Planned || r.Stage == Beta:
 		detail := r.Method + " is not yet implemented for this endpoint"
@@ -103,19 +105,16 @@ func (rt *Router) newEntry(e *entry, r *Route, p *path, cfg Config) {
 	}
 
 	// The off answer, most specific setting first.
-	mode := r.Off
-	if mode == OffInherit {
-		mode = cfg.Off
-	}
+	e.offMode = cmp.Or(r.Off, cfg.Off, OffNotImplemented)
 	e.off = e.answer
 	switch {
 	case r.OffHandler != nil:
-		e.off = r.OffHandler
+		e.off, e.offCustom = r.OffHandler, true
 	case r.Off == OffInherit && cfg.OffHandler != nil:
-		e.off = cfg.OffHandler
-	case mode == OffNotFound:
+		e.off, e.offCustom = cfg.OffHandler, true
+	case e.offMode == OffNotFound:
 		e.hides = true
-	case mode == OffForbidden:
+	case e.offMode == OffForbidden:
 		e.off = rt.forbidden
 	}
 	if r.Example != nil && !e.hides {
@@ -245,39 +244,23 @@ func (p *path) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.absent(w, r, p.rt.canSee(r), nil)
 }
 
-// add puts e on the path.
-func (p *path) add(e *entry) {
-	p.byMethod[e.method] = e
-	bit := uint16(1) << e.method
-	if public(e.Stage) {
-		p.publicMask |= bit
-	}
-	if public(e.Stage) || !e.hides {
-		p.allMask |= bit
-	}
-	if e.gated {
-		p.gatedMask |= bit
-	}
-	if !e.LiveFrom.IsZero() {
-		p.liveFrom = true
-	}
-}
-
-// public reports whether routes of stage st are listed in Allow for every
-// caller.
-func public(st Stage) bool { return st == Live || st == Deprecated || st == Removed }
-
-// finish serves HEAD by GET where HEAD is not declared and sets the Allow
-// values, shared through allow.
+// finish serves HEAD by GET where HEAD is not declared and sets the masks
+// and the Allow values, shared through allow. The masks of a path whose
+// stages depend on the clock are recomputed per request (see absent).
 func (p *path) finish(allow map[uint16][]string) {
-	if p.byMethod[mHead] == nil && p.byMethod[mGet] != nil {
+	if p.byMethod[mHead] == nil {
 		p.byMethod[mHead] = p.byMethod[mGet]
-		for _, m := range []*uint16{&p.gatedMask, &p.allMask, &p.publicMask} {
-			if *m&(1<<mGet) != 0 {
-				*m |= 1 << mHead
-			}
+	}
+	for i, e := range p.byMethod {
+		if e != nil && e.gated {
+			p.gatedMask |= 1 << i
+		}
+		if e != nil && !e.LiveFrom.IsZero() {
+			p.liveFrom = true
 		}
 	}
+	now := p.rt.now()
+	p.allMask, p.publicMask = p.allowMask(now, true), p.allowMask(now, false)
 	for _, a := range [...]struct {
 		v    *[]string
 		mask uint16
@@ -349,7 +332,7 @@ func (p *path) allowMask(now time.Time, canSee bool) uint16 {
 		if e == nil {
 			continue
 		}
-		if public(e.effectiveStage(now)) || canSee && !e.hides {
+		if st := e.effectiveStage(now); st == Live || st == Deprecated || st == Removed || canSee && !e.hides {
 			mask |= 1 << i
 		}
 	}

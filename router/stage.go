@@ -19,7 +19,9 @@ const (
 	// Live routes are always served; their flag, if any, is never consulted.
 	Live
 	// Deprecated routes are served with Deprecation, Sunset and Link
-	// headers, and answer like Removed routes once their Sunset has passed.
+	// (rel="deprecation", rel="successor-version") headers, and answer like
+	// Removed routes once their Sunset has passed and where the flag named by
+	// their Brownout is on.
 	Deprecated
 	// Removed routes answer 410 Gone.
 	Removed
@@ -60,9 +62,8 @@ func (s Stage) MarshalText() ([]byte, error) {
 // UnmarshalText implements [encoding.TextUnmarshaler].
 func (s *Stage) UnmarshalText(b []byte) error {
 	v, err := ParseStage(string(b))
-	if err != nil {
-		return err
+	if err == nil {
+		*s = v
 	}
-	*s = v
-	return nil
+	return err
 }

@@ -1,7 +1,6 @@
 package router
 
 import (
-	"cmp"
 	"net/http"
 
 	"github.com/roadmap-go/roadmap/flags"
@@ -60,10 +59,9 @@ func (rt *Router) Status(r *http.Request) []RouteStatus {
 func (rt *Router) RoadmapVisible(r *http.Request) bool { return rt.canSee(r) }
 
 // HidesWhenOff reports whether the declared route method pattern answers
-// like an undeclared path while it is off (its Off, or Config.Off, is
-// OffNotFound); false for a route that is not declared. Introspection
-// endpoints leave such a route out for callers it is not served to. It is a
-// map lookup.
+// like an undeclared path while it is off (see [OffNotFound]); false for a
+// route that is not declared. Introspection endpoints leave such a route out
+// for callers it is not served to. It is a map lookup.
 func (rt *Router) HidesWhenOff(method, pattern string) bool {
 	e := rt.entry(method, pattern)
 	return e != nil && e.hides
@@ -79,6 +77,5 @@ func (rt *Router) OffAnswerOf(method, pattern string) (mode OffAnswer, custom, o
 	if e == nil {
 		return OffInherit, false, false
 	}
-	mode = cmp.Or(e.Off, rt.off, OffNotImplemented)
-	return mode, e.OffHandler != nil || e.Off == OffInherit && rt.offHandler != nil, true
+	return e.offMode, e.offCustom, true
 }

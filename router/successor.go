@@ -25,24 +25,34 @@ func linkField(docs, successor string, deprecation bool) string {
 	return strings.Join(links, ", ")
 }
 
-// splitParams splits s around its path parameters ("{id}", "{id:[0-9]+}"):
-// literal text and parameter names alternate, from literal text to literal
-// text.
+// splitParams splits s around its path parameters ("{id}", "{id:[0-9]{3}}"):
+// literal text and parameters (what is between the braces, see paramName)
+// alternate, from literal text to literal text. An unclosed "{" is literal.
 func splitParams(s string) []string {
 	var parts []string
-	for {
-		i := strings.IndexByte(s, '{')
-		if i < 0 {
-			return append(parts, s)
+	last, open, depth := 0, 0, 0
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '{':
+			if depth == 0 {
+				open = i
+			}
+			depth++
+		case s[i] == '}' && depth > 0:
+			if depth--; depth == 0 {
+				parts = append(parts, s[last:open], s[open+1:i])
+				last = i + 1
+			}
 		}
-		j := strings.IndexByte(s[i:], '}')
-		if j < 0 {
-			return append(parts, s)
-		}
-		name, _, _ := strings.Cut(s[i+1:i+j], ":")
-		parts = append(parts, s[:i], name)
-		s = s[i+j+1:]
 	}
+	return append(parts, s[last:])
+}
+
+// paramName returns the name of parameter p, a part of splitParams: "id" for
+// "id:[0-9]+".
+func paramName(p string) string {
+	name, _, _ := strings.Cut(p, ":")
+	return name
 }
 
 // checkSuccessor reports a Successor that names a parameter the route's
@@ -51,23 +61,21 @@ func checkSuccessor(pattern, successor string) error {
 	have := map[string]bool{}
 	for i, p := range splitParams(pattern) {
 		if i%2 == 1 {
-			have[p] = true
+			have[paramName(p)] = true
 		}
 	}
-	for i, n := range splitParams(successor) {
-		if i%2 == 1 && !have[n] {
+	for i, p := range splitParams(successor) {
+		if n := paramName(p); i%2 == 1 && !have[n] {
 			return fmt.Errorf("%w: Successor %q names {%s}, which pattern %q does not have", ErrLink, successor, n, pattern)
 		}
 	}
 	return nil
 }
 
-// linkTemplate is the Link field of a route whose Successor names path
-// parameters of its pattern, e.g. "/api/users/{id}" for "/api/v0/users/{id}":
-// a Link target is a URI reference (RFC 8288 §3), which "{" and "}" are not
-// (RFC 3986), so the parameters are filled in per request from the URL
-// parameters chi matched (/api/v0/users/7 → </api/users/7>). parts is the
-// field split by splitParams.
+// linkTemplate is the Link field, split by splitParams, of a route whose
+// Successor names parameters of its pattern, e.g. "/api/users/{id}" for
+// "/api/v0/users/{id}". A Link target is a URI reference (RFC 8288 §3),
+// which "{" is not, so they are filled in from the request (see value).
 type linkTemplate struct{ parts []string }
 
 // newLinkTemplate returns the template of field, a linkField whose
@@ -79,15 +87,14 @@ func newLinkTemplate(field, successor string) *linkTemplate {
 	return &linkTemplate{parts: splitParams(field)}
 }
 
-// value returns the Link field for r, each parameter escaped as a path
-// segment. chi's parameters are the escaped path when the request had one,
-// the decoded path otherwise: a parameter is unescaped first, so that it is
-// never escaped twice.
+// value returns the Link field for r (/api/v0/users/7 → </api/users/7>),
+// each parameter escaped as a path segment. chi's parameters may already be
+// escaped: each is unescaped first, so that it is never escaped twice.
 func (t *linkTemplate) value(r *http.Request) []string {
 	var b strings.Builder
 	for i, p := range t.parts {
 		if i%2 == 1 {
-			p = chi.URLParam(r, p)
+			p = chi.URLParam(r, paramName(p))
 			if u, err := url.PathUnescape(p); err == nil {
 				p = u
 			}

@@ -29,11 +29,9 @@ func (rt *Router) validateConfig(cfg Config) []error {
 	return errs
 }
 
-// validateTable returns every problem with the table: those of each
-// declaration (see validate) and those between declarations (duplicates,
-// two spellings of one pattern, a flag without Config.Flags). register is
-// called once per distinct pattern that looks valid, and returns chi's
-// verdict on it.
+// validateTable returns the problems of each declaration (see validate) and
+// those between declarations. register is called once per distinct pattern
+// that looks valid, and returns chi's verdict on it.
 func validateTable(routes []Route, haveFlags bool, register func(pattern string) error) []error {
 	var errs []error
 	add := func(i int, err error) {
@@ -202,29 +200,13 @@ func patternProblem(pattern string) error {
 // "/users/{}". chi routes patterns of one shape to one node, where the second
 // would replace the first.
 func patternShape(pattern string) string {
-	var b strings.Builder
-	depth, inName := 0, false
-	for i := 0; i < len(pattern); i++ {
-		c := pattern[i]
-		switch {
-		case c == '{':
-			depth++
-			if depth == 1 {
-				b.WriteByte(c)
-				inName = true
-				continue
-			}
-		case c == '}':
-			depth--
-			if depth == 0 {
-				inName = false
-			}
-		case c == ':' && depth == 1 && inName:
-			inName = false
-		}
-		if !inName {
-			b.WriteByte(c)
+	parts := splitParams(pattern)
+	for i := 1; i < len(parts); i += 2 {
+		if _, re, ok := strings.Cut(parts[i], ":"); ok {
+			parts[i] = "{:" + re + "}"
+		} else {
+			parts[i] = "{}"
 		}
 	}
-	return b.String()
+	return strings.Join(parts, "")
 }

@@ -2,10 +2,10 @@
 // problem details ("application/problem+json") for 501 Not Implemented,
 // 410 Gone, 404, 405 and the like.
 //
-// A [Responder] is built once, with [New], when the route table is built:
-// the body is rendered then with encoding/json, around the value of
-// "instance", which serving fills in with the escaped request path. Serving
-// allocates nothing and never echoes internal errors.
+// A [Responder] is built once, with [New]: the body is rendered then with
+// encoding/json, around the value of "instance", which serving fills in with
+// the escaped request path. Serving allocates nothing and never echoes
+// internal errors.
 //
 // Besides the standard members a body carries the roadmap extension members
 // of [Problem]. Every answer is sent with "Cache-Control: no-store": a 501 is

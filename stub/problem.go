@@ -2,6 +2,7 @@ package stub
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -17,8 +18,7 @@ const ContentType = "application/problem+json"
 // details object plus the roadmap extension members.
 //
 // The zero value is not useful: set at least Status. Fields left empty are
-// omitted from the rendered body, except Type and Title which default to
-// "about:blank" and the status text.
+// omitted from the rendered body, but for the defaults of Type and Title.
 type Problem struct {
 	// Status is the HTTP status code, e.g. 501 (Not Implemented) or 410 (Gone).
 	Status int
@@ -58,11 +58,9 @@ type body struct {
 // '"' inside a JSON string is escaped.
 const instanceMember = `"instance":""`
 
-// Responder writes one pre-rendered problem+json answer. The body is rendered
-// once by [New], with encoding/json; per request only the request path is
-// written in as the "instance" member, between the two halves of the body.
-// The whole body for the first path served is kept, so that a route without
-// parameters writes it in one piece after one string comparison.
+// Responder writes one problem+json answer, rendered by [New] (see the
+// package doc). It keeps the whole body for the first path served, so that a
+// route without parameters writes it in one piece after one comparison.
 //
 // A Responder is safe for concurrent use; what it answers never changes.
 type Responder struct {
@@ -94,12 +92,7 @@ func New(p Problem) *Responder {
 	if p.Status < 400 || p.Status > 599 {
 		panic("stub: problem status must be 4xx or 5xx")
 	}
-	if p.Type == "" {
-		p.Type = "about:blank"
-	}
-	if p.Title == "" {
-		p.Title = http.StatusText(p.Status)
-	}
+	p.Type, p.Title = cmp.Or(p.Type, "about:blank"), cmp.Or(p.Title, http.StatusText(p.Status))
 	b, err := json.Marshal(body{Type: p.Type, Title: p.Title, Status: p.Status, Detail: p.Detail,
 		Stage: p.Stage, Route: p.Route, Available: p.Available, Docs: p.Docs})
 	if err != nil {
