@@ -94,8 +94,8 @@ func newValidator(boolean []string) (*validator, error) {
 // error wraps one of ErrEmpty, ErrTooLarge, ErrSyntax, ErrSchema, ErrType or
 // ErrRejected.
 //
-// Validate is safe for concurrent use; a [Source] reuses one compiled schema
-// instead.
+// Validate is safe for concurrent use. Each call compiles the schema and
+// loads a flagd evaluator of its own, and drops them when it returns.
 func Validate(data []byte, boolean ...string) error {
 	v, err := newValidator(boolean)
 	if err != nil {

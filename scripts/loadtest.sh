@@ -22,7 +22,8 @@
 # WRK_CPU. For every wrk run the script reads the server's user+system CPU
 # ticks (/proc/PID/stat) and its allocation counter (runtime.MemStats.Mallocs,
 # from the heap profile text of its -debug-addr listener) before and after,
-# and reports per request: server CPU µs, allocations, and requests/s.
+# and reports per request: server CPU µs, allocations, GC cycles, and
+# requests/s; at the end, each server's live heap after a runtime.GC().
 # efficiency = plain chi CPU/req ÷ demo CPU/req (1.00 = costs what plain chi
 # costs). Each round runs each server twice, in the order demo chi chi demo
 # (chi demo demo chi in even rounds), so that a load that drifts during the
@@ -118,6 +119,14 @@ mallocs() {
 	local d="DEBUG_$1"
 	curl -fsS "http://${!d}/debug/pprof/allocs?debug=1" | awk '$2 == "Mallocs" { m = $4 } $2 == "NumGC" { g = $4 } END { print m, g }'
 }
+# liveheap NAME: runtime.MemStats.HeapAlloc and HeapObjects of the server
+# right after a runtime.GC() (heap?gc=1): what every GC cycle marks. Read
+# twice, so that the second collection has freed the first read's garbage.
+liveheap() {
+	local d="DEBUG_$1" out
+	for _ in 1 2; do out=$(curl -fsS "http://${!d}/debug/pprof/heap?gc=1&debug=1"); done
+	awk '$2 == "HeapAlloc" { h = $4 } $2 == "HeapObjects" { o = $4 } END { printf "%.0f KB in %d objects", h / 1024, o }' <<<"$out"
+}
 # cpustat: busy and total jiffies of each CPU, "cpuN busy total" per line.
 cpustat() { awk '$1 ~ /^cpu[0-9]+$/ { busy = $2 + $3 + $4 + $7 + $8; print $1, busy, busy + $5 + $6 }' /proc/stat; }
 hz=$(getconf CLK_TCK)
@@ -207,11 +216,14 @@ done
 cpustat >"$work/cpu.after"
 read -r load_after _ </proc/loadavg
 use_flags "$shipped"
+heap_demo=$(liveheap demo)
+heap_chi=$(liveheap chi)
 
 echo
 echo "Stack load test: $rounds rounds x 2 runs x ${duration}s per kind and server (ABBA order), wrk -t1 -c$conns on CPU $wrk_cpu, servers GOMAXPROCS=1 on CPU $server_cpu${DEMO_ARGS:+, demo $DEMO_ARGS}."
 echo "Machine: load average $load_before before, $load_after after; CPUs busy during the runs (all processes):" \
 	"$(join -j 1 "$work/cpu.before" "$work/cpu.after" | awk '{ printf "%s %.0f%%  ", $1, 100 * ($4 - $2) / ($5 - $3) }')"
+echo "Live heap after runtime.GC() at the end (HeapAlloc, the connections closed): demo $heap_demo, chi $heap_chi."
 echo "CPU and allocations per request are sums over the rounds; spread = the rounds' lowest and highest efficiency."
 awk -v hz="$hz" -v kinds="$kinds" -v rounds="$rounds" '
 	{ n[$2, $3] += $4; t[$2, $3] += $5; a[$2, $3] += $6; g[$2, $3] += $7; r[$2, $3] += $8; c[$2, $3]++
