@@ -259,8 +259,9 @@ func (p *path) finish(allow map[uint16][]string) {
 			p.liveFrom = true
 		}
 	}
-	now := p.rt.now()
-	p.allMask, p.publicMask = p.allowMask(now, true), p.allowMask(now, false)
+	// The declared stages: the zero instant is before every LiveFrom and
+	// Sunset (and New does not call Config.Now).
+	p.allMask, p.publicMask = p.allowMask(time.Time{}, true), p.allowMask(time.Time{}, false)
 	for _, a := range [...]struct {
 		v    *[]string
 		mask uint16
