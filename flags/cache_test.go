@@ -27,34 +27,50 @@ func TestCacheNeverOutlivesFlip(t *testing.T) {
 		{name: "stale", event: openfeature.ProviderStale},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			client, p := memClient(t, map[string]memprovider.InMemoryFlag{"f": staticFlag(true)})
-			ev := &syncEvents{Evaluator: client}
-			g := flags.NewGate(ev, flags.Options{Timeout: -1})
-			t.Cleanup(g.Close)
-			ctx := context.Background()
+		// The same through Gate.Evaluate and through a Flag held across
+		// the flips, as the router holds one.
+		for _, held := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/held=%v", tt.name, held), func(t *testing.T) {
+				testCacheFlips(t, tt.event, held)
+			})
+		}
+	}
+}
 
-			on := true
-			for flip := range 20 {
-				first := g.Evaluate(ctx, "f", openfeature.EvaluationContext{})
-				require.Equal(t, on, first.On, "flip %d: got %v, want %v", flip, first.On, on)
-				second := g.Evaluate(ctx, "f", openfeature.EvaluationContext{})
-				require.True(t, second.Cached, "flip %d: a static decision is cached", flip)
-				d, ok := flags.CachedDecision(g, "f")
-				require.True(t, ok)
-				assert.Equal(t, on, d.On)
+// testCacheFlips flips a static flag 20 times, each time with event.
+func testCacheFlips(t *testing.T, event openfeature.EventType, held bool) {
+	client, p := memClient(t, map[string]memprovider.InMemoryFlag{"f": staticFlag(true)})
+	ev := &syncEvents{Evaluator: client}
+	g := flags.NewGate(ev, flags.Options{Timeout: -1})
+	t.Cleanup(g.Close)
+	ctx := context.Background()
+	f := g.Flag("f")
+	evaluate := func() flags.Decision {
+		if held {
+			return f.EvaluateFunc(ctx, func() openfeature.EvaluationContext { return openfeature.EvaluationContext{} })
+		}
+		return g.Evaluate(ctx, "f", openfeature.EvaluationContext{})
+	}
 
-				on = !on
-				p.UpdateFlags(map[string]memprovider.InMemoryFlag{"f": staticFlag(on)})
-				ev.emit(tt.event)
+	on := true
+	for flip := range 20 {
+		first := evaluate()
+		require.Equal(t, on, first.On, "flip %d: got %v, want %v", flip, first.On, on)
+		second := evaluate()
+		require.True(t, second.Cached, "flip %d: a static decision is cached", flip)
+		d, ok := flags.CachedDecision(g, "f")
+		require.True(t, ok)
+		assert.Equal(t, on, d.On)
 
-				_, ok = flags.CachedDecision(g, "f")
-				assert.False(t, ok, "flip %d: cached decision still there after the %s event", flip, tt.event)
-				got := g.Evaluate(ctx, "f", openfeature.EvaluationContext{})
-				assert.Equal(t, on, got.On, "flip %d: got %v right after the event, want %v", flip, got.On, on)
-				assert.False(t, got.Cached, "flip %d: first answer after the event comes from the provider", flip)
-			}
-		})
+		on = !on
+		p.UpdateFlags(map[string]memprovider.InMemoryFlag{"f": staticFlag(on)})
+		ev.emit(event)
+
+		_, ok = flags.CachedDecision(g, "f")
+		assert.False(t, ok, "flip %d: cached decision still there after the %s event", flip, event)
+		got := evaluate()
+		assert.Equal(t, on, got.On, "flip %d: got %v right after the event, want %v", flip, got.On, on)
+		assert.False(t, got.Cached, "flip %d: first answer after the event comes from the provider", flip)
 	}
 }
 

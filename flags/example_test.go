@@ -72,3 +72,27 @@ func ExampleGate_EvaluateFunc() {
 	// context built for alice
 	// true STATIC
 }
+
+// A Flag is looked up once, where a route is built, and evaluated per
+// request: its cached static decision is found without a lookup by name.
+func ExampleGate_Flag() {
+	provider := memprovider.NewInMemoryProvider(map[string]memprovider.InMemoryFlag{
+		"reports-export": {State: memprovider.Enabled, DefaultVariant: "on",
+			Variants: map[string]any{"on": true, "off": false}},
+	})
+	_ = openfeature.SetNamedProviderAndWait("ExampleGate_Flag", provider)
+	gate := flags.NewGate(openfeature.NewClient("ExampleGate_Flag"), flags.Options{})
+	defer gate.Close()
+
+	export := gate.Flag("reports-export")
+	anonymous := func() openfeature.EvaluationContext { return openfeature.EvaluationContext{} }
+	for range 2 {
+		d := export.EvaluateFunc(context.Background(), anonymous)
+		fmt.Println(d.On, d.Reason, d.Cached)
+	}
+	fmt.Println(gate.Flag("reports-export") == export)
+	// Output:
+	// true STATIC false
+	// true STATIC true
+	// true
+}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"maps"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -135,8 +134,8 @@ type Gate struct {
 
 	events  eventSource // nil when not subscribed, and then nothing is cached
 	onEvent func(openfeature.EventDetails)
-	mu      sync.Mutex // held by writers of cache, which copy, change and store
-	cache   atomic.Pointer[snapshot]
+	gen     atomic.Uint64 // the cache's generation: Invalidate adds one
+	flags   sync.Map      // name -> *Flag
 	closed  atomic.Bool
 
 	failures sync.Map    // flag -> openfeature.ErrorCode last logged
@@ -144,11 +143,19 @@ type Gate struct {
 	onStuck  func()      // for the timer of each inline evaluation
 }
 
-// snapshot is one generation of the cache of static decisions, never
-// changed once stored.
-type snapshot struct {
-	gen       uint64
-	decisions map[string]*Decision // a hit copies the Decision once
+// Flag is one flag of a [Gate], found by name once: evaluating it through
+// the Flag finds its cached decision without a lookup by name, which is what
+// a router does per request. [Gate.Flag] returns it.
+type Flag struct {
+	g      *Gate
+	name   string
+	cached atomic.Pointer[cached] // the last static decision, of any generation
+}
+
+// cached is a static decision of cache generation gen.
+type cached struct {
+	gen uint64
+	d   Decision
 }
 
 var invalidatingEvents = [...]openfeature.EventType{
@@ -168,7 +175,6 @@ func NewGate(ev Evaluator, opts Options) *Gate {
 		log: cmp.Or(opts.Logger, slog.Default()), obs: opts.Observer}
 	g.isolated.Store(opts.Isolate)
 	g.onStuck = func() { g.startIsolating("a flag evaluation has been running for long after its deadline") }
-	g.cache.Store(&snapshot{})
 	if opts.KeepLastKnown > 0 {
 		g.lk = newByKey(opts.KeepLastKnown)
 	}
@@ -200,26 +206,29 @@ func (g *Gate) Close() {
 // Invalidate drops every cached decision. The Gate calls it on provider
 // events; call it yourself if your provider changes flags without emitting
 // PROVIDER_CONFIGURATION_CHANGED.
-func (g *Gate) Invalidate() {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	g.cache.Store(&snapshot{gen: g.cache.Load().gen + 1})
+func (g *Gate) Invalidate() { g.gen.Add(1) }
+
+// Flag returns the Flag called name, the same one for every call with the
+// same name, kept for the Gate's life. Look it up once, when a route is
+// built, and evaluate it per request with [Flag.EvaluateFunc].
+func (g *Gate) Flag(name string) *Flag {
+	if f, ok := g.flags.Load(name); ok {
+		return f.(*Flag)
+	}
+	f, _ := g.flags.LoadOrStore(name, &Flag{g: g, name: name})
+	return f.(*Flag)
 }
 
-// store caches d for flag unless the cache changed generation since gen or
-// the Gate was closed.
+// store caches d, a static decision of flag evaluated in generation gen,
+// unless the generation has changed since or the Gate was closed. (A store
+// that loses the race with Invalidate leaves a decision of the old
+// generation, which no lookup answers.)
 func (g *Gate) store(gen uint64, flag string, d Decision) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	cur := g.cache.Load()
-	if cur.gen != gen || g.closed.Load() {
+	if g.gen.Load() != gen || g.closed.Load() {
 		return
 	}
-	decisions := make(map[string]*Decision, len(cur.decisions)+1)
-	maps.Copy(decisions, cur.decisions)
 	d.Cached = true
-	decisions[flag] = &d
-	g.cache.Store(&snapshot{gen: gen, decisions: decisions})
+	g.Flag(flag).cached.Store(&cached{gen: gen, d: d})
 }
 
 // Evaluate returns the decision for flag in evaluation context ec, from the
@@ -237,30 +246,46 @@ func (g *Gate) Evaluate(ctx context.Context, flag string, ec openfeature.Evaluat
 // to be evaluated: a cached static decision allocates nothing. A panic in ec
 // propagates before the Gate has done anything.
 func (g *Gate) EvaluateFunc(ctx context.Context, flag string, ec func() openfeature.EvaluationContext) Decision {
-	snap := g.cache.Load()
-	if d := snap.decisions[flag]; d != nil {
-		if g.obs != nil {
-			g.obs.ObserveDecision(flag, *d, 0)
-		}
-		return *d
+	if f, ok := g.flags.Load(flag); ok {
+		return f.(*Flag).EvaluateFunc(ctx, ec)
 	}
+	return g.evaluateFunc(ctx, g.gen.Load(), flag, ec)
+}
+
+// EvaluateFunc is [Gate.EvaluateFunc] for this flag.
+func (f *Flag) EvaluateFunc(ctx context.Context, ec func() openfeature.EvaluationContext) Decision {
+	// The generation is read before the evaluation, so that a decision
+	// that an event overtakes is not stored.
+	gen := f.g.gen.Load()
+	if c := f.cached.Load(); c != nil && c.gen == gen {
+		if f.g.obs != nil {
+			f.g.obs.ObserveDecision(f.name, c.d, 0)
+		}
+		return c.d
+	}
+	return f.g.evaluateFunc(ctx, gen, f.name, ec)
+}
+
+// evaluateFunc evaluates flag, which has no cached static decision in
+// generation gen, with the context built by ec.
+func (g *Gate) evaluateFunc(ctx context.Context, gen uint64, flag string, ec func() openfeature.EvaluationContext) Decision {
 	if g.tc == nil {
-		return g.evaluate(ctx, snap.gen, flag, ec())
+		return g.evaluate(ctx, gen, flag, ec())
 	}
 	c := ec()
 	key, ok := keyOnly(ctx, c)
 	if !ok {
-		return g.evaluate(ctx, snap.gen, flag, c)
+		return g.evaluate(ctx, gen, flag, c)
 	}
-	if d, ok := g.tc.get(snap.gen, flag, key); ok {
+	if d, ok := g.tc.get(gen, flag, key); ok {
 		if g.obs != nil {
 			g.obs.ObserveDecision(flag, d, 0)
 		}
 		return d
 	}
-	d := g.evaluate(ctx, snap.gen, flag, c)
+	d := g.evaluate(ctx, gen, flag, c)
 	if !d.Failed() && d.Reason != openfeature.StaticReason && !g.closed.Load() {
-		g.tc.store(snap.gen, flag, key, d)
+		g.tc.store(gen, flag, key, d)
 	}
 	return d
 }

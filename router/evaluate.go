@@ -23,21 +23,18 @@ type caller struct {
 
 // decide is the one way a route's flag decision is reached, whoever asks
 // (ServeHTTP, the Allow of a 405, Status, Decide), so that their answers
-// cannot disagree. It evaluates flag (the route's Flag or Brownout) with g
-// (nil: the Router's Gate) for c and returns c.d.On. The evaluation context
-// (see evalContext) is built only when the Gate evaluates; a panicking
-// ContextFunc is logged and answers ContextPanicCode, off.
-func (e *entry) decide(ctx context.Context, g *flags.Gate, flag string, c *caller) (on bool) {
-	if g == nil {
-		g = e.path.rt.gate
-	}
+// cannot disagree. It evaluates f (the route's Flag or Brownout) for c and
+// returns c.d.On. The evaluation context (see evalContext) is built only
+// when the Gate evaluates; a panicking ContextFunc is logged and answers
+// ContextPanicCode, off.
+func (e *entry) decide(ctx context.Context, f *flags.Flag, c *caller) (on bool) {
 	defer func() {
 		if p := recover(); p != nil {
 			e.path.rt.userPanic("the ContextFunc of "+e.id(), p)
 			c.d, c.built, on = flags.Decision{Reason: openfeature.ErrorReason, ErrorCode: ContextPanicCode}, false, false
 		}
 	}()
-	c.d = g.EvaluateFunc(ctx, flag, func() openfeature.EvaluationContext {
+	c.d = f.EvaluateFunc(ctx, func() openfeature.EvaluationContext {
 		base := c.base
 		if c.r != nil {
 			base = e.ctxFn(c.r)
@@ -92,8 +89,12 @@ func (rt *Router) Decide(ctx context.Context, g *flags.Gate, method, pattern str
 	if e == nil || !e.gated || g == nil && rt.gate == nil {
 		return flags.Decision{}, false
 	}
+	f := e.flag
+	if g != nil {
+		f = g.Flag(e.Flag)
+	}
 	c := caller{base: base}
-	e.decide(ctx, g, e.Flag, &c)
+	e.decide(ctx, f, &c)
 	return c.d, true
 }
 

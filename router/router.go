@@ -134,9 +134,12 @@ func New(routes []Route, cfg Config) (*Router, error) {
 	if rt.now == nil {
 		rt.now = time.Now
 	}
-	// Each pattern takes every method (Handle), its path answering 405 and
-	// HEAD itself; chi's verdict on a pattern joins the other problems.
+	// Each pattern is registered once, for GET, and every request is routed
+	// as GET (see routeAsGet): chi finds the pattern, and its path answers
+	// by r.Method, 405 and HEAD included. chi's verdict on a pattern joins
+	// the other problems.
 	rt.mux = chi.NewRouter()
+	rt.mux.Use(routeAsGet)
 	rt.mux.NotFound(rt.notFound.ServeHTTP)
 	rt.byPattern = make(map[string]*path, len(routes)/2)
 	register := func(pattern string) error {
@@ -170,20 +173,39 @@ func New(routes []Route, cfg Config) (*Router, error) {
 		opts := cfg.FlagOptions
 		opts.Logger = cmp.Or(opts.Logger, rt.log)
 		rt.gate = flags.NewGate(cfg.Flags, opts)
+		for i := range rt.entries {
+			if e := &rt.entries[i]; e.gated {
+				e.flag = rt.gate.Flag(e.Flag)
+			}
+			if e := &rt.entries[i]; e.Brownout != "" {
+				e.brownout = rt.gate.Flag(e.Brownout)
+			}
+		}
 	}
 	return rt, nil
 }
 
-// handle registers p on mux for every method; chi's panic on a pattern it
-// cannot parse becomes an error.
+// handle registers p on mux for GET; chi's panic on a pattern it cannot
+// parse becomes an error.
 func handle(mux *chi.Mux, p *path) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("%v", v)
 		}
 	}()
-	mux.Handle(p.pattern, p)
+	mux.Method(http.MethodGet, p.pattern, p)
 	return nil
+}
+
+// routeAsGet is middleware that has chi route every request as GET, through
+// the documented RouteMethod override (as chi's middleware.GetHead routes
+// HEAD). A pattern then holds one endpoint whatever its methods, which keeps
+// chi's lookup as cheap as for one plain route, and chi never answers 405.
+func routeAsGet(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		chi.RouteContext(r.Context()).RouteMethod = http.MethodGet
+		next.ServeHTTP(w, r)
+	})
 }
 
 // Routes returns a copy of the declared table, in declaration order.

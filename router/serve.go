@@ -27,8 +27,9 @@ type entry struct {
 	off     http.Handler    // answers when off, for callers who may see the route
 	offStub bool            // off is a stub.Responder, which sends no-store itself
 
-	ctxFn flags.ContextFunc // of routes that evaluate a flag
-	attrs map[string]any    // the route attributes, of routes that evaluate a flag
+	ctxFn          flags.ContextFunc // of routes that evaluate a flag
+	attrs          map[string]any    // the route attributes, of routes that evaluate a flag
+	flag, brownout *flags.Flag       // Flag and Brownout in the Router's Gate
 
 	optInValue                 []string      // OptInAppliedHeader value, for Beta routes
 	deprecation, sunset, links []string      // header values
@@ -157,7 +158,7 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 		if e.Brownout != "" {
 			h["Cache-Control"] = noStore
 			b := caller{r: r}
-			if e.decide(r.Context(), nil, e.Brownout, &b) {
+			if e.decide(r.Context(), e.brownout, &b) {
 				if v := retryAfter(b.d.Until, rt.now()); v != nil {
 					h["Retry-After"] = v
 				}
@@ -191,7 +192,7 @@ func (e *entry) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	c := caller{r: r, optIns: optIns}
-	if !e.decide(r.Context(), nil, e.Flag, &c) {
+	if !e.decide(r.Context(), e.flag, &c) {
 		e.offAnswer(w, r, stage)
 		return
 	}
@@ -316,7 +317,7 @@ func (p *path) servedOf(r *http.Request, mask uint16, off *entry) uint16 {
 			continue
 		}
 		if st := e.effectiveStage(now); st == Planned || st == Beta {
-			if e.decide(r.Context(), nil, e.Flag, &caller{r: r, optIns: optIns}) {
+			if e.decide(r.Context(), e.flag, &caller{r: r, optIns: optIns}) {
 				on |= 1 << i
 			}
 		}

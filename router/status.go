@@ -39,12 +39,12 @@ func (rt *Router) Status(r *http.Request) []RouteStatus {
 			s.Serving = true
 			if e.Brownout != "" {
 				b := caller{r: r}
-				s.Serving = !e.decide(r.Context(), nil, e.Brownout, &b)
+				s.Serving = !e.decide(r.Context(), e.brownout, &b)
 				s.Decision = b.d
 			}
 		case Planned, Beta:
 			if e.gated {
-				s.Serving = e.decide(r.Context(), nil, e.Flag, c)
+				s.Serving = e.decide(r.Context(), e.flag, c)
 				s.Decision = c.d
 			}
 		}
