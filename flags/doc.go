@@ -28,7 +28,8 @@
 // Targeted decisions are evaluated per request unless [Options.CacheTargeted]
 // is set. Evaluators that do not report events are never cached; behind an
 // *openfeature.Client whose provider never emits events, set
-// [Options.NoCache].
+// [Options.NoCache]. A [Flag], looked up once, finds its cached decision
+// without a lookup by name.
 //
 // # Evaluation context
 //
@@ -38,20 +39,7 @@
 // default. The transaction context of the request's context.Context is
 // merged beneath it for every evaluator (see [Gate.Evaluate]).
 //
-// # Example
-//
-//	client := openfeature.NewClient("my-app") // bound to the app's provider
-//	gate := flags.NewGate(client, flags.Options{Logger: logger})
-//	defer gate.Close()
-//
-//	d := gate.Evaluate(r.Context(), "reports-export", flags.FromHeader("X-User-ID")(r))
-//	if d.On {
-//		// serve
-//	}
-//	if d.Failed() {
-//		// already logged; d.ErrorCode says why, e.g. FLAG_NOT_FOUND or TIMEOUT
-//	}
-//
 // Package router builds its Gate from Config.Flags and Config.FlagOptions
-// ([router.Router.Gate]).
+// ([router.Router.Gate]) and holds a [Flag] per route; the examples of
+// [NewGate] and [Gate.Flag] show the API.
 package flags

@@ -138,7 +138,6 @@ type Gate struct {
 	flags   sync.Map      // name -> *Flag
 	closed  atomic.Bool
 
-	failures sync.Map    // flag -> openfeature.ErrorCode last logged
 	isolated atomic.Bool // evaluations run on goroutines of their own
 	onStuck  func()      // for the timer of each inline evaluation
 }
@@ -149,7 +148,8 @@ type Gate struct {
 type Flag struct {
 	g      *Gate
 	name   string
-	cached atomic.Pointer[cached] // the last static decision, of any generation
+	cached atomic.Pointer[cached]                // the last static decision, of any generation
+	failed atomic.Pointer[openfeature.ErrorCode] // the failure last logged; nil once recovered
 }
 
 // cached is a static decision of cache generation gen.
@@ -219,16 +219,16 @@ func (g *Gate) Flag(name string) *Flag {
 	return f.(*Flag)
 }
 
-// store caches d, a static decision of flag evaluated in generation gen,
-// unless the generation has changed since or the Gate was closed. (A store
-// that loses the race with Invalidate leaves a decision of the old
-// generation, which no lookup answers.)
-func (g *Gate) store(gen uint64, flag string, d Decision) {
-	if g.gen.Load() != gen || g.closed.Load() {
+// store caches d, a static decision evaluated in generation gen, unless
+// the generation has changed since or the Gate was closed. (A store that
+// loses the race with Invalidate leaves a decision of the old generation,
+// which no lookup answers.)
+func (f *Flag) store(gen uint64, d Decision) {
+	if f.g.gen.Load() != gen || f.g.closed.Load() {
 		return
 	}
 	d.Cached = true
-	g.Flag(flag).cached.Store(&cached{gen: gen, d: d})
+	f.cached.Store(&cached{gen: gen, d: d})
 }
 
 // Evaluate returns the decision for flag in evaluation context ec, from the
@@ -246,36 +246,28 @@ func (g *Gate) Evaluate(ctx context.Context, flag string, ec openfeature.Evaluat
 // to be evaluated: a cached static decision allocates nothing. A panic in ec
 // propagates before the Gate has done anything.
 func (g *Gate) EvaluateFunc(ctx context.Context, flag string, ec func() openfeature.EvaluationContext) Decision {
-	if f, ok := g.flags.Load(flag); ok {
-		return f.(*Flag).EvaluateFunc(ctx, ec)
-	}
-	return g.evaluateFunc(ctx, g.gen.Load(), flag, ec)
+	return g.Flag(flag).EvaluateFunc(ctx, ec)
 }
 
 // EvaluateFunc is [Gate.EvaluateFunc] for this flag.
 func (f *Flag) EvaluateFunc(ctx context.Context, ec func() openfeature.EvaluationContext) Decision {
+	g, flag := f.g, f.name
 	// The generation is read before the evaluation, so that a decision
 	// that an event overtakes is not stored.
-	gen := f.g.gen.Load()
+	gen := g.gen.Load()
 	if c := f.cached.Load(); c != nil && c.gen == gen {
-		if f.g.obs != nil {
-			f.g.obs.ObserveDecision(f.name, c.d, 0)
+		if g.obs != nil {
+			g.obs.ObserveDecision(flag, c.d, 0)
 		}
 		return c.d
 	}
-	return f.g.evaluateFunc(ctx, gen, f.name, ec)
-}
-
-// evaluateFunc evaluates flag, which has no cached static decision in
-// generation gen, with the context built by ec.
-func (g *Gate) evaluateFunc(ctx context.Context, gen uint64, flag string, ec func() openfeature.EvaluationContext) Decision {
 	if g.tc == nil {
-		return g.evaluate(ctx, gen, flag, ec())
+		return f.evaluate(ctx, gen, ec())
 	}
 	c := ec()
 	key, ok := keyOnly(ctx, c)
 	if !ok {
-		return g.evaluate(ctx, gen, flag, c)
+		return f.evaluate(ctx, gen, c)
 	}
 	if d, ok := g.tc.get(gen, flag, key); ok {
 		if g.obs != nil {
@@ -283,15 +275,16 @@ func (g *Gate) evaluateFunc(ctx context.Context, gen uint64, flag string, ec fun
 		}
 		return d
 	}
-	d := g.evaluate(ctx, gen, flag, c)
+	d := f.evaluate(ctx, gen, c)
 	if !d.Failed() && d.Reason != openfeature.StaticReason && !g.closed.Load() {
 		g.tc.store(gen, flag, key, d)
 	}
 	return d
 }
 
-// evaluate evaluates flag, which was not in the cache of generation gen.
-func (g *Gate) evaluate(ctx context.Context, gen uint64, flag string, ec openfeature.EvaluationContext) Decision {
+// evaluate evaluates the flag, which was not in the cache of generation gen.
+func (f *Flag) evaluate(ctx context.Context, gen uint64, ec openfeature.EvaluationContext) Decision {
+	g, flag := f.g, f.name
 	if g.merge {
 		ec = mergeTransaction(ctx, ec)
 	}
@@ -315,15 +308,15 @@ func (g *Gate) evaluate(ctx context.Context, gen uint64, flag string, ec openfea
 		g.obs.ObserveDecision(flag, d, time.Since(start))
 	}
 	if d.Failed() {
-		g.logFailure(flag, d)
+		f.logFailure(d)
 		return d
 	}
 	if g.lk != nil {
 		g.lk.remember(flag, key, d)
 	}
-	g.recovered(flag)
+	f.recovered()
 	if g.events != nil && d.Reason == openfeature.StaticReason {
-		g.store(gen, flag, d)
+		f.store(gen, d)
 	}
 	return d
 }
@@ -348,31 +341,31 @@ func (g *Gate) Ready() (bool, string) {
 	return true, ""
 }
 
-// logFailure logs a failed evaluation once per flag and error code, so a
-// provider outage does not write a line per request.
-func (g *Gate) logFailure(flag string, d Decision) {
-	if prev, ok := g.failures.Load(flag); ok && prev.(openfeature.ErrorCode) == d.ErrorCode {
+// logFailure logs a failed evaluation once per error code, so a provider
+// outage does not write a line per request.
+func (f *Flag) logFailure(d Decision) {
+	code := d.ErrorCode
+	if prev := f.failed.Load(); prev != nil && *prev == code {
 		return
 	}
-	if prev, loaded := g.failures.Swap(flag, d.ErrorCode); loaded && prev.(openfeature.ErrorCode) == d.ErrorCode {
+	if prev := f.failed.Swap(&code); prev != nil && *prev == code {
 		return
 	}
+	msg := "flag evaluation failed; failing closed"
 	if d.LastKnown {
-		g.log.Warn("flag evaluation failed; answering last known decisions", "flag", flag, "code", string(d.ErrorCode))
-		return
+		msg = "flag evaluation failed; answering last known decisions"
 	}
-	g.log.Warn("flag evaluation failed; failing closed", "flag", flag, "code", string(d.ErrorCode))
+	f.g.log.Warn(msg, "flag", f.name, "code", string(code))
 }
 
-// recovered clears the failure record of flag, logging the recovery once.
-func (g *Gate) recovered(flag string) {
-	prev, ok := g.failures.Load(flag)
+// recovered clears the failure record, logging the recovery once.
+func (f *Flag) recovered() {
 	// A cancelled request (the client went away) is logged once per flag,
 	// not once per disconnect: a success after it is no recovery to report.
-	if !ok || prev.(openfeature.ErrorCode) == CanceledCode {
+	if prev := f.failed.Load(); prev == nil || *prev == CanceledCode {
 		return
 	}
-	if prev, loaded := g.failures.LoadAndDelete(flag); loaded {
-		g.log.Info("flag evaluation recovered", "flag", flag, "after", string(prev.(openfeature.ErrorCode)))
+	if prev := f.failed.Swap(nil); prev != nil {
+		f.g.log.Info("flag evaluation recovered", "flag", f.name, "after", string(*prev))
 	}
 }

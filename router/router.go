@@ -79,7 +79,8 @@ type Config struct {
 // with [New] and mount it in any chi router.
 //
 // A Router is safe for concurrent use. Its table never changes after New;
-// only flag decisions and the clock change what it answers.
+// only flag decisions and the clock change what it answers. It routes every
+// method as GET: handlers see chi's RouteContext().RouteMethod "GET".
 type Router struct {
 	mux       *chi.Mux
 	entries   []entry          // one per route, in declaration order
@@ -134,10 +135,9 @@ func New(routes []Route, cfg Config) (*Router, error) {
 	if rt.now == nil {
 		rt.now = time.Now
 	}
-	// Each pattern is registered once, for GET, and every request is routed
-	// as GET (see routeAsGet): chi finds the pattern, and its path answers
-	// by r.Method, 405 and HEAD included. chi's verdict on a pattern joins
-	// the other problems.
+	// Each pattern is registered once, for GET, and every request routed
+	// as GET (routeAsGet); its path answers by r.Method. chi's verdict on a
+	// pattern joins the other problems.
 	rt.mux = chi.NewRouter()
 	rt.mux.Use(routeAsGet)
 	rt.mux.NotFound(rt.notFound.ServeHTTP)
@@ -151,6 +151,11 @@ func New(routes []Route, cfg Config) (*Router, error) {
 	errs = append(errs, validateTable(routes, cfg.Flags != nil, register)...)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
+	}
+	if cfg.Flags != nil {
+		opts := cfg.FlagOptions
+		opts.Logger = cmp.Or(opts.Logger, rt.log)
+		rt.gate = flags.NewGate(cfg.Flags, opts)
 	}
 
 	rt.entries = make([]entry, len(routes))
@@ -169,19 +174,6 @@ func New(routes []Route, cfg Config) (*Router, error) {
 	for _, p := range rt.byPattern {
 		p.finish(allow)
 	}
-	if cfg.Flags != nil {
-		opts := cfg.FlagOptions
-		opts.Logger = cmp.Or(opts.Logger, rt.log)
-		rt.gate = flags.NewGate(cfg.Flags, opts)
-		for i := range rt.entries {
-			if e := &rt.entries[i]; e.gated {
-				e.flag = rt.gate.Flag(e.Flag)
-			}
-			if e := &rt.entries[i]; e.Brownout != "" {
-				e.brownout = rt.gate.Flag(e.Brownout)
-			}
-		}
-	}
 	return rt, nil
 }
 
@@ -197,9 +189,8 @@ func handle(mux *chi.Mux, p *path) (err error) {
 	return nil
 }
 
-// routeAsGet is middleware that has chi route every request as GET, through
-// the documented RouteMethod override (as chi's middleware.GetHead routes
-// HEAD). A pattern then holds one endpoint whatever its methods, which keeps
+// routeAsGet has chi route every request as GET, through RouteMethod (as
+// chi's middleware.GetHead routes HEAD): one endpoint per pattern keeps
 // chi's lookup as cheap as for one plain route, and chi never answers 405.
 func routeAsGet(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -262,6 +262,39 @@ func TestConnectRoute(t *testing.T) {
 	}
 }
 
+// TestEveryMethodRoutedWithPattern checks that each method of a pattern
+// reaches its own handler with r.Pattern, chi's URL parameter and the
+// request's path value set, at the root and mounted under a parent chi
+// router: the router registers each pattern once and routes every method as
+// GET.
+func TestEveryMethodRoutedWithPattern(t *testing.T) {
+	echo := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Echo", r.Method+" "+r.Pattern+" "+chi.URLParam(r, "id")+" "+r.PathValue("id"))
+	})
+	var routes []router.Route
+	for _, m := range []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"} {
+		routes = append(routes, router.Route{Method: m, Pattern: "/items/{id}", Stage: router.Live, Handler: echo})
+	}
+	rt, err := router.New(routes, router.Config{})
+	require.NoError(t, err)
+	parent := chi.NewRouter()
+	parent.Mount("/v1", rt)
+	for _, tt := range []struct {
+		name   string
+		h      http.Handler
+		prefix string
+	}{{"root", rt, ""}, {"mounted", parent, "/v1"}} {
+		for _, r := range routes {
+			t.Run(tt.name+"/"+r.Method, func(t *testing.T) {
+				w := httptest.NewRecorder()
+				tt.h.ServeHTTP(w, httptest.NewRequest(r.Method, tt.prefix+"/items/7", nil))
+				assert.Equal(t, http.StatusOK, w.Code)
+				assert.Equal(t, r.Method+" "+tt.prefix+"/items/{id} 7 7", w.Header().Get("Echo"))
+			})
+		}
+	}
+}
+
 // TestHeadOfGetKeepsHeaders checks that HEAD on a GET route gets the GET
 // answer's status and headers and no body, including deprecation headers.
 func TestHeadOfGetKeepsHeaders(t *testing.T) {

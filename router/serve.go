@@ -51,6 +51,12 @@ func (rt *Router) newEntry(e *entry, r *Route, p *path, cfg Config) {
 	*e = entry{Route: *r, path: p, method: methodIndex(r.Method)}
 	e.gated = (r.Stage == Planned || r.Stage == Beta) && r.Handler != nil && r.Flag != ""
 	e.scheduled = !r.LiveFrom.IsZero() || r.Stage == Deprecated && !r.Sunset.IsZero()
+	if e.gated {
+		e.flag = rt.gate.Flag(r.Flag)
+	}
+	if r.Brownout != "" {
+		e.brownout = rt.gate.Flag(r.Brownout)
+	}
 	if e.gated || r.Brownout != "" {
 		e.ctxFn = r.Context
 		if e.ctxFn == nil {
@@ -263,17 +269,12 @@ func (p *path) finish(allow map[uint16][]string) {
 	// The declared stages: the zero instant is before every LiveFrom and
 	// Sunset (and New does not call Config.Now).
 	p.allMask, p.publicMask = p.allowMask(time.Time{}, true), p.allowMask(time.Time{}, false)
-	for _, a := range [...]struct {
-		v    *[]string
-		mask uint16
-	}{{&p.allowAll, p.allMask}, {&p.allowPublic, p.publicMask}} {
-		v, ok := allow[a.mask]
-		if !ok {
-			v = allowValue(a.mask)
-			allow[a.mask] = v
+	for _, mask := range []uint16{p.allMask, p.publicMask} {
+		if _, ok := allow[mask]; !ok {
+			allow[mask] = allowValue(mask)
 		}
-		*a.v = v
 	}
+	p.allowAll, p.allowPublic = allow[p.allMask], allow[p.publicMask]
 }
 
 // absent answers as if the requested route were not declared: 405 with the

@@ -15,19 +15,5 @@
 // The lifecycle answers have problem types of their own (the Type constants,
 // listed by [Types], described in docs/problems.md): [Typed] sets one, with
 // its title. Package router builds its Responders itself; use this package
-// for answers of your own in the same format.
-//
-// # Example
-//
-// A planned route's answer (the body it renders is shown by the example of
-// [New]):
-//
-//	notYet := stub.New(stub.Typed(stub.Problem{
-//		Status:    http.StatusNotImplemented,
-//		Detail:    "Report export is not yet available. Check back in a future release.",
-//		Stage:     "planned",
-//		Route:     "PUT /api/reports/export",
-//		Available: "v2.0",
-//	}, stub.TypeNotYetAvailable))
-//	r.Put("/api/reports/export", notYet.ServeHTTP)
+// for answers of your own in the same format (see the example of [New]).
 package stub
