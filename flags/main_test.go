@@ -1,12 +1,9 @@
 package flags_test
 
 import (
-	"fmt"
-	"os"
 	"testing"
 
-	"github.com/open-feature/go-sdk/openfeature"
-	"go.uber.org/goleak"
+	"github.com/roadmap-go/roadmap/internal/leakcheck"
 )
 
 // TestMain fails the package when a test leaves a goroutine behind: the Gate
@@ -16,14 +13,4 @@ import (
 //
 // Tests that evaluate real flag files with the flagd provider live in
 // internal/integration/flags (docs/modules.md), with their own TestMain.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	openfeature.Shutdown()
-	if code == 0 {
-		if err := goleak.Find(); err != nil {
-			fmt.Fprintln(os.Stderr, "goleak:", err)
-			code = 1
-		}
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { leakcheck.Main(m) }

@@ -1,12 +1,11 @@
 package ofrepflags_test
 
 import (
-	"fmt"
-	"os"
 	"testing"
 
-	"github.com/open-feature/go-sdk/openfeature"
 	"go.uber.org/goleak"
+
+	"github.com/roadmap-go/roadmap/internal/leakcheck"
 )
 
 // TestMain fails the package when a test leaves a goroutine behind: every
@@ -16,17 +15,9 @@ import (
 // keep-alive readers of the provider's client end when the relay proxy
 // exits, asynchronously).
 func TestMain(m *testing.M) {
-	code := m.Run()
-	openfeature.Shutdown()
-	if code == 0 {
-		if err := goleak.Find(
-			goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"),
-			goleak.IgnoreAnyFunction("net/http.(*persistConn).writeLoop"),
-			goleak.IgnoreAnyFunction("net/http.(*persistConn).readLoop"),
-		); err != nil {
-			fmt.Fprintln(os.Stderr, "goleak:", err)
-			code = 1
-		}
-	}
-	os.Exit(code)
+	leakcheck.Main(m,
+		goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"),
+		goleak.IgnoreAnyFunction("net/http.(*persistConn).writeLoop"),
+		goleak.IgnoreAnyFunction("net/http.(*persistConn).readLoop"),
+	)
 }

@@ -3,6 +3,7 @@ package roadmappage_test
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/roadmap-go/roadmap/demand"
+	"github.com/roadmap-go/roadmap/internal/servetest"
 	"github.com/roadmap-go/roadmap/roadmappage"
 	"github.com/roadmap-go/roadmap/router"
 )
@@ -57,36 +59,36 @@ func TestDemandVisibility(t *testing.T) {
 	tests := []struct {
 		name       string
 		opts       roadmappage.Options
-		hdr        http.Header
+		hdr        []string // header name/value pairs
 		wantRoutes []string
 		wantTop    bool
 	}{
-		{name: "not opted in", opts: roadmappage.Options{Demand: c}, hdr: http.Header{}},
-		{name: "operator not opted in", opts: roadmappage.Options{Demand: c}, hdr: http.Header{"X-Operator": {"yes"}}},
-		{name: "operator", opts: roadmappage.Options{Demand: c, Operator: isOperator}, hdr: http.Header{"X-Operator": {"yes"}},
+		{name: "not opted in", opts: roadmappage.Options{Demand: c}},
+		{name: "operator not opted in", opts: roadmappage.Options{Demand: c}, hdr: []string{"X-Operator", "yes"}},
+		{name: "operator", opts: roadmappage.Options{Demand: c, Operator: isOperator}, hdr: []string{"X-Operator", "yes"},
 			wantRoutes: []string{"DELETE /users/{id}", "GET /v0/users"}, wantTop: true},
 		{name: "operator served the secret route", opts: roadmappage.Options{Demand: c, Operator: isOperator},
-			hdr:        http.Header{"X-Operator": {"yes"}, "X-User-Id": {"vip"}},
+			hdr:        []string{"X-Operator", "yes", "X-User-Id", "vip"},
 			wantRoutes: []string{"DELETE /users/{id}", "GET /secret", "GET /v0/users"}, wantTop: true},
-		{name: "public", opts: roadmappage.Options{Demand: c, Operator: isOperator, PublicDemand: true}, hdr: http.Header{},
+		{name: "public", opts: roadmappage.Options{Demand: c, Operator: isOperator, PublicDemand: true},
 			wantRoutes: []string{"DELETE /users/{id}", "GET /v0/users"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := newServer(t, tc.opts, nil)
-			res, body := fetch(t, http.MethodGet, srv.URL+"/roadmap.json", tc.hdr)
-			require.Equal(t, http.StatusOK, res.StatusCode)
-			got := demandByRoute(t, body)
+			res := servetest.Do(t, srv, http.MethodGet, "/roadmap.json", tc.hdr...)
+			require.Equal(t, http.StatusOK, res.Status)
+			got := demandByRoute(t, res.Body)
 			names := []string{}
 			for k := range got {
 				names = append(names, k)
 			}
 			assert.ElementsMatch(t, tc.wantRoutes, names)
-			if tc.hdr.Get("X-User-Id") != "vip" {
-				assert.NotContains(t, body, "/secret", "a hidden route is never named")
+			if !slices.Contains(tc.hdr, "vip") {
+				assert.NotContains(t, res.Body, "/secret", "a hidden route is never named")
 			}
 			if len(tc.wantRoutes) == 0 {
-				assert.NotContains(t, body, `"demand"`)
+				assert.NotContains(t, res.Body, `"demand"`)
 				return
 			}
 			del := got["DELETE /users/{id}"]
@@ -102,7 +104,7 @@ func TestDemandVisibility(t *testing.T) {
 				assert.Equal(t, acme, v0.Windows[0].Top[0].ID)
 			} else {
 				assert.Empty(t, v0.Windows[0].Top)
-				assert.NotContains(t, body, acme, "top callers are for operators")
+				assert.NotContains(t, res.Body, acme, "top callers are for operators")
 			}
 		})
 	}
@@ -111,13 +113,13 @@ func TestDemandVisibility(t *testing.T) {
 func TestDemandOnPage(t *testing.T) {
 	c := counted(t)
 	srv := newServer(t, roadmappage.Options{Demand: c, Operator: isOperator, PublicDemand: true}, nil)
-	_, body := fetch(t, http.MethodGet, srv.URL+"/roadmap", http.Header{"X-Operator": {"yes"}})
+	body := servetest.Do(t, srv, http.MethodGet, "/roadmap", "X-Operator", "yes").Body
 	assert.Contains(t, body, "2 callers asked for this in the last 7 days (2 in the last 30 days), and 1 request without a caller id.")
 	assert.Contains(t, body, "2 callers still called this in the last 7 days")
 	assert.Contains(t, body, "<code>"+c.Pseudonym("acme")+"</code>")
 	assert.NotContains(t, body, "/secret")
 
-	_, public := fetch(t, http.MethodGet, srv.URL+"/roadmap", http.Header{})
+	public := servetest.Do(t, srv, http.MethodGet, "/roadmap").Body
 	assert.Contains(t, public, "2 callers asked for this in the last 7 days")
 	assert.NotContains(t, public, c.Pseudonym("acme"))
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/roadmap-go/roadmap/flags"
+	"github.com/roadmap-go/roadmap/internal/servetest"
 	"github.com/roadmap-go/roadmap/roadmappage"
 	"github.com/roadmap-go/roadmap/router"
 )
@@ -95,18 +96,18 @@ func TestFeed(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			now.Store(&tt.now)
-			hdr := http.Header{}
+			var hdr []string
 			if tt.user != "" {
-				hdr.Set("X-User-ID", tt.user)
+				hdr = []string{"X-User-ID", tt.user}
 			}
-			res, body := fetch(t, http.MethodGet, srv.URL+"/roadmap.atom", hdr)
-			require.Equal(t, http.StatusOK, res.StatusCode, body)
+			res := servetest.Do(t, srv, http.MethodGet, "/roadmap.atom", hdr...)
+			require.Equal(t, http.StatusOK, res.Status, res.Body)
 			assert.Equal(t, "application/atom+xml; charset=utf-8", res.Header.Get("Content-Type"))
-			validateAtom(t, body)
-			assert.NotContains(t, body, "/secret", "the feed names a route kept secret")
+			validateAtom(t, res.Body)
+			assert.NotContains(t, res.Body, "/secret", "the feed names a route kept secret")
 
 			var f feedXML
-			require.NoError(t, xml.Unmarshal([]byte(body), &f))
+			require.NoError(t, xml.Unmarshal([]byte(res.Body), &f))
 			assert.Equal(t, "tag:example.com,2026:roadmap", f.ID)
 			assert.Equal(t, tt.updated, f.Updated)
 			var ids []string
@@ -115,8 +116,8 @@ func TestFeed(t *testing.T) {
 			}
 			assert.Equal(t, tt.wantIDs, ids)
 
-			_, again := fetch(t, http.MethodGet, srv.URL+"/roadmap.atom", hdr)
-			assert.Equal(t, body, again, "the feed changes between two requests")
+			again := servetest.Do(t, srv, http.MethodGet, "/roadmap.atom", hdr...).Body
+			assert.Equal(t, res.Body, again, "the feed changes between two requests")
 		})
 	}
 }
@@ -126,7 +127,7 @@ func TestFeedEntries(t *testing.T) {
 	at := time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)
 	now.Store(&at)
 	srv := feedServer(t, &now)
-	_, body := fetch(t, http.MethodGet, srv.URL+"/roadmap.atom", nil)
+	body := servetest.Do(t, srv, http.MethodGet, "/roadmap.atom").Body
 	var f feedXML
 	require.NoError(t, xml.Unmarshal([]byte(body), &f))
 	require.Len(t, f.Entries, 4)
@@ -153,16 +154,16 @@ func TestFeedAccess(t *testing.T) {
 	at := time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)
 	now.Store(&at)
 	srv := feedServer(t, &now)
-	res, _ := fetch(t, http.MethodGet, srv.URL+"/roadmap.atom", http.Header{"X-User-Id": {"guest-1"}})
-	assert.Equal(t, http.StatusNotFound, res.StatusCode)
-	res, body := fetch(t, http.MethodHead, srv.URL+"/roadmap.atom", nil)
-	assert.Equal(t, http.StatusOK, res.StatusCode)
-	assert.Empty(t, body)
+	res := servetest.Do(t, srv, http.MethodGet, "/roadmap.atom", "X-User-Id", "guest-1")
+	assert.Equal(t, http.StatusNotFound, res.Status)
+	res = servetest.Do(t, srv, http.MethodHead, "/roadmap.atom")
+	assert.Equal(t, http.StatusOK, res.Status)
+	assert.Empty(t, res.Body)
 }
 
 func TestFeedDefaultTag(t *testing.T) {
 	srv := newServer(t, roadmappage.Options{}, nil)
-	_, body := fetch(t, http.MethodGet, srv.URL+"/roadmap.atom", nil)
+	body := servetest.Do(t, srv, http.MethodGet, "/roadmap.atom").Body
 	validateAtom(t, body)
 	var f feedXML
 	require.NoError(t, xml.Unmarshal([]byte(body), &f))

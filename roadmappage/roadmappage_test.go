@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/roadmap-go/roadmap/flags"
+	"github.com/roadmap-go/roadmap/internal/servetest"
 	"github.com/roadmap-go/roadmap/roadmappage"
 	"github.com/roadmap-go/roadmap/router"
 )
@@ -70,21 +71,6 @@ func newServer(t *testing.T, opts roadmappage.Options, roadmap func(*http.Reques
 	return srv
 }
 
-func fetch(t *testing.T, method, url string, hdr http.Header) (*http.Response, string) {
-	t.Helper()
-	req, err := http.NewRequest(method, url, nil)
-	require.NoError(t, err)
-	for k, v := range hdr {
-		req.Header[k] = v
-	}
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	require.NoError(t, err)
-	return res, string(b)
-}
-
 func TestJSON(t *testing.T) {
 	srv := newServer(t, roadmappage.Options{}, nil)
 	tests := []struct {
@@ -98,12 +84,12 @@ func TestJSON(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, body := fetch(t, http.MethodGet, srv.URL+"/roadmap.json", http.Header{"X-User-Id": {tt.user}})
-			require.Equal(t, http.StatusOK, res.StatusCode)
+			res := servetest.Do(t, srv, http.MethodGet, "/roadmap.json", "X-User-Id", tt.user)
+			require.Equal(t, http.StatusOK, res.Status)
 			assert.Equal(t, "application/json", res.Header.Get("Content-Type"))
 			assert.Equal(t, "private, no-store", res.Header.Get("Cache-Control"))
 			var doc roadmappage.Document
-			require.NoError(t, json.Unmarshal([]byte(body), &doc))
+			require.NoError(t, json.Unmarshal([]byte(res.Body), &doc))
 			assert.Equal(t, "API roadmap", doc.Title)
 			states := map[string]string{}
 			for _, r := range doc.Routes {
@@ -135,27 +121,27 @@ func TestJSON(t *testing.T) {
 
 func TestPage(t *testing.T) {
 	srv := newServer(t, roadmappage.Options{Title: "Users roadmap"}, nil)
-	res, body := fetch(t, http.MethodGet, srv.URL+"/roadmap", nil)
-	require.Equal(t, http.StatusOK, res.StatusCode)
+	res := servetest.Do(t, srv, http.MethodGet, "/roadmap")
+	require.Equal(t, http.StatusOK, res.Status)
 	assert.Equal(t, "text/html; charset=utf-8", res.Header.Get("Content-Type"))
 	assert.Contains(t, res.Header.Get("Content-Security-Policy"), "default-src 'none'")
-	assert.Contains(t, body, `<meta name="viewport" content="width=device-width, initial-scale=1">`)
-	assert.Contains(t, body, "<title>Users roadmap</title>")
-	assert.NotContains(t, body, "<script>", "names are escaped")
-	assert.Contains(t, body, "Patch &lt;script&gt;")
+	assert.Contains(t, res.Body, `<meta name="viewport" content="width=device-width, initial-scale=1">`)
+	assert.Contains(t, res.Body, "<title>Users roadmap</title>")
+	assert.NotContains(t, res.Body, "<script>", "names are escaped")
+	assert.Contains(t, res.Body, "Patch &lt;script&gt;")
 	// Sections in order, each route in its stage's section.
-	idx := func(s string) int { return strings.Index(body, s) }
+	idx := func(s string) int { return strings.Index(res.Body, s) }
 	live, beta, planned, removed := idx(`data-stage="live"`), idx(`data-stage="beta"`), idx(`data-stage="planned"`), idx(`data-stage="removed"`)
 	require.True(t, live >= 0 && beta > live && planned > beta && removed > planned, "sections in order: %d %d %d %d", live, beta, planned, removed)
-	assert.NotContains(t, body, `data-stage="deprecated"`, "no empty section")
+	assert.NotContains(t, res.Body, `data-stage="deprecated"`, "no empty section")
 	assert.Greater(t, idx(`data-route="DELETE /users/{id}"`), planned)
 	assert.Greater(t, idx(`data-route="GET /v0/users"`), removed)
-	assert.Contains(t, body, `<a href="https://example.com/delete">`)
-	assert.Contains(t, body, "2027-01-01")
+	assert.Contains(t, res.Body, `<a href="https://example.com/delete">`)
+	assert.Contains(t, res.Body, "2027-01-01")
 
-	res, body = fetch(t, http.MethodHead, srv.URL+"/roadmap", nil)
-	assert.Equal(t, http.StatusOK, res.StatusCode)
-	assert.Empty(t, body)
+	res = servetest.Do(t, srv, http.MethodHead, "/roadmap")
+	assert.Equal(t, http.StatusOK, res.Status)
+	assert.Empty(t, res.Body)
 }
 
 func TestAccess(t *testing.T) {
@@ -164,10 +150,10 @@ func TestAccess(t *testing.T) {
 		name    string
 		opts    roadmappage.Options
 		roadmap func(*http.Request) bool
-		hdr     http.Header
+		hdr     []string // header name/value pairs
 		want    int
 	}{
-		{name: "router predicate accepts", roadmap: staff, hdr: http.Header{"X-Staff": {"1"}}, want: 200},
+		{name: "router predicate accepts", roadmap: staff, hdr: []string{"X-Staff", "1"}, want: 200},
 		{name: "router predicate rejects", roadmap: staff, want: 404},
 		{name: "Allow overrides: accepts", roadmap: staff, opts: roadmappage.Options{Allow: func(*http.Request) bool { return true }}, want: 200},
 		{name: "Allow overrides: rejects", opts: roadmappage.Options{Allow: func(r *http.Request) bool { return r.Header.Get("X-Key") == "k" }}, want: 404},
@@ -176,13 +162,13 @@ func TestAccess(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newServer(t, tt.opts, tt.roadmap)
-			_, notFound := fetch(t, http.MethodGet, srv.URL+"/nowhere", nil)
+			notFound := servetest.Do(t, srv, http.MethodGet, "/nowhere").Body
 			for _, path := range []string{"/roadmap", "/roadmap.json"} {
-				res, body := fetch(t, http.MethodGet, srv.URL+path, tt.hdr)
-				assert.Equal(t, tt.want, res.StatusCode, path)
+				res := servetest.Do(t, srv, http.MethodGet, path, tt.hdr...)
+				assert.Equal(t, tt.want, res.Status, path)
 				if tt.want == http.StatusNotFound {
 					want := strings.Replace(notFound, `"/nowhere"`, `"`+path+`"`, 1)
-					assert.Equal(t, want, body, "same answer as an undeclared path")
+					assert.Equal(t, want, res.Body, "same answer as an undeclared path")
 					assert.Equal(t, "application/problem+json", res.Header.Get("Content-Type"))
 				}
 			}

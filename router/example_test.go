@@ -12,6 +12,7 @@ import (
 	"github.com/open-feature/go-sdk/openfeature/memprovider"
 
 	"github.com/roadmap-go/roadmap/flags"
+	"github.com/roadmap-go/roadmap/internal/servetest"
 	"github.com/roadmap-go/roadmap/router"
 )
 
@@ -116,10 +117,10 @@ func ExampleNew_deprecated() {
 	rt, _ := router.New([]router.Route{
 		{Method: http.MethodGet, Pattern: "/api/v0/users/{id}", Stage: router.Deprecated,
 			Handler:     http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}),
-			Deprecation: testDeprecation, Sunset: testSunset,
+			Deprecation: servetest.Deprecation(), Sunset: servetest.Sunset(),
 			Docs: "https://example.com/docs/migrate-v0", Successor: "/api/users/{id}"},
 		{Method: http.MethodGet, Pattern: "/api/v0/reports", Stage: router.Removed, Name: "Reports (v0)"},
-	}, router.Config{Now: fixedClock})
+	}, router.Config{Now: servetest.Now})
 	defer rt.Close()
 
 	show(rt, "GET", "/api/v0/users/1", "Deprecation", "Sunset")

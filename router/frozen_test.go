@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/roadmap-go/roadmap/internal/servetest"
 	"github.com/roadmap-go/roadmap/router"
 )
 
@@ -48,11 +49,11 @@ func TestNewKeepsItsOwnTable(t *testing.T) {
 			{Method: http.MethodDelete, Pattern: "/plain/{id}", Stage: router.Removed, Name: "Delete"},
 			{Method: http.MethodHead, Pattern: "/head", Stage: router.Live, Handler: namedHandler("head")},
 			{Method: http.MethodGet, Pattern: "/old", Stage: router.Deprecated, Handler: namedHandler("old"),
-				Deprecation: testDeprecation, Sunset: testSunset, Successor: "/new", OperationID: "getOld"},
+				Deprecation: servetest.Deprecation(), Sunset: servetest.Sunset(), Successor: "/new", OperationID: "getOld"},
 			// Deprecated routes whose declaration the entry gives back.
 			{Method: http.MethodPut, Pattern: "/old", Stage: router.Deprecated, Handler: namedHandler("put old"), Name: "Put old",
-				Deprecation: testDeprecation.In(time.FixedZone("CET", 3600)), Sunset: testSunset, Docs: "https://example.com/old", Successor: "/new"},
-			{Method: http.MethodDelete, Pattern: "/old", Stage: router.Deprecated, Handler: namedHandler("delete old"), Deprecation: testDeprecation},
+				Deprecation: servetest.Deprecation().In(time.FixedZone("CET", 3600)), Sunset: servetest.Sunset(), Docs: "https://example.com/old", Successor: "/new"},
+			{Method: http.MethodDelete, Pattern: "/old", Stage: router.Deprecated, Handler: namedHandler("delete old"), Deprecation: servetest.Deprecation()},
 			{Method: http.MethodPatch, Pattern: "/off", Off: router.OffForbidden, Detail: "Soon.", Name: "Off"},
 			{Method: http.MethodPost, Pattern: "/off", Flag: "off-post", Handler: namedHandler("post"), OffHandler: namedHandler("custom off")},
 		}
@@ -87,7 +88,7 @@ func TestNewKeepsItsOwnTable(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			routes := declare()
 			want := declare()
-			cfg := router.Config{Flags: &fakeFlags{on: prefixed("on"), reason: openfeature.StaticReason}, Now: fixedClock}
+			cfg := router.Config{Flags: &fakeFlags{on: prefixed("on"), reason: openfeature.StaticReason}, Now: servetest.Now}
 			var obs *declObserver
 			if tt.observer {
 				obs = &declObserver{}

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/roadmap-go/roadmap/internal/servetest"
 	"github.com/roadmap-go/roadmap/router"
 )
 
@@ -23,9 +24,9 @@ func TestBrownout(t *testing.T) {
 	client := targetedClient(t, func(ec openfeature.FlattenedContext) bool {
 		return ec[openfeature.TargetingKey] == "legacy-client" && ec[router.AttrStage] == "deprecated"
 	})
-	routes := []router.Route{{Method: http.MethodGet, Pattern: "/v1/users", Stage: router.Deprecated, Handler: served("v1"),
-		Deprecation: testDeprecation, Sunset: testSunset, Docs: "https://example.com/migrate", Successor: "/v2/users", Brownout: "f"}}
-	rt, srv := serve(t, routes, router.Config{Flags: client, Context: func(r *http.Request) openfeature.EvaluationContext {
+	routes := []router.Route{{Method: http.MethodGet, Pattern: "/v1/users", Stage: router.Deprecated, Handler: servetest.Served("v1"),
+		Deprecation: servetest.Deprecation(), Sunset: servetest.Sunset(), Docs: "https://example.com/migrate", Successor: "/v2/users", Brownout: "f"}}
+	rt, srv := servetest.Serve(t, routes, router.Config{Flags: client, Context: func(r *http.Request) openfeature.EvaluationContext {
 		return openfeature.NewEvaluationContext(r.Header.Get("Client"), nil)
 	}})
 	tests := []struct {
@@ -37,15 +38,15 @@ func TestBrownout(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a := do(t, srv, http.MethodGet, "/v1/users", "Client", tt.client)
-			assert.Equal(t, tt.want, a.status, "got %d, want %d", a.status, tt.want)
-			assert.Equal(t, "no-store", a.header.Get("Cache-Control"))
-			assert.Equal(t, "@"+strconv.FormatInt(testDeprecation.Unix(), 10), a.header.Get("Deprecation"))
-			assert.Equal(t, testSunset.Format(http.TimeFormat), a.header.Get("Sunset"))
-			assert.Len(t, a.header.Values("Link"), 1, "both links in one field")
-			assert.Contains(t, a.header.Get("Link"), `rel="successor-version"`)
+			a := servetest.Do(t, srv, http.MethodGet, "/v1/users", "Client", tt.client)
+			assert.Equal(t, tt.want, a.Status, "got %d, want %d", a.Status, tt.want)
+			assert.Equal(t, "no-store", a.Header.Get("Cache-Control"))
+			assert.Equal(t, "@"+strconv.FormatInt(servetest.Deprecation().Unix(), 10), a.Header.Get("Deprecation"))
+			assert.Equal(t, servetest.Sunset().Format(http.TimeFormat), a.Header.Get("Sunset"))
+			assert.Len(t, a.Header.Values("Link"), 1, "both links in one field")
+			assert.Contains(t, a.Header.Get("Link"), `rel="successor-version"`)
 			if tt.want == http.StatusGone {
-				assert.Equal(t, "removed", problem(t, a)["stage"])
+				assert.Equal(t, "removed", servetest.Problem(t, a)["stage"])
 			}
 			req := httptest.NewRequest(http.MethodGet, "/v1/users", nil)
 			req.Header.Set("Client", tt.client)
@@ -57,14 +58,14 @@ func TestBrownout(t *testing.T) {
 // TestRouteDataFields: BetaSince, Brownout, Request and Responses are
 // validated and given back by Routes.
 func TestRouteDataFields(t *testing.T) {
-	since := testDeprecation.Add(-24 * time.Hour)
+	since := servetest.Deprecation().Add(-24 * time.Hour)
 	type body struct{ Name string }
 	runValidation(t, []validationCase{
 		{name: "BetaSince on a beta route", routes: []router.Route{{Method: "GET", Pattern: "/a", Stage: router.Beta, Flag: "f", Handler: anyHandler, BetaSince: since}}},
 		{name: "BetaSince on a live route", routes: []router.Route{{Method: "GET", Pattern: "/a", Stage: router.Live, Handler: anyHandler, BetaSince: since}}},
 		{name: "BetaSince on a planned route", wantErr: router.ErrDates, routes: []router.Route{{Method: "GET", Pattern: "/a", BetaSince: since}}},
-		{name: "BetaSince after LiveFrom", wantErr: router.ErrDates, routes: []router.Route{{Method: "GET", Pattern: "/a", Stage: router.Beta, Flag: "f", Handler: anyHandler, BetaSince: testNow, LiveFrom: since}}},
-		{name: "BetaSince after Deprecation", wantErr: router.ErrDates, routes: []router.Route{{Method: "GET", Pattern: "/a", Stage: router.Deprecated, Handler: anyHandler, Deprecation: since, BetaSince: testNow}}},
+		{name: "BetaSince after LiveFrom", wantErr: router.ErrDates, routes: []router.Route{{Method: "GET", Pattern: "/a", Stage: router.Beta, Flag: "f", Handler: anyHandler, BetaSince: servetest.Now(), LiveFrom: since}}},
+		{name: "BetaSince after Deprecation", wantErr: router.ErrDates, routes: []router.Route{{Method: "GET", Pattern: "/a", Stage: router.Deprecated, Handler: anyHandler, Deprecation: since, BetaSince: servetest.Now()}}},
 		{name: "Brownout on a deprecated route", routes: []router.Route{{Method: "GET", Pattern: "/a", Stage: router.Deprecated, Handler: anyHandler, Deprecation: since, Brownout: "b"}}},
 		{name: "Brownout on a live route", wantErr: router.ErrConfig, routes: []router.Route{{Method: "GET", Pattern: "/a", Stage: router.Live, Handler: anyHandler, Brownout: "b"}}},
 		{name: "Responses with a bad status", wantErr: router.ErrConfig, routes: []router.Route{{Method: "GET", Pattern: "/a", Stage: router.Live, Handler: anyHandler, Responses: map[int]any{99: body{}}}}},
@@ -114,12 +115,12 @@ func (o *callerObserver) ObserveCaller(r *router.Route, _ router.Stage, out rout
 // the request of every outcome, instead of ObserveRequest.
 func TestCallerObserver(t *testing.T) {
 	obs := &callerObserver{}
-	_, srv := serve(t, []router.Route{
-		{Method: http.MethodGet, Pattern: "/live", Stage: router.Live, Handler: served("live")},
+	_, srv := servetest.Serve(t, []router.Route{
+		{Method: http.MethodGet, Pattern: "/live", Stage: router.Live, Handler: servetest.Served("live")},
 		{Method: http.MethodGet, Pattern: "/planned", Stage: router.Planned},
 	}, router.Config{Observer: obs})
-	do(t, srv, http.MethodGet, "/live", "User", "ada")
-	do(t, srv, http.MethodGet, "/planned", "User", "bob")
+	servetest.Do(t, srv, http.MethodGet, "/live", "User", "ada")
+	servetest.Do(t, srv, http.MethodGet, "/planned", "User", "bob")
 	obs.mu.Lock()
 	defer obs.mu.Unlock()
 	assert.Equal(t, []callerRecord{{"/live", router.OutcomeServed, "ada"}, {"/planned", router.OutcomeStubbed, "bob"}}, obs.got)
@@ -133,7 +134,7 @@ func TestSharedPaths(t *testing.T) {
 	echo := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte(r.Pattern + " id=" + chi.URLParam(r, "id")))
 	})
-	_, srv := serve(t, []router.Route{
+	_, srv := servetest.Serve(t, []router.Route{
 		{Method: http.MethodGet, Pattern: "/users/me", Stage: router.Live, Handler: echo},
 		{Method: http.MethodGet, Pattern: "/users/{id}", Stage: router.Live, Handler: echo},
 		{Method: http.MethodDelete, Pattern: "/users/{id}", Stage: router.Live, Handler: echo},
@@ -150,11 +151,11 @@ func TestSharedPaths(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a := do(t, srv, tt.method, tt.path)
-			assert.Equal(t, tt.status, a.status)
-			assert.Equal(t, tt.allow, a.header.Get("Allow"))
+			a := servetest.Do(t, srv, tt.method, tt.path)
+			assert.Equal(t, tt.status, a.Status)
+			assert.Equal(t, tt.allow, a.Header.Get("Allow"))
 			if tt.body != "" {
-				assert.Equal(t, tt.body, a.body)
+				assert.Equal(t, tt.body, a.Body)
 			}
 		})
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/roadmap-go/roadmap/flags"
+	"github.com/roadmap-go/roadmap/internal/servetest"
 	"github.com/roadmap-go/roadmap/router"
 )
 
@@ -21,7 +22,7 @@ func TestNoRouteAttributes(t *testing.T) {
 		seen <- fc
 		return true
 	})
-	routes := []router.Route{{Method: http.MethodPatch, Pattern: "/items/{id}", Stage: router.Beta, Flag: "f", Name: "Item patch", Handler: served("patch")}}
+	routes := []router.Route{{Method: http.MethodPatch, Pattern: "/items/{id}", Stage: router.Beta, Flag: "f", Name: "Item patch", Handler: servetest.Served("patch")}}
 	tests := []struct {
 		name   string
 		noAttr bool
@@ -38,9 +39,9 @@ func TestNoRouteAttributes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, srv := serve(t, routes, router.Config{Flags: client, Context: flags.FromHeader("X-User-ID"), NoRouteAttributes: tt.noAttr})
-			got := do(t, srv, http.MethodPatch, "/items/1", tt.hdr...)
-			require.Equal(t, http.StatusOK, got.status, "body: %s", got.body)
+			_, srv := servetest.Serve(t, routes, router.Config{Flags: client, Context: flags.FromHeader("X-User-ID"), NoRouteAttributes: tt.noAttr})
+			got := servetest.Do(t, srv, http.MethodPatch, "/items/1", tt.hdr...)
+			require.Equal(t, http.StatusOK, got.Status, "body: %s", got.Body)
 			assert.Equal(t, tt.want, <-seen)
 		})
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/open-feature/go-sdk/openfeature/memprovider"
 	"github.com/stretchr/testify/assert"
 
+	"github.com/roadmap-go/roadmap/internal/servetest"
 	"github.com/roadmap-go/roadmap/router"
 )
 
@@ -20,10 +21,10 @@ func TestOptInCannotRevealHiddenRoutes(t *testing.T) {
 	c, _ := memFlags(t, map[string]memprovider.InMemoryFlag{
 		"beta-a": boolFlag(false), "secret": boolFlag(false), "plan": boolFlag(false),
 	})
-	_, srv := serve(t, []router.Route{
-		{Method: http.MethodGet, Pattern: "/beta", Stage: router.Beta, Flag: "beta-a", Handler: served("beta")},
-		{Method: http.MethodGet, Pattern: "/secret", Stage: router.Beta, Flag: "secret", Handler: served("secret"), Off: router.OffNotFound},
-		{Method: http.MethodGet, Pattern: "/plan", Flag: "plan", Handler: served("plan"), Name: "Plan"},
+	_, srv := servetest.Serve(t, []router.Route{
+		{Method: http.MethodGet, Pattern: "/beta", Stage: router.Beta, Flag: "beta-a", Handler: servetest.Served("beta")},
+		{Method: http.MethodGet, Pattern: "/secret", Stage: router.Beta, Flag: "secret", Handler: servetest.Served("secret"), Off: router.OffNotFound},
+		{Method: http.MethodGet, Pattern: "/plan", Flag: "plan", Handler: servetest.Served("plan"), Name: "Plan"},
 	}, router.Config{
 		Flags:   c,
 		Roadmap: func(r *http.Request) bool { return r.Header.Get("Guest") == "" },
@@ -44,16 +45,16 @@ func TestOptInCannotRevealHiddenRoutes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := do(t, srv, http.MethodGet, tt.path, tt.hdr...)
+			got := servetest.Do(t, srv, http.MethodGet, tt.path, tt.hdr...)
 			if tt.want != 0 {
-				assert.Equal(t, tt.want, got.status, "got %d, want %d: %s", got.status, tt.want, got.body)
+				assert.Equal(t, tt.want, got.Status, "got %d, want %d: %s", got.Status, tt.want, got.Body)
 				return
 			}
-			missing := do(t, srv, http.MethodGet, "/missing", tt.hdr...)
-			assert.Equal(t, missing.status, got.status, "got %d, want %d like a missing path: %s", got.status, missing.status, got.body)
-			assert.Equal(t, strings.Replace(missing.body, "/missing", tt.path, 1), got.body)
+			missing := servetest.Do(t, srv, http.MethodGet, "/missing", tt.hdr...)
+			assert.Equal(t, missing.Status, got.Status, "got %d, want %d like a missing path: %s", got.Status, missing.Status, got.Body)
+			assert.Equal(t, strings.Replace(missing.Body, "/missing", tt.path, 1), got.Body)
 			for _, h := range []string{"Content-Type", "Cache-Control", "Allow"} {
-				assert.Equal(t, missing.header.Get(h), got.header.Get(h), h)
+				assert.Equal(t, missing.Header.Get(h), got.Header.Get(h), h)
 			}
 		})
 	}
@@ -62,24 +63,24 @@ func TestOptInCannotRevealHiddenRoutes(t *testing.T) {
 // TestDetailOverridesSunsetAnswer: a deprecated route's Detail is the
 // message of its 410 once the sunset has passed, as Route.Detail says.
 func TestDetailOverridesSunsetAnswer(t *testing.T) {
-	_, srv := serve(t, []router.Route{{
-		Method: http.MethodGet, Pattern: "/v0", Stage: router.Deprecated, Handler: served("v0"),
-		Deprecation: testNow.AddDate(-2, 0, 0), Sunset: testNow.AddDate(-1, 0, 0),
+	_, srv := servetest.Serve(t, []router.Route{{
+		Method: http.MethodGet, Pattern: "/v0", Stage: router.Deprecated, Handler: servetest.Served("v0"),
+		Deprecation: servetest.Now().AddDate(-2, 0, 0), Sunset: servetest.Now().AddDate(-1, 0, 0),
 		Detail: "v0 is gone; see the migration guide.",
 	}}, router.Config{})
-	got := do(t, srv, http.MethodGet, "/v0")
-	assert.Equal(t, http.StatusGone, got.status)
-	assert.Equal(t, "v0 is gone; see the migration guide.", problem(t, got)["detail"])
+	got := servetest.Do(t, srv, http.MethodGet, "/v0")
+	assert.Equal(t, http.StatusGone, got.Status)
+	assert.Equal(t, "v0 is gone; see the migration guide.", servetest.Problem(t, got)["detail"])
 }
 
 // TestDuplicateOperationID: operation ids name operations in OpenAPI, where
 // they must be unique; a repeated one is a declaration error like any other.
 func TestDuplicateOperationID(t *testing.T) {
 	_, err := router.New([]router.Route{
-		{Method: http.MethodGet, Pattern: "/a", Stage: router.Live, Handler: served("a"), OperationID: "get"},
-		{Method: http.MethodGet, Pattern: "/b", Stage: router.Live, Handler: served("b"), OperationID: "get"},
-		{Method: http.MethodGet, Pattern: "/c", Stage: router.Live, Handler: served("c")},
-		{Method: http.MethodGet, Pattern: "/d", Stage: router.Live, Handler: served("d")},
+		{Method: http.MethodGet, Pattern: "/a", Stage: router.Live, Handler: servetest.Served("a"), OperationID: "get"},
+		{Method: http.MethodGet, Pattern: "/b", Stage: router.Live, Handler: servetest.Served("b"), OperationID: "get"},
+		{Method: http.MethodGet, Pattern: "/c", Stage: router.Live, Handler: servetest.Served("c")},
+		{Method: http.MethodGet, Pattern: "/d", Stage: router.Live, Handler: servetest.Served("d")},
 	}, router.Config{})
 	assert.ErrorIs(t, err, router.ErrDuplicate)
 	var re *router.RouteError

@@ -7,6 +7,7 @@ import (
 	"github.com/open-feature/go-sdk/openfeature/memprovider"
 	"github.com/stretchr/testify/assert"
 
+	"github.com/roadmap-go/roadmap/internal/servetest"
 	"github.com/roadmap-go/roadmap/router"
 )
 
@@ -18,11 +19,11 @@ func TestPreviewOverHTTP(t *testing.T) {
 	example := func(status int, ctype string) *router.Example {
 		return &router.Example{Status: status, ContentType: ctype, Body: []byte(`{"id":"example"}`)}
 	}
-	_, srv := serve(t, []router.Route{
+	_, srv := servetest.Serve(t, []router.Route{
 		{Method: http.MethodGet, Pattern: "/planned", Stage: router.Planned, Example: example(0, "")},
 		{Method: http.MethodPost, Pattern: "/planned", Stage: router.Planned, Example: example(http.StatusCreated, "application/vnd.example+json")},
-		{Method: http.MethodGet, Pattern: "/beta-off", Stage: router.Beta, Flag: "off", Handler: served("beta-off"), Example: example(0, "")},
-		{Method: http.MethodGet, Pattern: "/beta-on", Stage: router.Beta, Flag: "on", Handler: served("beta-on"), Example: example(0, "")},
+		{Method: http.MethodGet, Pattern: "/beta-off", Stage: router.Beta, Flag: "off", Handler: servetest.Served("beta-off"), Example: example(0, "")},
+		{Method: http.MethodGet, Pattern: "/beta-on", Stage: router.Beta, Flag: "on", Handler: servetest.Served("beta-on"), Example: example(0, "")},
 		{Method: http.MethodGet, Pattern: "/hidden", Stage: router.Planned, Off: router.OffNotFound, Example: example(0, "")},
 		{Method: http.MethodGet, Pattern: "/forbidden", Stage: router.Planned, Off: router.OffForbidden, Example: example(0, "")},
 	}, router.Config{Flags: client, Roadmap: func(r *http.Request) bool { return r.Header.Get("X-Staff") != "no" }})
@@ -51,16 +52,16 @@ func TestPreviewOverHTTP(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a := do(t, srv, tt.method, tt.path, tt.hdr...)
-			assert.Equal(t, tt.wantStatus, a.status, "body: %s", a.body)
-			assert.Equal(t, tt.wantType, a.header.Get("Content-Type"))
-			assert.Equal(t, tt.wantExample, a.header.Get(router.ExampleHeader) == "true")
+			a := servetest.Do(t, srv, tt.method, tt.path, tt.hdr...)
+			assert.Equal(t, tt.wantStatus, a.Status, "body: %s", a.Body)
+			assert.Equal(t, tt.wantType, a.Header.Get("Content-Type"))
+			assert.Equal(t, tt.wantExample, a.Header.Get(router.ExampleHeader) == "true")
 			if tt.wantExample {
-				assert.Equal(t, "no-store", a.header.Get("Cache-Control"))
-				assert.Contains(t, a.header.Values("Vary"), router.PreviewHeader)
+				assert.Equal(t, "no-store", a.Header.Get("Cache-Control"))
+				assert.Contains(t, a.Header.Values("Vary"), router.PreviewHeader)
 			}
 			if tt.wantBody != "" || tt.method == http.MethodHead {
-				assert.Equal(t, tt.wantBody, a.body)
+				assert.Equal(t, tt.wantBody, a.Body)
 			}
 		})
 	}

@@ -99,7 +99,7 @@ func FuzzNew(f *testing.F) {
 					req = req.WithContext(context.Background())
 					w := httptest.NewRecorder()
 					rt.ServeHTTP(w, req)
-					require.True(t, fuzzAnswers[w.Code], "%s %s: status %d is not a defined answer", m, path, w.Code)
+					require.True(t, fuzzAnswers[w.Code], "%s %s: status %d is not a defined servetest.Answer", m, path, w.Code)
 				}
 			}
 		}
@@ -162,7 +162,7 @@ func FuzzServe(f *testing.F) {
 		for on, rt := range routers {
 			w := httptest.NewRecorder()
 			rt.ServeHTTP(w, req)
-			require.True(t, fuzzAnswers[w.Code] || w.Code == http.StatusOK, "flags %v: %q %q: status %d is not a defined answer", on, method, path, w.Code)
+			require.True(t, fuzzAnswers[w.Code] || w.Code == http.StatusOK, "flags %v: %q %q: status %d is not a defined servetest.Answer", on, method, path, w.Code)
 			if w.Code >= 400 {
 				require.Equal(t, "application/problem+json", w.Header().Get("Content-Type"))
 			}

@@ -2,7 +2,6 @@ package router_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -21,75 +20,10 @@ import (
 
 	"github.com/roadmap-go/roadmap/flags"
 	"github.com/roadmap-go/roadmap/internal/logtest"
+	"github.com/roadmap-go/roadmap/internal/servetest"
 	"github.com/roadmap-go/roadmap/router"
 	"github.com/roadmap-go/roadmap/stub"
 )
-
-// Fixed instants for lifecycle dates: the clock of every test router is
-// testNow, so nothing depends on the wall clock.
-var (
-	testNow         = time.Date(2027, 6, 1, 12, 0, 0, 0, time.UTC)
-	testDeprecation = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	testSunset      = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-)
-
-func fixedClock() time.Time { return testNow }
-
-// syncBuffer collects log output written from server goroutines.
-type syncBuffer = logtest.Buffer
-
-// served is a handler that names itself in the body.
-func served(name string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain")
-		_, _ = io.WriteString(w, "served "+name)
-	})
-}
-
-type answer struct {
-	status int
-	header http.Header
-	body   string
-}
-
-// do sends one request to srv and reads the whole answer.
-func do(t *testing.T, srv *httptest.Server, method, path string, hdr ...string) answer {
-	t.Helper()
-	req, err := http.NewRequest(method, srv.URL+path, nil)
-	require.NoError(t, err)
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	res, err := srv.Client().Do(req)
-	require.NoError(t, err)
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	require.NoError(t, err)
-	return answer{status: res.StatusCode, header: res.Header, body: string(b)}
-}
-
-// problem decodes a problem+json body.
-func problem(t *testing.T, a answer) map[string]any {
-	t.Helper()
-	require.Equal(t, "application/problem+json", a.header.Get("Content-Type"), "body: %s", a.body)
-	var m map[string]any
-	require.NoError(t, json.Unmarshal([]byte(a.body), &m), "body: %s", a.body)
-	return m
-}
-
-// serve builds a router and serves it on a test server bound to 127.0.0.1.
-func serve(t *testing.T, routes []router.Route, cfg router.Config) (*router.Router, *httptest.Server) {
-	t.Helper()
-	if cfg.Now == nil {
-		cfg.Now = fixedClock
-	}
-	rt, err := router.New(routes, cfg)
-	require.NoError(t, err)
-	t.Cleanup(rt.Close)
-	srv := httptest.NewServer(rt)
-	t.Cleanup(srv.Close)
-	return rt, srv
-}
 
 // TestStageFlagMethodMatrix covers every stage × flag on/off ×
 // declared/undeclared/unknown method over real HTTP.
@@ -130,32 +64,32 @@ func TestStageFlagMethodMatrix(t *testing.T) {
 				t.Run(name, func(t *testing.T) {
 					client, _ := memFlags(t, map[string]memprovider.InMemoryFlag{"f": boolFlag(on)})
 					ev := &fakeFlags{next: client}
-					r := router.Route{Method: http.MethodPut, Pattern: "/thing", Stage: st.stage, Flag: "f", Handler: served("put")}
+					r := router.Route{Method: http.MethodPut, Pattern: "/thing", Stage: st.stage, Flag: "f", Handler: servetest.Served("put")}
 					switch st.stage {
 					case router.Deprecated:
-						r.Deprecation, r.Sunset = testDeprecation, testSunset
+						r.Deprecation, r.Sunset = servetest.Deprecation(), servetest.Sunset()
 					case router.Removed:
 						r.Handler, r.Flag = nil, ""
 					}
 					routes := []router.Route{
-						{Method: http.MethodGet, Pattern: "/thing", Stage: router.Live, Handler: served("get")},
+						{Method: http.MethodGet, Pattern: "/thing", Stage: router.Live, Handler: servetest.Served("get")},
 						r,
 					}
-					_, srv := serve(t, routes, router.Config{Flags: ev, FlagOptions: flags.Options{Timeout: -1}})
+					_, srv := servetest.Serve(t, routes, router.Config{Flags: ev, FlagOptions: flags.Options{Timeout: -1}})
 
 					switch method {
 					case "undeclared":
-						a := do(t, srv, http.MethodDelete, "/thing")
-						assert.Equal(t, http.StatusMethodNotAllowed, a.status)
-						assert.Equal(t, []string{"GET, HEAD, PUT"}, a.header.Values("Allow"))
-						assert.Equal(t, float64(405), problem(t, a)["status"])
+						a := servetest.Do(t, srv, http.MethodDelete, "/thing")
+						assert.Equal(t, http.StatusMethodNotAllowed, a.Status)
+						assert.Equal(t, []string{"GET, HEAD, PUT"}, a.Header.Values("Allow"))
+						assert.Equal(t, float64(405), servetest.Problem(t, a)["status"])
 						assert.Zero(t, ev.calls.Load(), "got %d evaluations, want 0", ev.calls.Load())
 						return
 					case "unknown":
-						a := do(t, srv, "BREW", "/thing")
-						assert.Equal(t, http.StatusNotImplemented, a.status)
-						assert.Empty(t, a.header.Values("Allow"))
-						p := problem(t, a)
+						a := servetest.Do(t, srv, "BREW", "/thing")
+						assert.Equal(t, http.StatusNotImplemented, a.Status)
+						assert.Empty(t, a.Header.Values("Allow"))
+						p := servetest.Problem(t, a)
 						assert.Equal(t, "The request method is not recognised by this server.", p["detail"])
 						assert.Nil(t, p["stage"])
 						assert.Zero(t, ev.calls.Load())
@@ -166,20 +100,20 @@ func TestStageFlagMethodMatrix(t *testing.T) {
 					if on {
 						w = st.on
 					}
-					a := do(t, srv, http.MethodPut, "/thing")
-					assert.Equal(t, w.status, a.status, "body: %s", a.body)
+					a := servetest.Do(t, srv, http.MethodPut, "/thing")
+					assert.Equal(t, w.status, a.Status, "body: %s", a.Body)
 					if w.served {
-						assert.Equal(t, "served put", a.body)
+						assert.Equal(t, "served put", a.Body)
 					}
 					if w.problem != "" {
-						assert.Equal(t, w.problem, problem(t, a)["stage"])
+						assert.Equal(t, w.problem, servetest.Problem(t, a)["stage"])
 					}
 					if w.noStore {
-						assert.Equal(t, "no-store", a.header.Get("Cache-Control"))
+						assert.Equal(t, "no-store", a.Header.Get("Cache-Control"))
 					} else {
-						assert.Empty(t, a.header.Get("Cache-Control"))
+						assert.Empty(t, a.Header.Get("Cache-Control"))
 					}
-					assert.Equal(t, w.deprecation, a.header.Get("Deprecation") != "", "Deprecation: %q", a.header.Get("Deprecation"))
+					assert.Equal(t, w.deprecation, a.Header.Get("Deprecation") != "", "Deprecation: %q", a.Header.Get("Deprecation"))
 					assert.Equal(t, w.consulted, ev.calls.Load() > 0, "got %d evaluations", ev.calls.Load())
 				})
 			}
@@ -192,14 +126,14 @@ func TestStageFlagMethodMatrix(t *testing.T) {
 func TestMethodSemantics(t *testing.T) {
 	client, _ := memFlags(t, map[string]memprovider.InMemoryFlag{"write": boolFlag(false)})
 	routes := []router.Route{
-		{Method: http.MethodGet, Pattern: "/api/feature", Stage: router.Live, Handler: served("get")},
-		{Method: http.MethodPost, Pattern: "/api/feature", Stage: router.Live, Handler: served("post")},
-		{Method: http.MethodPut, Pattern: "/api/feature", Flag: "write", Handler: served("put")},
-		{Method: http.MethodDelete, Pattern: "/api/feature", Flag: "write", Handler: served("delete")},
+		{Method: http.MethodGet, Pattern: "/api/feature", Stage: router.Live, Handler: servetest.Served("get")},
+		{Method: http.MethodPost, Pattern: "/api/feature", Stage: router.Live, Handler: servetest.Served("post")},
+		{Method: http.MethodPut, Pattern: "/api/feature", Flag: "write", Handler: servetest.Served("put")},
+		{Method: http.MethodDelete, Pattern: "/api/feature", Flag: "write", Handler: servetest.Served("delete")},
 		{Method: http.MethodGet, Pattern: "/api/planned"},
-		{Method: http.MethodPost, Pattern: "/api/only-post", Stage: router.Live, Handler: served("post")},
+		{Method: http.MethodPost, Pattern: "/api/only-post", Stage: router.Live, Handler: servetest.Served("post")},
 	}
-	_, srv := serve(t, routes, router.Config{Flags: client})
+	_, srv := servetest.Serve(t, routes, router.Config{Flags: client})
 
 	tests := []struct {
 		name, method, path string
@@ -225,17 +159,17 @@ func TestMethodSemantics(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a := do(t, srv, tt.method, tt.path)
-			assert.Equal(t, tt.status, a.status, "got %d, want %d; body: %s", a.status, tt.status, a.body)
+			a := servetest.Do(t, srv, tt.method, tt.path)
+			assert.Equal(t, tt.status, a.Status, "got %d, want %d; body: %s", a.Status, tt.status, a.Body)
 			if tt.allow != "" {
-				assert.Equal(t, []string{tt.allow}, a.header.Values("Allow"))
+				assert.Equal(t, []string{tt.allow}, a.Header.Values("Allow"))
 			} else {
-				assert.Empty(t, a.header.Values("Allow"))
+				assert.Empty(t, a.Header.Values("Allow"))
 			}
 			if tt.status == 200 || tt.method == "HEAD" {
-				assert.Equal(t, tt.body, a.body)
+				assert.Equal(t, tt.body, a.Body)
 			} else {
-				p := problem(t, a)
+				p := servetest.Problem(t, a)
 				assert.Equal(t, float64(tt.status), p["status"])
 				assert.Equal(t, tt.path, p["instance"])
 			}
@@ -247,8 +181,8 @@ func TestMethodSemantics(t *testing.T) {
 // other methods of the pattern still are.
 func TestConnectRoute(t *testing.T) {
 	rt, err := router.New([]router.Route{
-		{Method: http.MethodConnect, Pattern: "/tunnel/{id}", Stage: router.Live, Handler: served("connect")},
-		{Method: http.MethodGet, Pattern: "/tunnel/{id}", Stage: router.Live, Handler: served("get")},
+		{Method: http.MethodConnect, Pattern: "/tunnel/{id}", Stage: router.Live, Handler: servetest.Served("connect")},
+		{Method: http.MethodGet, Pattern: "/tunnel/{id}", Stage: router.Live, Handler: servetest.Served("get")},
 	}, router.Config{})
 	require.NoError(t, err)
 	tests := []struct{ method, body string }{{http.MethodConnect, "served connect"}, {http.MethodGet, "served get"}}
@@ -299,17 +233,17 @@ func TestEveryMethodRoutedWithPattern(t *testing.T) {
 // answer's status and headers and no body, including deprecation headers.
 func TestHeadOfGetKeepsHeaders(t *testing.T) {
 	routes := []router.Route{{
-		Method: http.MethodGet, Pattern: "/v0/users/{id}", Stage: router.Deprecated, Handler: served("v0"),
-		Deprecation: testDeprecation, Sunset: testSunset, Successor: "/v1/users/{id}",
+		Method: http.MethodGet, Pattern: "/v0/users/{id}", Stage: router.Deprecated, Handler: servetest.Served("v0"),
+		Deprecation: servetest.Deprecation(), Sunset: servetest.Sunset(), Successor: "/v1/users/{id}",
 	}}
-	_, srv := serve(t, routes, router.Config{})
-	get := do(t, srv, http.MethodGet, "/v0/users/1")
-	head := do(t, srv, http.MethodHead, "/v0/users/1")
-	require.Equal(t, http.StatusOK, get.status)
-	assert.Equal(t, get.status, head.status)
-	assert.Empty(t, head.body)
+	_, srv := servetest.Serve(t, routes, router.Config{})
+	get := servetest.Do(t, srv, http.MethodGet, "/v0/users/1")
+	head := servetest.Do(t, srv, http.MethodHead, "/v0/users/1")
+	require.Equal(t, http.StatusOK, get.Status)
+	assert.Equal(t, get.Status, head.Status)
+	assert.Empty(t, head.Body)
 	for _, h := range []string{"Deprecation", "Sunset", "Link", "Content-Type"} {
-		assert.Equal(t, get.header.Values(h), head.header.Values(h), h)
+		assert.Equal(t, get.Header.Values(h), head.Header.Values(h), h)
 	}
 }
 
@@ -321,8 +255,8 @@ func TestMountedInParentChiRouter(t *testing.T) {
 		{Method: http.MethodGet, Pattern: "/users/{id}", Stage: router.Live, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			_, _ = io.WriteString(w, "user "+chi.URLParam(r, "id"))
 		})},
-		{Method: http.MethodPut, Pattern: "/reports/export", Flag: "export", Name: "Report export", Handler: served("export")},
-	}, router.Config{Flags: client, Now: fixedClock})
+		{Method: http.MethodPut, Pattern: "/reports/export", Flag: "export", Name: "Report export", Handler: servetest.Served("export")},
+	}, router.Config{Flags: client, Now: servetest.Now})
 	require.NoError(t, err)
 	t.Cleanup(rt.Close)
 
@@ -363,21 +297,21 @@ func TestMountedInParentChiRouter(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := seen.Load()
-			a := do(t, srv, tt.method, tt.path)
-			assert.Equal(t, tt.status, a.status, "body: %s", a.body)
-			assert.Equal(t, "applied", a.header.Get("Mw"), "the parent's middleware must apply")
+			a := servetest.Do(t, srv, tt.method, tt.path)
+			assert.Equal(t, tt.status, a.Status, "body: %s", a.Body)
+			assert.Equal(t, "applied", a.Header.Get("Mw"), "the parent's middleware must apply")
 			assert.Equal(t, before+1, seen.Load())
 			if tt.allow != "" {
-				assert.Equal(t, tt.allow, a.header.Get("Allow"))
+				assert.Equal(t, tt.allow, a.Header.Get("Allow"))
 			}
 			if tt.status >= 400 {
-				p := problem(t, a)
+				p := servetest.Problem(t, a)
 				assert.Equal(t, tt.path, p["instance"], "instance is the full request path")
 				if tt.detail != "" {
 					assert.Equal(t, tt.detail, p["detail"])
 				}
 			} else if tt.method != "HEAD" {
-				assert.Equal(t, tt.body, a.body)
+				assert.Equal(t, tt.body, a.Body)
 			}
 		})
 	}
@@ -387,8 +321,8 @@ func TestMountedInParentChiRouter(t *testing.T) {
 		bare.Mount("/api", rt)
 		srv := httptest.NewServer(bare)
 		defer srv.Close()
-		a := do(t, srv, "BREW", "/api/users/7")
-		assert.Equal(t, http.StatusMethodNotAllowed, a.status, "chi's own answer; KnownMethods is what fixes it")
+		a := servetest.Do(t, srv, "BREW", "/api/users/7")
+		assert.Equal(t, http.StatusMethodNotAllowed, a.Status, "chi's own servetest.Answer; KnownMethods is what fixes it")
 	})
 }
 
@@ -398,10 +332,10 @@ func TestProblemBody(t *testing.T) {
 		Method: http.MethodPut, Pattern: "/reports/{id}/export", Name: "Report export",
 		Available: "v2.4", Docs: "https://example.com/docs/export",
 	}}
-	_, srv := serve(t, routes, router.Config{})
-	a := do(t, srv, http.MethodPut, "/reports/42/export")
-	require.Equal(t, http.StatusNotImplemented, a.status)
-	assert.Equal(t, "no-store", a.header.Get("Cache-Control"))
+	_, srv := servetest.Serve(t, routes, router.Config{})
+	a := servetest.Do(t, srv, http.MethodPut, "/reports/42/export")
+	require.Equal(t, http.StatusNotImplemented, a.Status)
+	assert.Equal(t, "no-store", a.Header.Get("Cache-Control"))
 	assert.Equal(t, map[string]any{
 		"type":      stub.TypeNotYetAvailable,
 		"title":     "Not yet available",
@@ -412,7 +346,7 @@ func TestProblemBody(t *testing.T) {
 		"route":     "PUT /reports/{id}/export",
 		"available": "v2.4",
 		"docs":      "https://example.com/docs/export",
-	}, problem(t, a))
+	}, servetest.Problem(t, a))
 }
 
 // TestDetailTexts checks the default detail texts and the override.
@@ -437,9 +371,9 @@ func TestDetailTexts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, srv := serve(t, []router.Route{tt.route}, router.Config{})
-			a := do(t, srv, tt.route.Method, "/x")
-			assert.Equal(t, tt.want, problem(t, a)["detail"])
+			_, srv := servetest.Serve(t, []router.Route{tt.route}, router.Config{})
+			a := servetest.Do(t, srv, tt.route.Method, "/x")
+			assert.Equal(t, tt.want, servetest.Problem(t, a)["detail"])
 		})
 	}
 }
@@ -448,8 +382,8 @@ func TestDetailTexts(t *testing.T) {
 // routes, and the switch to 410 once the sunset has passed.
 func TestDeprecatedHeaders(t *testing.T) {
 	full := router.Route{
-		Method: http.MethodGet, Pattern: "/v0/users/{id}", Stage: router.Deprecated, Handler: served("v0"),
-		Deprecation: testDeprecation, Sunset: testSunset,
+		Method: http.MethodGet, Pattern: "/v0/users/{id}", Stage: router.Deprecated, Handler: servetest.Served("v0"),
+		Deprecation: servetest.Deprecation(), Sunset: servetest.Sunset(),
 		Docs: "https://example.com/docs/migrate-v0", Successor: "/api/users/{id}",
 	}
 	bare := full
@@ -463,31 +397,31 @@ func TestDeprecatedHeaders(t *testing.T) {
 		sunset      string
 		links       []string
 	}{
-		{name: "all headers", route: full, now: testNow, status: 200,
+		{name: "all headers", route: full, now: servetest.Now(), status: 200,
 			deprecation: "@1767225600", sunset: "Tue, 01 Jan 2030 00:00:00 GMT",
 			links: []string{`<https://example.com/docs/migrate-v0>; rel="deprecation"; type="text/html", </api/users/1>; rel="successor-version"`}},
-		{name: "only the deprecation date", route: bare, now: testNow, status: 200, deprecation: "@1767225600"},
-		{name: "deprecation announced for the future", route: full, now: testDeprecation.Add(-time.Hour), status: 200,
+		{name: "only the deprecation date", route: bare, now: servetest.Now(), status: 200, deprecation: "@1767225600"},
+		{name: "deprecation announced for the future", route: full, now: servetest.Deprecation().Add(-time.Hour), status: 200,
 			deprecation: "@1767225600", sunset: "Tue, 01 Jan 2030 00:00:00 GMT",
 			links: []string{`<https://example.com/docs/migrate-v0>; rel="deprecation"; type="text/html", </api/users/1>; rel="successor-version"`}},
-		{name: "after sunset: 410", route: full, now: testSunset, status: 410,
+		{name: "after sunset: 410", route: full, now: servetest.Sunset(), status: 410,
 			links: []string{`<https://example.com/docs/migrate-v0>; rel="deprecation"; type="text/html", </api/users/1>; rel="successor-version"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, srv := serve(t, []router.Route{tt.route}, router.Config{Now: func() time.Time { return tt.now }})
-			a := do(t, srv, http.MethodGet, "/v0/users/1")
-			assert.Equal(t, tt.status, a.status, "body: %s", a.body)
-			assert.Equal(t, tt.deprecation, a.header.Get("Deprecation"))
-			assert.Equal(t, tt.sunset, a.header.Get("Sunset"))
-			assert.Equal(t, tt.links, a.header.Values("Link"))
+			_, srv := servetest.Serve(t, []router.Route{tt.route}, router.Config{Now: func() time.Time { return tt.now }})
+			a := servetest.Do(t, srv, http.MethodGet, "/v0/users/1")
+			assert.Equal(t, tt.status, a.Status, "body: %s", a.Body)
+			assert.Equal(t, tt.deprecation, a.Header.Get("Deprecation"))
+			assert.Equal(t, tt.sunset, a.Header.Get("Sunset"))
+			assert.Equal(t, tt.links, a.Header.Values("Link"))
 			if tt.status == 200 {
-				assert.Equal(t, "served v0", a.body)
-				_, err := http.ParseTime(a.header.Get("Sunset"))
+				assert.Equal(t, "served v0", a.Body)
+				_, err := http.ParseTime(a.Header.Get("Sunset"))
 				assert.Equal(t, tt.sunset != "", err == nil, "Sunset is an HTTP-date")
 			} else {
-				assert.Equal(t, "removed", problem(t, a)["stage"])
-				assert.Equal(t, "no-store", a.header.Get("Cache-Control"))
+				assert.Equal(t, "removed", servetest.Problem(t, a)["stage"])
+				assert.Equal(t, "no-store", a.Header.Get("Cache-Control"))
 			}
 		})
 	}
@@ -497,20 +431,20 @@ func TestDeprecatedHeaders(t *testing.T) {
 func TestRemoved(t *testing.T) {
 	routes := []router.Route{{Method: http.MethodGet, Pattern: "/v0/reports", Stage: router.Removed, Name: "Reports (v0)",
 		Successor: "/api/reports", Docs: "https://example.com/docs/reports"}}
-	_, srv := serve(t, routes, router.Config{})
-	a := do(t, srv, http.MethodGet, "/v0/reports")
-	require.Equal(t, http.StatusGone, a.status)
-	assert.Equal(t, "no-store", a.header.Get("Cache-Control"))
-	assert.Equal(t, `</api/reports>; rel="successor-version"`, a.header.Get("Link"))
+	_, srv := servetest.Serve(t, routes, router.Config{})
+	a := servetest.Do(t, srv, http.MethodGet, "/v0/reports")
+	require.Equal(t, http.StatusGone, a.Status)
+	assert.Equal(t, "no-store", a.Header.Get("Cache-Control"))
+	assert.Equal(t, `</api/reports>; rel="successor-version"`, a.Header.Get("Link"))
 	assert.Equal(t, map[string]any{
 		"type": stub.TypeRemoved, "title": "Removed", "status": float64(410),
 		"detail":   "Reports (v0) has been removed. Use /api/reports instead.",
 		"instance": "/v0/reports", "stage": "removed", "route": "GET /v0/reports",
 		"docs": "https://example.com/docs/reports",
-	}, problem(t, a))
-	head := do(t, srv, http.MethodHead, "/v0/reports")
-	assert.Equal(t, http.StatusGone, head.status)
-	assert.Empty(t, head.body)
+	}, servetest.Problem(t, a))
+	head := servetest.Do(t, srv, http.MethodHead, "/v0/reports")
+	assert.Equal(t, http.StatusGone, head.Status)
+	assert.Empty(t, head.Body)
 }
 
 // TestNoStoreOnFlagDependentAnswers checks Cache-Control: no-store on every
@@ -518,18 +452,18 @@ func TestRemoved(t *testing.T) {
 func TestNoStoreOnFlagDependentAnswers(t *testing.T) {
 	client, _ := memFlags(t, map[string]memprovider.InMemoryFlag{"on": boolFlag(true), "off": boolFlag(false)})
 	routes := []router.Route{
-		{Method: "PUT", Pattern: "/planned-on", Flag: "on", Handler: served("a")},
-		{Method: "PUT", Pattern: "/planned-off", Flag: "off", Handler: served("b")},
+		{Method: "PUT", Pattern: "/planned-on", Flag: "on", Handler: servetest.Served("a")},
+		{Method: "PUT", Pattern: "/planned-off", Flag: "off", Handler: servetest.Served("b")},
 		{Method: "PUT", Pattern: "/planned-no-handler"},
-		{Method: "PUT", Pattern: "/beta-on", Stage: router.Beta, Flag: "on", Handler: served("c")},
-		{Method: "PUT", Pattern: "/beta-off", Stage: router.Beta, Flag: "off", Handler: served("d")},
+		{Method: "PUT", Pattern: "/beta-on", Stage: router.Beta, Flag: "on", Handler: servetest.Served("c")},
+		{Method: "PUT", Pattern: "/beta-off", Stage: router.Beta, Flag: "off", Handler: servetest.Served("d")},
 	}
-	_, srv := serve(t, routes, router.Config{Flags: client})
+	_, srv := servetest.Serve(t, routes, router.Config{Flags: client})
 	for _, r := range routes {
 		t.Run(r.Pattern, func(t *testing.T) {
 			for i := 0; i < 2; i++ { // the second request may be answered from the cache
-				a := do(t, srv, r.Method, r.Pattern)
-				assert.Equal(t, "no-store", a.header.Get("Cache-Control"), "request %d, status %d", i, a.status)
+				a := servetest.Do(t, srv, r.Method, r.Pattern)
+				assert.Equal(t, "no-store", a.Header.Get("Cache-Control"), "request %d, status %d", i, a.Status)
 			}
 		})
 	}
@@ -610,7 +544,7 @@ func TestFailClosed(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var logs logtest.Buffer
 			rt, err := router.New([]router.Route{
-				{Method: http.MethodPut, Pattern: "/export", Flag: "export", Name: "Report export", Handler: served("export")},
+				{Method: http.MethodPut, Pattern: "/export", Flag: "export", Name: "Report export", Handler: servetest.Served("export")},
 			}, router.Config{
 				Flags:  tt.flags(t),
 				Logger: logs.Logger(),
@@ -625,12 +559,12 @@ func TestFailClosed(t *testing.T) {
 			t.Cleanup(srv.Close)
 
 			for i := 0; i < 3; i++ {
-				a := do(t, srv, http.MethodPut, "/export")
-				require.Equal(t, http.StatusNotImplemented, a.status, "request %d: body %s", i, a.body)
-				p := problem(t, a)
+				a := servetest.Do(t, srv, http.MethodPut, "/export")
+				require.Equal(t, http.StatusNotImplemented, a.Status, "request %d: body %s", i, a.Body)
+				p := servetest.Problem(t, a)
 				assert.Equal(t, "Report export is not yet available. Check back in a future release.", p["detail"])
-				assert.NotContains(t, a.body, "secret", "internal errors are never echoed")
-				assert.Equal(t, "no-store", a.header.Get("Cache-Control"))
+				assert.NotContains(t, a.Body, "secret", "internal errors are never echoed")
+				assert.Equal(t, "no-store", a.Header.Get("Cache-Control"))
 			}
 			out := logs.String()
 			assert.Contains(t, out, "level=WARN")
@@ -658,16 +592,16 @@ func TestTargetedFlagPerRequest(t *testing.T) {
 		State: memprovider.Enabled, DefaultVariant: "off", Variants: map[string]any{"off": false}, ContextEvaluator: &eval,
 	}})
 	routes := []router.Route{{Method: http.MethodPatch, Pattern: "/users/{id}", Stage: router.Beta, Flag: "users-patch",
-		Name: "Partial user update", Handler: served("patch")}}
-	_, srv := serve(t, routes, router.Config{Flags: client, Context: flags.FromHeader("X-User-ID")})
+		Name: "Partial user update", Handler: servetest.Served("patch")}}
+	_, srv := servetest.Serve(t, routes, router.Config{Flags: client, Context: flags.FromHeader("X-User-ID")})
 
 	for _, user := range []string{"alice", "bob", "alice", "", "alice"} {
-		a := do(t, srv, http.MethodPatch, "/users/1", "X-User-ID", user)
+		a := servetest.Do(t, srv, http.MethodPatch, "/users/1", "X-User-ID", user)
 		want := http.StatusNotImplemented
 		if user == "alice" {
 			want = http.StatusOK
 		}
-		assert.Equal(t, want, a.status, "user %q", user)
+		assert.Equal(t, want, a.Status, "user %q", user)
 	}
 	mu.Lock()
 	defer mu.Unlock()
@@ -684,17 +618,17 @@ func TestTargetedFlagPerRequest(t *testing.T) {
 // follow (provider events are delivered asynchronously).
 func TestFlipWithoutRestart(t *testing.T) {
 	client, p := memFlags(t, map[string]memprovider.InMemoryFlag{"export": boolFlag(false)})
-	routes := []router.Route{{Method: http.MethodPut, Pattern: "/export", Flag: "export", Handler: served("export")}}
-	_, srv := serve(t, routes, router.Config{Flags: client})
+	routes := []router.Route{{Method: http.MethodPut, Pattern: "/export", Flag: "export", Handler: servetest.Served("export")}}
+	_, srv := servetest.Serve(t, routes, router.Config{Flags: client})
 
-	require.Equal(t, http.StatusNotImplemented, do(t, srv, "PUT", "/export").status)
-	require.Equal(t, http.StatusNotImplemented, do(t, srv, "PUT", "/export").status, "served from the cache")
+	require.Equal(t, http.StatusNotImplemented, servetest.Do(t, srv, "PUT", "/export").Status)
+	require.Equal(t, http.StatusNotImplemented, servetest.Do(t, srv, "PUT", "/export").Status, "served from the cache")
 	p.UpdateFlags(map[string]memprovider.InMemoryFlag{"export": boolFlag(true)})
-	require.Eventually(t, func() bool { return do(t, srv, "PUT", "/export").status == http.StatusOK },
+	require.Eventually(t, func() bool { return servetest.Do(t, srv, "PUT", "/export").Status == http.StatusOK },
 		10*time.Second, 5*time.Millisecond)
-	assert.Equal(t, "served export", do(t, srv, "PUT", "/export").body)
+	assert.Equal(t, "served export", servetest.Do(t, srv, "PUT", "/export").Body)
 	p.UpdateFlags(map[string]memprovider.InMemoryFlag{"export": boolFlag(false)})
-	require.Eventually(t, func() bool { return do(t, srv, "PUT", "/export").status == http.StatusNotImplemented },
+	require.Eventually(t, func() bool { return servetest.Do(t, srv, "PUT", "/export").Status == http.StatusNotImplemented },
 		10*time.Second, 5*time.Millisecond)
 }
 
@@ -703,11 +637,11 @@ func TestFlipWithoutRestart(t *testing.T) {
 func TestConcurrentRequestsWhileFlagsFlip(t *testing.T) {
 	client, p := memFlags(t, map[string]memprovider.InMemoryFlag{"export": boolFlag(false), "patch": boolFlag(false)})
 	routes := []router.Route{
-		{Method: http.MethodPut, Pattern: "/export", Flag: "export", Handler: served("export")},
-		{Method: http.MethodPatch, Pattern: "/users/{id}", Stage: router.Beta, Flag: "patch", Handler: served("patch")},
-		{Method: http.MethodGet, Pattern: "/users/{id}", Stage: router.Live, Handler: served("get")},
+		{Method: http.MethodPut, Pattern: "/export", Flag: "export", Handler: servetest.Served("export")},
+		{Method: http.MethodPatch, Pattern: "/users/{id}", Stage: router.Beta, Flag: "patch", Handler: servetest.Served("patch")},
+		{Method: http.MethodGet, Pattern: "/users/{id}", Stage: router.Live, Handler: servetest.Served("get")},
 	}
-	_, srv := serve(t, routes, router.Config{Flags: client, Context: flags.FromHeader("X-User-ID")})
+	_, srv := servetest.Serve(t, routes, router.Config{Flags: client, Context: flags.FromHeader("X-User-ID")})
 
 	stop := make(chan struct{})
 	flipped := make(chan struct{})
@@ -759,7 +693,7 @@ func TestConcurrentRequestsWhileFlagsFlip(t *testing.T) {
 	// its event gets through.
 	require.Eventually(t, func() bool {
 		p.UpdateFlags(map[string]memprovider.InMemoryFlag{"export": boolFlag(true), "patch": boolFlag(true)})
-		return do(t, srv, "PUT", "/export").status == 200 && do(t, srv, "PATCH", "/users/1").status == 200
+		return servetest.Do(t, srv, "PUT", "/export").Status == 200 && servetest.Do(t, srv, "PATCH", "/users/1").Status == 200
 	}, 10*time.Second, 5*time.Millisecond, "the last flip wins")
 }
 
@@ -768,13 +702,13 @@ func TestConcurrentRequestsWhileFlagsFlip(t *testing.T) {
 func TestHiddenRoutes(t *testing.T) {
 	client, _ := memFlags(t, map[string]memprovider.InMemoryFlag{"f": boolFlag(false)})
 	routes := []router.Route{
-		{Method: http.MethodGet, Pattern: "/a", Stage: router.Live, Handler: served("a")},
-		{Method: http.MethodPut, Pattern: "/a", Flag: "f", Handler: served("put")},
-		{Method: http.MethodPut, Pattern: "/b", Flag: "f", Handler: served("put")},
-		{Method: http.MethodPut, Pattern: "/c", Flag: "f", Handler: served("put"), Off: router.OffNotFound},
+		{Method: http.MethodGet, Pattern: "/a", Stage: router.Live, Handler: servetest.Served("a")},
+		{Method: http.MethodPut, Pattern: "/a", Flag: "f", Handler: servetest.Served("put")},
+		{Method: http.MethodPut, Pattern: "/b", Flag: "f", Handler: servetest.Served("put")},
+		{Method: http.MethodPut, Pattern: "/c", Flag: "f", Handler: servetest.Served("put"), Off: router.OffNotFound},
 	}
 	insider := func(r *http.Request) bool { return r.Header.Get("Insider") == "yes" }
-	_, srv := serve(t, routes, router.Config{Flags: client, Roadmap: insider})
+	_, srv := servetest.Serve(t, routes, router.Config{Flags: client, Roadmap: insider})
 
 	tests := []struct {
 		name, method, path, insider string
@@ -787,15 +721,15 @@ func TestHiddenRoutes(t *testing.T) {
 		{name: "outsider only planned: 404", method: "PUT", path: "/b", status: 404},
 		{name: "OffNotFound hides from insiders", method: "PUT", path: "/c", insider: "yes", status: 404},
 	}
-	notFound := do(t, srv, "GET", "/undeclared")
+	notFound := servetest.Do(t, srv, "GET", "/undeclared")
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a := do(t, srv, tt.method, tt.path, "Insider", tt.insider)
-			assert.Equal(t, tt.status, a.status)
-			assert.Equal(t, tt.allow, a.header.Get("Allow"))
+			a := servetest.Do(t, srv, tt.method, tt.path, "Insider", tt.insider)
+			assert.Equal(t, tt.status, a.Status)
+			assert.Equal(t, tt.allow, a.Header.Get("Allow"))
 			if tt.status == 404 {
-				assert.Equal(t, strings.Replace(notFound.body, "/undeclared", tt.path, 1), a.body)
-				assert.Equal(t, notFound.header.Get("Cache-Control"), a.header.Get("Cache-Control"))
+				assert.Equal(t, strings.Replace(notFound.Body, "/undeclared", tt.path, 1), a.Body)
+				assert.Equal(t, notFound.Header.Get("Cache-Control"), a.Header.Get("Cache-Control"))
 			}
 		})
 	}
@@ -805,12 +739,12 @@ func TestHiddenRoutes(t *testing.T) {
 func TestStatus(t *testing.T) {
 	client, _ := memFlags(t, map[string]memprovider.InMemoryFlag{"on": boolFlag(true), "off": boolFlag(false)})
 	routes := []router.Route{
-		{Method: "PUT", Pattern: "/a", Flag: "on", Handler: served("a")},
-		{Method: "PUT", Pattern: "/b", Flag: "off", Handler: served("b")},
-		{Method: "GET", Pattern: "/c", Stage: router.Live, Handler: served("c")},
-		{Method: "GET", Pattern: "/d", Stage: router.Deprecated, Handler: served("d"), Deprecation: testDeprecation, Sunset: testNow},
+		{Method: "PUT", Pattern: "/a", Flag: "on", Handler: servetest.Served("a")},
+		{Method: "PUT", Pattern: "/b", Flag: "off", Handler: servetest.Served("b")},
+		{Method: "GET", Pattern: "/c", Stage: router.Live, Handler: servetest.Served("c")},
+		{Method: "GET", Pattern: "/d", Stage: router.Deprecated, Handler: servetest.Served("d"), Deprecation: servetest.Deprecation(), Sunset: servetest.Now()},
 	}
-	rt, _ := serve(t, routes, router.Config{Flags: client})
+	rt, _ := servetest.Serve(t, routes, router.Config{Flags: client})
 	st := rt.Status(httptest.NewRequest("GET", "/", nil))
 	require.Len(t, st, 4)
 	got := make([]string, len(st))

@@ -11,6 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/roadmap-go/roadmap/internal/logtest"
+	"github.com/roadmap-go/roadmap/internal/servetest"
 	"github.com/roadmap-go/roadmap/router"
 )
 
@@ -21,10 +23,10 @@ import (
 // Status reports CONTEXT_PANIC, and each place is logged once.
 func TestUserCodePanics(t *testing.T) {
 	client, _ := memFlags(t, nil) // the flag is never evaluated: the ContextFunc panics first
-	var logs syncBuffer
-	rt, srv := serve(t, []router.Route{
-		{Method: http.MethodPatch, Pattern: "/items/{id}", Stage: router.Beta, Flag: "items-patch", Name: "Item patch", Handler: served("patch")},
-		{Method: http.MethodGet, Pattern: "/items/{id}", Stage: router.Live, Handler: served("get")},
+	var logs logtest.Buffer
+	rt, srv := servetest.Serve(t, []router.Route{
+		{Method: http.MethodPatch, Pattern: "/items/{id}", Stage: router.Beta, Flag: "items-patch", Name: "Item patch", Handler: servetest.Served("patch")},
+		{Method: http.MethodGet, Pattern: "/items/{id}", Stage: router.Live, Handler: servetest.Served("get")},
 		{Method: http.MethodPost, Pattern: "/reports", Stage: router.Planned, Name: "Reports"},
 	}, router.Config{
 		Flags:   client,
@@ -54,10 +56,10 @@ func TestUserCodePanics(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			for range 3 {
-				got := do(t, srv, tt.method, tt.path, tt.hdr...)
-				require.Equal(t, tt.want, got.status, "body: %s", got.body)
+				got := servetest.Do(t, srv, tt.method, tt.path, tt.hdr...)
+				require.Equal(t, tt.want, got.Status, "body: %s", got.Body)
 				if tt.want == http.StatusMethodNotAllowed {
-					assert.Equal(t, "GET, HEAD", got.header.Get("Allow"))
+					assert.Equal(t, "GET, HEAD", got.Header.Get("Allow"))
 				}
 			}
 		})

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/roadmap-go/roadmap/internal/servetest"
 	"github.com/roadmap-go/roadmap/router"
 )
 
@@ -83,8 +84,8 @@ func TestValidateNoHandler(t *testing.T) {
 	runValidation(t, []validationCase{
 		{name: "beta", wantErr: router.ErrNoHandler, routes: []router.Route{{Method: "GET", Pattern: "/a", Stage: router.Beta, Flag: "f"}}},
 		{name: "live", wantErr: router.ErrNoHandler, routes: []router.Route{{Method: "GET", Pattern: "/a", Stage: router.Live}}},
-		{name: "deprecated", wantErr: router.ErrNoHandler, routes: []router.Route{{Method: "GET", Pattern: "/a", Stage: router.Deprecated, Deprecation: testDeprecation}}},
-		{name: "planned with LiveFrom", wantErr: router.ErrNoHandler, routes: []router.Route{{Method: "GET", Pattern: "/a", LiveFrom: testNow}}},
+		{name: "deprecated", wantErr: router.ErrNoHandler, routes: []router.Route{{Method: "GET", Pattern: "/a", Stage: router.Deprecated, Deprecation: servetest.Deprecation()}}},
+		{name: "planned with LiveFrom", wantErr: router.ErrNoHandler, routes: []router.Route{{Method: "GET", Pattern: "/a", LiveFrom: servetest.Now()}}},
 		{name: "planned without handler is fine", routes: []router.Route{{Method: "GET", Pattern: "/a"}}},
 	})
 }
@@ -100,7 +101,7 @@ func TestValidateUnreachable(t *testing.T) {
 	runValidation(t, []validationCase{
 		{name: "planned handler without flag", wantErr: router.ErrUnreachable, routes: []router.Route{{Method: "GET", Pattern: "/a", Handler: anyHandler}}},
 		{name: "planned handler with flag", routes: []router.Route{{Method: "GET", Pattern: "/a", Flag: "f", Handler: anyHandler}}},
-		{name: "planned handler with LiveFrom", routes: []router.Route{{Method: "GET", Pattern: "/a", LiveFrom: testNow, Handler: anyHandler}}},
+		{name: "planned handler with LiveFrom", routes: []router.Route{{Method: "GET", Pattern: "/a", LiveFrom: servetest.Now(), Handler: anyHandler}}},
 	})
 }
 
@@ -168,17 +169,17 @@ func TestValidateDates(t *testing.T) {
 		return []router.Route{{Method: "GET", Pattern: "/a", Stage: router.Deprecated, Handler: anyHandler, Deprecation: d, Sunset: s}}
 	}
 	runValidation(t, []validationCase{
-		{name: "sunset before deprecation (RFC 9745 §4)", wantErr: router.ErrDates, routes: dep(testSunset, testDeprecation)},
-		{name: "deprecated without deprecation date", wantErr: router.ErrDates, routes: dep(time.Time{}, testSunset)},
+		{name: "sunset before deprecation (RFC 9745 §4)", wantErr: router.ErrDates, routes: dep(servetest.Sunset(), servetest.Deprecation())},
+		{name: "deprecated without deprecation date", wantErr: router.ErrDates, routes: dep(time.Time{}, servetest.Sunset())},
 		{name: "deprecation date on a live route", wantErr: router.ErrDates, routes: []router.Route{
-			{Method: "GET", Pattern: "/a", Stage: router.Live, Handler: anyHandler, Deprecation: testDeprecation}}},
+			{Method: "GET", Pattern: "/a", Stage: router.Live, Handler: anyHandler, Deprecation: servetest.Deprecation()}}},
 		{name: "sunset on a planned route", wantErr: router.ErrDates, routes: []router.Route{
-			{Method: "GET", Pattern: "/a", Sunset: testSunset}}},
+			{Method: "GET", Pattern: "/a", Sunset: servetest.Sunset()}}},
 		{name: "LiveFrom on a live route", wantErr: router.ErrDates, routes: []router.Route{
-			{Method: "GET", Pattern: "/a", Stage: router.Live, Handler: anyHandler, LiveFrom: testNow}}},
-		{name: "sunset equal to deprecation", routes: dep(testDeprecation, testDeprecation)},
-		{name: "sunset after deprecation", routes: dep(testDeprecation, testSunset)},
-		{name: "no sunset", routes: dep(testDeprecation, time.Time{})},
+			{Method: "GET", Pattern: "/a", Stage: router.Live, Handler: anyHandler, LiveFrom: servetest.Now()}}},
+		{name: "sunset equal to deprecation", routes: dep(servetest.Deprecation(), servetest.Deprecation())},
+		{name: "sunset after deprecation", routes: dep(servetest.Deprecation(), servetest.Sunset())},
+		{name: "no sunset", routes: dep(servetest.Deprecation(), time.Time{})},
 	})
 }
 
@@ -238,18 +239,18 @@ func TestValidateConfig(t *testing.T) {
 // checks that New reports all of them at once, each as a *RouteError.
 func TestValidationReportsEverything(t *testing.T) {
 	routes := []router.Route{
-		{Method: "GET", Pattern: "/ok", Stage: router.Live, Handler: anyHandler},                                                            // 0: fine
-		{Method: "GET", Pattern: "/ok", Stage: router.Live, Handler: anyHandler},                                                            // 1: duplicate
-		{Method: "GET", Pattern: "/live", Stage: router.Live},                                                                               // 2: no handler
-		{Method: "GET", Pattern: "/beta", Stage: router.Beta, Handler: anyHandler},                                                          // 3: no flag
-		{Method: "GET", Pattern: "/planned", Handler: anyHandler},                                                                           // 4: unreachable
-		{Method: "GET", Pattern: "/removed", Stage: router.Removed, Handler: anyHandler},                                                    // 5: handler not allowed
-		{Method: "GET", Pattern: "/bad/{id", Stage: router.Live, Handler: anyHandler},                                                       // 6: pattern
-		{Method: "get", Pattern: "/method", Stage: router.Live, Handler: anyHandler},                                                        // 7: method
-		{Method: "GET", Pattern: "/stage", Stage: router.Stage(9)},                                                                          // 8: stage
-		{Method: "GET", Pattern: "/dates", Stage: router.Deprecated, Handler: anyHandler, Deprecation: testSunset, Sunset: testDeprecation}, // 9: dates
-		{Method: "GET", Pattern: "/link", Docs: "not a link"},                                                                               // 10: link
-		{Method: "PUT", Pattern: "/gated", Flag: "f", Handler: anyHandler},                                                                  // needs Config.Flags
+		{Method: "GET", Pattern: "/ok", Stage: router.Live, Handler: anyHandler},                                                                            // 0: fine
+		{Method: "GET", Pattern: "/ok", Stage: router.Live, Handler: anyHandler},                                                                            // 1: duplicate
+		{Method: "GET", Pattern: "/live", Stage: router.Live},                                                                                               // 2: no handler
+		{Method: "GET", Pattern: "/beta", Stage: router.Beta, Handler: anyHandler},                                                                          // 3: no flag
+		{Method: "GET", Pattern: "/planned", Handler: anyHandler},                                                                                           // 4: unreachable
+		{Method: "GET", Pattern: "/removed", Stage: router.Removed, Handler: anyHandler},                                                                    // 5: handler not allowed
+		{Method: "GET", Pattern: "/bad/{id", Stage: router.Live, Handler: anyHandler},                                                                       // 6: pattern
+		{Method: "get", Pattern: "/method", Stage: router.Live, Handler: anyHandler},                                                                        // 7: method
+		{Method: "GET", Pattern: "/stage", Stage: router.Stage(9)},                                                                                          // 8: stage
+		{Method: "GET", Pattern: "/dates", Stage: router.Deprecated, Handler: anyHandler, Deprecation: servetest.Sunset(), Sunset: servetest.Deprecation()}, // 9: dates
+		{Method: "GET", Pattern: "/link", Docs: "not a link"},                                                                                               // 10: link
+		{Method: "PUT", Pattern: "/gated", Flag: "f", Handler: anyHandler},                                                                                  // needs Config.Flags
 	}
 	_, err := router.New(routes, router.Config{OptInHeader: "bad header"})
 	require.Error(t, err)

@@ -8,12 +8,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/roadmap-go/roadmap/internal/servetest"
 	"github.com/roadmap-go/roadmap/router"
 )
 
 func TestHidesWhenOff(t *testing.T) {
 	routes := []router.Route{
-		{Method: http.MethodGet, Pattern: "/live", Stage: router.Live, Handler: served("live")},
+		{Method: http.MethodGet, Pattern: "/live", Stage: router.Live, Handler: servetest.Served("live")},
 		{Method: http.MethodGet, Pattern: "/secret", Stage: router.Planned, Off: router.OffNotFound},
 		{Method: http.MethodGet, Pattern: "/forbidden", Stage: router.Planned, Off: router.OffForbidden},
 		{Method: http.MethodGet, Pattern: "/inherit", Stage: router.Planned},

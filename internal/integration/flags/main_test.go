@@ -1,12 +1,11 @@
 package flags_test
 
 import (
-	"fmt"
-	"os"
 	"testing"
 
-	"github.com/open-feature/go-sdk/openfeature"
 	"go.uber.org/goleak"
+
+	"github.com/roadmap-go/roadmap/internal/leakcheck"
 )
 
 // TestMain fails the package when a test leaves a goroutine behind, as
@@ -21,18 +20,10 @@ import (
 // can still be blocked sending an update, and its fsnotify reader waiting,
 // when Shutdown runs. They are not ours to fix here.
 func TestMain(m *testing.M) {
-	code := m.Run()
-	openfeature.Shutdown()
-	if code == 0 {
-		if err := goleak.Find(
-			goleak.IgnoreAnyFunction("github.com/open-feature/go-sdk-contrib/providers/flagd/pkg.(*Provider).handleEvents"),
-			goleak.IgnoreAnyFunction("github.com/open-feature/go-sdk-contrib/providers/flagd/pkg/service/in_process.(*InProcess).runDataSyncProcess"),
-			goleak.IgnoreAnyFunction("github.com/open-feature/go-sdk-contrib/providers/flagd/pkg/service/in_process.(*InProcess).Shutdown"),
-			goleak.IgnoreAnyFunction("github.com/fsnotify/fsnotify.(*inotify).readEvents"),
-		); err != nil {
-			fmt.Fprintln(os.Stderr, "goleak:", err)
-			code = 1
-		}
-	}
-	os.Exit(code)
+	leakcheck.Main(m,
+		goleak.IgnoreAnyFunction("github.com/open-feature/go-sdk-contrib/providers/flagd/pkg.(*Provider).handleEvents"),
+		goleak.IgnoreAnyFunction("github.com/open-feature/go-sdk-contrib/providers/flagd/pkg/service/in_process.(*InProcess).runDataSyncProcess"),
+		goleak.IgnoreAnyFunction("github.com/open-feature/go-sdk-contrib/providers/flagd/pkg/service/in_process.(*InProcess).Shutdown"),
+		goleak.IgnoreAnyFunction("github.com/fsnotify/fsnotify.(*inotify).readEvents"),
+	)
 }

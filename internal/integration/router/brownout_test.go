@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/roadmap-go/roadmap/internal/servetest"
 	"github.com/roadmap-go/roadmap/router"
 )
 
@@ -38,13 +39,13 @@ func TestBrownoutRetryAfter(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "flags.json")
 			writeFile(t, path, `{"$schema":"https://flagd.dev/schema/v0/flags.json","flags":{"v1-brownout":{"state":"ENABLED","variants":{"on":true,"off":false},"defaultVariant":"on"`+meta+`}}}`)
 			client := flagdClient(t, t.Name(), path)
-			_, srv := serve(t, []router.Route{{Method: http.MethodGet, Pattern: "/v1/users", Stage: router.Deprecated, Handler: served("v1"),
-				Deprecation: testDeprecation, Sunset: testSunset, Successor: "/v2/users", Brownout: "v1-brownout"}},
+			_, srv := servetest.Serve(t, []router.Route{{Method: http.MethodGet, Pattern: "/v1/users", Stage: router.Deprecated, Handler: servetest.Served("v1"),
+				Deprecation: servetest.Deprecation(), Sunset: servetest.Sunset(), Successor: "/v2/users", Brownout: "v1-brownout"}},
 				router.Config{Flags: client, Now: func() time.Time { return now }})
-			a := do(t, srv, http.MethodGet, "/v1/users")
-			assert.Equal(t, http.StatusGone, a.status)
-			assert.Equal(t, tt.want, a.header.Get("Retry-After"), "got %q, want %q", a.header.Get("Retry-After"), tt.want)
-			assert.Equal(t, testSunset.Format(http.TimeFormat), a.header.Get("Sunset"))
+			a := servetest.Do(t, srv, http.MethodGet, "/v1/users")
+			assert.Equal(t, http.StatusGone, a.Status)
+			assert.Equal(t, tt.want, a.Header.Get("Retry-After"), "got %q, want %q", a.Header.Get("Retry-After"), tt.want)
+			assert.Equal(t, servetest.Sunset().Format(http.TimeFormat), a.Header.Get("Sunset"))
 		})
 	}
 }

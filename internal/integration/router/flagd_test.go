@@ -14,6 +14,7 @@ import (
 
 	"github.com/roadmap-go/roadmap/flags"
 	"github.com/roadmap-go/roadmap/internal/logtest"
+	"github.com/roadmap-go/roadmap/internal/servetest"
 	"github.com/roadmap-go/roadmap/router"
 )
 
@@ -50,37 +51,41 @@ func TestFlagdFileFlip(t *testing.T) {
 				_, _ = w.Write([]byte(`{"job":"export-1"}`))
 			})},
 	}
-	_, srv := serve(t, routes, router.Config{Flags: client})
+	_, srv := servetest.Serve(t, routes, router.Config{Flags: client})
 
-	a := do(t, srv, http.MethodPut, "/api/reports/export")
-	require.Equal(t, http.StatusNotImplemented, a.status, a.body)
-	assert.Equal(t, "Report export is not yet available. Check back in a future release.", problem(t, a)["detail"])
+	a := servetest.Do(t, srv, http.MethodPut, "/api/reports/export")
+	require.Equal(t, http.StatusNotImplemented, a.Status, a.Body)
+	assert.Equal(t, "Report export is not yet available. Check back in a future release.", servetest.Problem(t, a)["detail"])
 
 	writeFile(t, path, fdFlags(map[string]bool{"reports-export": true}))
-	require.Eventually(t, func() bool { return do(t, srv, http.MethodPut, "/api/reports/export").status == http.StatusAccepted },
+	require.Eventually(t, func() bool {
+		return servetest.Do(t, srv, http.MethodPut, "/api/reports/export").Status == http.StatusAccepted
+	},
 		10*time.Second, 10*time.Millisecond, "the edit takes effect without a restart")
-	a = do(t, srv, http.MethodPut, "/api/reports/export")
-	assert.Equal(t, `{"job":"export-1"}`, a.body)
-	assert.Equal(t, "no-store", a.header.Get("Cache-Control"))
+	a = servetest.Do(t, srv, http.MethodPut, "/api/reports/export")
+	assert.Equal(t, `{"job":"export-1"}`, a.Body)
+	assert.Equal(t, "no-store", a.Header.Get("Cache-Control"))
 
 	writeFile(t, path, fdFlags(map[string]bool{"reports-export": false}))
 	require.Eventually(t, func() bool {
-		return do(t, srv, http.MethodPut, "/api/reports/export").status == http.StatusNotImplemented
+		return servetest.Do(t, srv, http.MethodPut, "/api/reports/export").Status == http.StatusNotImplemented
 	},
 		10*time.Second, 10*time.Millisecond, "and back off")
 
 	// A broken file keeps the last good flags (never a 500), and the next
 	// good file applies although the provider then reports ERROR for good.
 	writeFile(t, path, fdFlags(map[string]bool{"reports-export": true}))
-	require.Eventually(t, func() bool { return do(t, srv, http.MethodPut, "/api/reports/export").status == http.StatusAccepted },
+	require.Eventually(t, func() bool {
+		return servetest.Do(t, srv, http.MethodPut, "/api/reports/export").Status == http.StatusAccepted
+	},
 		10*time.Second, 10*time.Millisecond)
 	writeFile(t, path, `{"flags": `)
 	for i := 0; i < 5; i++ {
-		assert.Equal(t, http.StatusAccepted, do(t, srv, http.MethodPut, "/api/reports/export").status, "last good flags kept")
+		assert.Equal(t, http.StatusAccepted, servetest.Do(t, srv, http.MethodPut, "/api/reports/export").Status, "last good flags kept")
 	}
 	writeFile(t, path, fdFlags(map[string]bool{"reports-export": false}))
 	require.Eventually(t, func() bool {
-		return do(t, srv, http.MethodPut, "/api/reports/export").status == http.StatusNotImplemented
+		return servetest.Do(t, srv, http.MethodPut, "/api/reports/export").Status == http.StatusNotImplemented
 	},
 		10*time.Second, 10*time.Millisecond, "a good file after a broken one applies")
 }
@@ -92,12 +97,12 @@ func TestFlagdFlagRemovedFailsClosed(t *testing.T) {
 	writeFile(t, path, fdFlags(map[string]bool{"f": true, "other": true}))
 	client := flagdClient(t, t.Name(), path)
 	var logs logtest.Buffer
-	routes := []router.Route{{Method: http.MethodPut, Pattern: "/x", Flag: "f", Handler: served("x")}}
-	_, srv := serve(t, routes, router.Config{Flags: client, Logger: logs.Logger()})
-	require.Equal(t, http.StatusOK, do(t, srv, http.MethodPut, "/x").status)
+	routes := []router.Route{{Method: http.MethodPut, Pattern: "/x", Flag: "f", Handler: servetest.Served("x")}}
+	_, srv := servetest.Serve(t, routes, router.Config{Flags: client, Logger: logs.Logger()})
+	require.Equal(t, http.StatusOK, servetest.Do(t, srv, http.MethodPut, "/x").Status)
 
 	writeFile(t, path, fdFlags(map[string]bool{"other": true}))
-	require.Eventually(t, func() bool { return do(t, srv, http.MethodPut, "/x").status == http.StatusNotImplemented },
+	require.Eventually(t, func() bool { return servetest.Do(t, srv, http.MethodPut, "/x").Status == http.StatusNotImplemented },
 		10*time.Second, 10*time.Millisecond)
 	assert.Contains(t, logs.String(), "code=FLAG_NOT_FOUND")
 }
@@ -108,8 +113,8 @@ func TestFlagdConcurrentFlips(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "flags.json")
 	writeFile(t, path, fdFlags(map[string]bool{"f": false}))
 	client := flagdClient(t, t.Name(), path)
-	routes := []router.Route{{Method: http.MethodPut, Pattern: "/x", Flag: "f", Handler: served("x")}}
-	_, srv := serve(t, routes, router.Config{Flags: client, Context: flags.FromHeader("X-User-ID")})
+	routes := []router.Route{{Method: http.MethodPut, Pattern: "/x", Flag: "f", Handler: servetest.Served("x")}}
+	_, srv := servetest.Serve(t, routes, router.Config{Flags: client, Context: flags.FromHeader("X-User-ID")})
 
 	var wg sync.WaitGroup
 	var bad, okCount, offCount atomic.Int64
@@ -148,7 +153,7 @@ func TestFlagdConcurrentFlips(t *testing.T) {
 		if want {
 			wantStatus = http.StatusOK
 		}
-		require.Eventually(t, func() bool { return do(t, srv, http.MethodPut, "/x").status == wantStatus },
+		require.Eventually(t, func() bool { return servetest.Do(t, srv, http.MethodPut, "/x").Status == wantStatus },
 			10*time.Second, 5*time.Millisecond, "edit %d", i)
 	}
 	close(stop)

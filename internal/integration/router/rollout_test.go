@@ -25,7 +25,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/roadmap-go/roadmap/flags"
+	"github.com/roadmap-go/roadmap/internal/logtest"
 	"github.com/roadmap-go/roadmap/internal/rollouttest"
+	"github.com/roadmap-go/roadmap/internal/servetest"
 	"github.com/roadmap-go/roadmap/router"
 )
 
@@ -174,8 +176,8 @@ func TestFractionalSticky(t *testing.T) {
 			changedByRestart++
 		}
 	}
-	assert.Zero(t, changed, "got %d users whose answer changed between two requests, want 0", changed)
-	assert.Zero(t, changedByRestart, "got %d users whose answer changed across a restart, want 0", changedByRestart)
+	assert.Zero(t, changed, "got %d users whose servetest.Answer changed between two requests, want 0", changed)
+	assert.Zero(t, changedByRestart, "got %d users whose servetest.Answer changed across a restart, want 0", changedByRestart)
 }
 
 // roFlag is a boolean flag definition: defaultVariant def ("on" or "off")
@@ -208,7 +210,7 @@ func TestAnonymousIsOff(t *testing.T) {
 		{Method: http.MethodGet, Pattern: "/auth", Stage: router.Beta, Flag: "wrapped", Handler: roHandler("auth"), Context: flags.FromContextValue(ctxKey{})},
 		{Method: http.MethodGet, Pattern: "/default", Stage: router.Beta, Flag: "wrapped", Handler: roHandler("default"), Context: flags.Anonymous},
 	}
-	var logs syncBuffer
+	var logs logtest.Buffer
 	srv := serveRT(t, routes, router.Config{
 		Flags:   client,
 		Context: flags.FromHeader("X-User-ID"),
@@ -234,10 +236,10 @@ func TestAnonymousIsOff(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := do(t, srv, http.MethodGet, tt.path, tt.hdr...)
-			assert.Equal(t, tt.want, got.status, "got %d, want %d; body: %s", got.status, tt.want, got.body)
+			got := servetest.Do(t, srv, http.MethodGet, tt.path, tt.hdr...)
+			assert.Equal(t, tt.want, got.Status, "got %d, want %d; body: %s", got.Status, tt.want, got.Body)
 			if tt.want == http.StatusNotImplemented {
-				assert.Equal(t, float64(501), problem(t, got)["status"])
+				assert.Equal(t, float64(501), servetest.Problem(t, got)["status"])
 			}
 		})
 	}
@@ -300,17 +302,17 @@ func TestTimeWindowRollout(t *testing.T) {
 			if tt.user != "" {
 				hdr = []string{"X-User-ID", tt.user}
 			}
-			got := do(t, srv, http.MethodGet, tt.path, hdr...)
-			assert.Equal(t, tt.want, got.status, "got %d, want %d; body: %s", got.status, tt.want, got.body)
+			got := servetest.Do(t, srv, http.MethodGet, tt.path, hdr...)
+			assert.Equal(t, tt.want, got.Status, "got %d, want %d; body: %s", got.Status, tt.want, got.Body)
 		})
 	}
 }
 
-// serveRT is serve without the router: the server of a router built and
+// serveRT is servetest.Serve without the router: the server of a router built and
 // closed by the test's cleanup.
 func serveRT(t *testing.T, routes []router.Route, cfg router.Config) *httptest.Server {
 	t.Helper()
-	_, srv := serve(t, routes, cfg)
+	_, srv := servetest.Serve(t, routes, cfg)
 	return srv
 }
 
@@ -346,8 +348,8 @@ func TestStandardAttributes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := do(t, srv, tt.method, tt.path)
-			assert.Equal(t, tt.want, got.status, "got %d, want %d; body: %s", got.status, tt.want, got.body)
+			got := servetest.Do(t, srv, tt.method, tt.path)
+			assert.Equal(t, tt.want, got.Status, "got %d, want %d; body: %s", got.Status, tt.want, got.Body)
 		})
 	}
 }
@@ -414,10 +416,10 @@ func TestTransactionContextInHandler(t *testing.T) {
 	for setup, srv := range servers {
 		for _, tt := range tests {
 			t.Run(setup+"/"+tt.name, func(t *testing.T) {
-				got := do(t, srv, http.MethodPatch, "/items/1", tt.hdr...)
-				require.Equal(t, tt.wantCode, got.status, "body: %s", got.body)
+				got := servetest.Do(t, srv, http.MethodPatch, "/items/1", tt.hdr...)
+				require.Equal(t, tt.wantCode, got.Status, "body: %s", got.Body)
 				if tt.wantBody != "" {
-					assert.Equal(t, tt.wantBody, got.body)
+					assert.Equal(t, tt.wantBody, got.Body)
 				}
 			})
 		}
@@ -475,8 +477,8 @@ func TestContextExtractors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := do(t, srv, http.MethodGet, tt.path, tt.hdr...)
-			assert.Equal(t, tt.want, got.status, "got %d, want %d; body: %s", got.status, tt.want, got.body)
+			got := servetest.Do(t, srv, http.MethodGet, tt.path, tt.hdr...)
+			assert.Equal(t, tt.want, got.Status, "got %d, want %d; body: %s", got.Status, tt.want, got.Body)
 		})
 	}
 }
@@ -563,12 +565,12 @@ func TestOptIn(t *testing.T) {
 			body, err := io.ReadAll(res.Body)
 			res.Body.Close()
 			require.NoError(t, err)
-			got := answer{status: res.StatusCode, header: res.Header, body: string(body)}
+			got := servetest.Answer{Status: res.StatusCode, Header: res.Header, Body: string(body)}
 
-			require.Equal(t, tt.want, got.status, "body: %s", got.body)
-			assert.Equal(t, tt.wantApplied, got.header.Get(router.OptInAppliedHeader))
+			require.Equal(t, tt.want, got.Status, "body: %s", got.Body)
+			assert.Equal(t, tt.wantApplied, got.Header.Get(router.OptInAppliedHeader))
 			if tt.wantUnknown != "" {
-				p := problem(t, got)
+				p := servetest.Problem(t, got)
 				assert.Equal(t, float64(http.StatusBadRequest), p["status"])
 				assert.Contains(t, p["detail"], fmt.Sprintf("%q", tt.wantUnknown))
 				assert.Contains(t, p["detail"], "Roadmap-Beta")
@@ -604,9 +606,9 @@ func TestOptInHeaderConfig(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := do(t, tt.srv, http.MethodGet, "/x", tt.hdr...)
-			require.Equal(t, tt.want, got.status, "body: %s", got.body)
-			assert.Equal(t, tt.wantApplied, got.header.Get(router.OptInAppliedHeader))
+			got := servetest.Do(t, tt.srv, http.MethodGet, "/x", tt.hdr...)
+			require.Equal(t, tt.want, got.Status, "body: %s", got.Body)
+			assert.Equal(t, tt.wantApplied, got.Header.Get(router.OptInAppliedHeader))
 		})
 	}
 }
@@ -679,28 +681,28 @@ func TestScheduledStages(t *testing.T) {
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
 			clock.Set(st.at)
-			v0 := do(t, srv, http.MethodGet, "/v0/users")
-			require.Equal(t, st.v0, v0.status, "GET /v0/users: %s", v0.body)
-			assert.Contains(t, v0.header.Get("Link"), `</v1/users>; rel="successor-version"`)
+			v0 := servetest.Do(t, srv, http.MethodGet, "/v0/users")
+			require.Equal(t, st.v0, v0.Status, "GET /v0/users: %s", v0.Body)
+			assert.Contains(t, v0.Header.Get("Link"), `</v1/users>; rel="successor-version"`)
 			if st.v0 == http.StatusGone {
-				p := problem(t, v0)
+				p := servetest.Problem(t, v0)
 				assert.Equal(t, "removed", p["stage"])
-				assert.Empty(t, v0.header.Get("Deprecation"))
+				assert.Empty(t, v0.Header.Get("Deprecation"))
 			} else {
-				assert.Equal(t, fmt.Sprintf("@%d", deprecation.Unix()), v0.header.Get("Deprecation"))
-				assert.Equal(t, sunset.Format(http.TimeFormat), v0.header.Get("Sunset"))
+				assert.Equal(t, fmt.Sprintf("@%d", deprecation.Unix()), v0.Header.Get("Deprecation"))
+				assert.Equal(t, sunset.Format(http.TimeFormat), v0.Header.Get("Sunset"))
 			}
-			post := do(t, srv, http.MethodPost, "/v1/users", "Viewer", "staff")
-			assert.Equal(t, st.post, post.status, "POST /v1/users: %s", post.body)
-			put := do(t, srv, http.MethodPut, "/v1/users", "Viewer", "staff")
-			assert.Equal(t, st.put, put.status, "PUT /v1/users: %s", put.body)
+			post := servetest.Do(t, srv, http.MethodPost, "/v1/users", "Viewer", "staff")
+			assert.Equal(t, st.post, post.Status, "POST /v1/users: %s", post.Body)
+			put := servetest.Do(t, srv, http.MethodPut, "/v1/users", "Viewer", "staff")
+			assert.Equal(t, st.put, put.Status, "PUT /v1/users: %s", put.Body)
 
-			staff := do(t, srv, http.MethodDelete, "/v1/users", "Viewer", "staff")
-			require.Equal(t, http.StatusMethodNotAllowed, staff.status)
-			assert.Equal(t, st.allowStaff, staff.header.Get("Allow"))
-			other := do(t, srv, http.MethodDelete, "/v1/users")
-			require.Equal(t, http.StatusMethodNotAllowed, other.status)
-			assert.Equal(t, st.allowOther, other.header.Get("Allow"))
+			staff := servetest.Do(t, srv, http.MethodDelete, "/v1/users", "Viewer", "staff")
+			require.Equal(t, http.StatusMethodNotAllowed, staff.Status)
+			assert.Equal(t, st.allowStaff, staff.Header.Get("Allow"))
+			other := servetest.Do(t, srv, http.MethodDelete, "/v1/users")
+			require.Equal(t, http.StatusMethodNotAllowed, other.Status)
+			assert.Equal(t, st.allowOther, other.Header.Get("Allow"))
 		})
 	}
 }
@@ -709,15 +711,15 @@ func TestScheduledStages(t *testing.T) {
 // same headers (but Date) and the same body once each request path, which
 // problem bodies carry as "instance", is replaced. Paths of equal length
 // keep Content-Length comparable.
-func roSameAnswer(t *testing.T, got answer, gotPath string, want answer, wantPath string) {
+func roSameAnswer(t *testing.T, got servetest.Answer, gotPath string, want servetest.Answer, wantPath string) {
 	t.Helper()
 	require.Equal(t, len(wantPath), len(gotPath), "compare paths of equal length")
-	assert.Equal(t, want.status, got.status, "status")
-	gh, wh := got.header.Clone(), want.header.Clone()
+	assert.Equal(t, want.Status, got.Status, "status")
+	gh, wh := got.Header.Clone(), want.Header.Clone()
 	gh.Del("Date")
 	wh.Del("Date")
 	assert.Equal(t, wh, gh, "headers")
-	assert.Equal(t, strings.ReplaceAll(want.body, wantPath, "{path}"), strings.ReplaceAll(got.body, gotPath, "{path}"), "body")
+	assert.Equal(t, strings.ReplaceAll(want.Body, wantPath, "{path}"), strings.ReplaceAll(got.Body, gotPath, "{path}"), "body")
 }
 
 // TestOffAnswers: what a planned or beta route answers while off, set
@@ -732,7 +734,7 @@ func TestOffAnswers(t *testing.T) {
 	custom := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		w.WriteHeader(http.StatusTeapot)
-		_, _ = io.WriteString(w, "custom off answer")
+		_, _ = io.WriteString(w, "custom off servetest.Answer")
 	})
 	const (
 		want501    = "501"
@@ -775,37 +777,37 @@ func TestOffAnswers(t *testing.T) {
 			}, router.Config{Flags: client, Context: flags.FromHeader("X-User-ID"), Off: tt.cfgOff, OffHandler: tt.cfgHandler})
 
 			for _, user := range []string{"", "bob"} {
-				got := do(t, srv, http.MethodGet, "/hidden", "X-User-ID", user)
+				got := servetest.Do(t, srv, http.MethodGet, "/hidden", "X-User-ID", user)
 				switch tt.want {
 				case want501:
-					require.Equal(t, http.StatusNotImplemented, got.status)
-					assert.Equal(t, "Secret is not yet available. Check back in a future release.", problem(t, got)["detail"])
+					require.Equal(t, http.StatusNotImplemented, got.Status)
+					assert.Equal(t, "Secret is not yet available. Check back in a future release.", servetest.Problem(t, got)["detail"])
 				case want403:
-					require.Equal(t, http.StatusForbidden, got.status)
-					assert.Equal(t, float64(http.StatusForbidden), problem(t, got)["status"])
-					assert.NotContains(t, got.body, "Secret")
+					require.Equal(t, http.StatusForbidden, got.Status)
+					assert.Equal(t, float64(http.StatusForbidden), servetest.Problem(t, got)["status"])
+					assert.NotContains(t, got.Body, "Secret")
 				case wantCustom:
-					assert.Equal(t, http.StatusTeapot, got.status)
-					assert.Equal(t, "custom off answer", got.body)
+					assert.Equal(t, http.StatusTeapot, got.Status)
+					assert.Equal(t, "custom off servetest.Answer", got.Body)
 				case want404:
-					absent := do(t, srv, http.MethodGet, "/absent", "X-User-ID", user)
-					require.Equal(t, http.StatusNotFound, absent.status)
+					absent := servetest.Do(t, srv, http.MethodGet, "/absent", "X-User-ID", user)
+					require.Equal(t, http.StatusNotFound, absent.Status)
 					roSameAnswer(t, got, "/hidden", absent, "/absent")
-					head := do(t, srv, http.MethodHead, "/hidden", "X-User-ID", user)
-					headAbsent := do(t, srv, http.MethodHead, "/absent", "X-User-ID", user)
+					head := servetest.Do(t, srv, http.MethodHead, "/hidden", "X-User-ID", user)
+					headAbsent := servetest.Do(t, srv, http.MethodHead, "/absent", "X-User-ID", user)
 					roSameAnswer(t, head, "/hidden", headAbsent, "/absent")
-					put := do(t, srv, http.MethodPut, "/mixed", "X-User-ID", user)
-					undeclared := do(t, srv, http.MethodPost, "/mixed", "X-User-ID", user)
-					require.Equal(t, http.StatusMethodNotAllowed, undeclared.status)
+					put := servetest.Do(t, srv, http.MethodPut, "/mixed", "X-User-ID", user)
+					undeclared := servetest.Do(t, srv, http.MethodPost, "/mixed", "X-User-ID", user)
+					require.Equal(t, http.StatusMethodNotAllowed, undeclared.Status)
 					roSameAnswer(t, put, "/mixed", undeclared, "/mixed")
 				}
-				undeclared := do(t, srv, http.MethodDelete, "/mixed", "X-User-ID", user)
-				require.Equal(t, http.StatusMethodNotAllowed, undeclared.status)
-				assert.Equal(t, tt.wantAllowMixed, undeclared.header.Get("Allow"))
+				undeclared := servetest.Do(t, srv, http.MethodDelete, "/mixed", "X-User-ID", user)
+				require.Equal(t, http.StatusMethodNotAllowed, undeclared.Status)
+				assert.Equal(t, tt.wantAllowMixed, undeclared.Header.Get("Allow"))
 			}
-			on := do(t, srv, http.MethodGet, "/hidden", "X-User-ID", "alice")
-			assert.Equal(t, http.StatusOK, on.status, "flag on: %s", on.body)
-			assert.Equal(t, "secret", on.body)
+			on := servetest.Do(t, srv, http.MethodGet, "/hidden", "X-User-ID", "alice")
+			assert.Equal(t, http.StatusOK, on.Status, "flag on: %s", on.Body)
+			assert.Equal(t, "secret", on.Body)
 		})
 	}
 }
@@ -830,51 +832,51 @@ func TestRoadmapPredicate(t *testing.T) {
 	forbidding := serveRT(t, routes, router.Config{Flags: client, Context: flags.FromHeader("X-User-ID"), Roadmap: staffOnly, Off: router.OffForbidden})
 
 	t.Run("staff sees the 501 with its detail", func(t *testing.T) {
-		got := do(t, srv, http.MethodGet, "/planned", "Viewer", "staff")
-		require.Equal(t, http.StatusNotImplemented, got.status)
-		p := problem(t, got)
+		got := servetest.Do(t, srv, http.MethodGet, "/planned", "Viewer", "staff")
+		require.Equal(t, http.StatusNotImplemented, got.Status)
+		p := servetest.Problem(t, got)
 		assert.Equal(t, "Thing is not yet available. Check back in a future release.", p["detail"])
 		assert.Equal(t, "v3", p["available"])
 		assert.Equal(t, "planned", p["stage"])
 	})
 	t.Run("outsider gets the 404 of an undeclared path", func(t *testing.T) {
 		for _, s := range []*httptest.Server{srv, forbidding} {
-			got := do(t, s, http.MethodGet, "/planned")
-			absent := do(t, s, http.MethodGet, "/missing")
-			require.Equal(t, http.StatusNotFound, absent.status)
+			got := servetest.Do(t, s, http.MethodGet, "/planned")
+			absent := servetest.Do(t, s, http.MethodGet, "/missing")
+			require.Equal(t, http.StatusNotFound, absent.Status)
 			roSameAnswer(t, got, "/planned", absent, "/missing")
-			assert.NotContains(t, got.body, "Thing")
+			assert.NotContains(t, got.Body, "Thing")
 		}
 	})
 	t.Run("outsider gets the 405 of an undeclared method", func(t *testing.T) {
-		got := do(t, srv, http.MethodPut, "/mixed")
-		undeclared := do(t, srv, http.MethodPatch, "/mixed")
-		require.Equal(t, http.StatusMethodNotAllowed, undeclared.status)
-		assert.Equal(t, "GET, HEAD", undeclared.header.Get("Allow"))
+		got := servetest.Do(t, srv, http.MethodPut, "/mixed")
+		undeclared := servetest.Do(t, srv, http.MethodPatch, "/mixed")
+		require.Equal(t, http.StatusMethodNotAllowed, undeclared.Status)
+		assert.Equal(t, "GET, HEAD", undeclared.Header.Get("Allow"))
 		roSameAnswer(t, got, "/mixed", undeclared, "/mixed")
 	})
 	t.Run("outsider asking for a preview gets the 405", func(t *testing.T) {
-		got := do(t, srv, http.MethodPut, "/mixed", router.PreviewHeader, "example")
-		assert.Equal(t, http.StatusMethodNotAllowed, got.status)
-		assert.Empty(t, got.header.Get(router.ExampleHeader))
+		got := servetest.Do(t, srv, http.MethodPut, "/mixed", router.PreviewHeader, "example")
+		assert.Equal(t, http.StatusMethodNotAllowed, got.Status)
+		assert.Empty(t, got.Header.Get(router.ExampleHeader))
 	})
 	t.Run("staff sees every method in Allow", func(t *testing.T) {
-		got := do(t, srv, http.MethodPatch, "/mixed", "Viewer", "staff")
-		require.Equal(t, http.StatusMethodNotAllowed, got.status)
-		assert.Equal(t, "GET, HEAD, PUT", got.header.Get("Allow"))
+		got := servetest.Do(t, srv, http.MethodPatch, "/mixed", "Viewer", "staff")
+		require.Equal(t, http.StatusMethodNotAllowed, got.Status)
+		assert.Equal(t, "GET, HEAD, PUT", got.Header.Get("Allow"))
 	})
-	t.Run("staff gets the configured off answer", func(t *testing.T) {
-		got := do(t, forbidding, http.MethodGet, "/planned", "Viewer", "staff")
-		assert.Equal(t, http.StatusForbidden, got.status)
+	t.Run("staff gets the configured off servetest.Answer", func(t *testing.T) {
+		got := servetest.Do(t, forbidding, http.MethodGet, "/planned", "Viewer", "staff")
+		assert.Equal(t, http.StatusForbidden, got.Status)
 	})
 	t.Run("outsider whose flag is on is served", func(t *testing.T) {
-		got := do(t, srv, http.MethodGet, "/planned", "X-User-ID", "alice")
-		assert.Equal(t, http.StatusOK, got.status)
-		assert.Equal(t, "thing", got.body)
+		got := servetest.Do(t, srv, http.MethodGet, "/planned", "X-User-ID", "alice")
+		assert.Equal(t, http.StatusOK, got.Status)
+		assert.Equal(t, "thing", got.Body)
 	})
 	t.Run("outsider gets 410 for a removed route", func(t *testing.T) {
-		got := do(t, srv, http.MethodGet, "/gone")
-		assert.Equal(t, http.StatusGone, got.status)
+		got := servetest.Do(t, srv, http.MethodGet, "/gone")
+		assert.Equal(t, http.StatusGone, got.Status)
 	})
 	// Allow lists what the caller is served: for an outsider inside the
 	// rollout, the beta method that is on for them too.
@@ -891,9 +893,9 @@ func TestRoadmapPredicate(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				got := do(t, srv, tt.method, tt.path, "X-User-ID", tt.user)
-				require.Equal(t, tt.want, got.status, "body: %s", got.body)
-				assert.Equal(t, tt.allow, got.header.Get("Allow"))
+				got := servetest.Do(t, srv, tt.method, tt.path, "X-User-ID", tt.user)
+				require.Equal(t, tt.want, got.Status, "body: %s", got.Body)
+				assert.Equal(t, tt.allow, got.Header.Get("Allow"))
 			})
 		}
 	})
