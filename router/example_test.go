@@ -6,13 +6,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/open-feature/go-sdk/openfeature"
 	"github.com/open-feature/go-sdk/openfeature/memprovider"
 
 	"github.com/roadmap-go/roadmap/flags"
-	"github.com/roadmap-go/roadmap/internal/servetest"
 	"github.com/roadmap-go/roadmap/router"
 )
 
@@ -117,10 +117,10 @@ func ExampleNew_deprecated() {
 	rt, _ := router.New([]router.Route{
 		{Method: http.MethodGet, Pattern: "/api/v0/users/{id}", Stage: router.Deprecated,
 			Handler:     http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}),
-			Deprecation: servetest.Deprecation(), Sunset: servetest.Sunset(),
+			Deprecation: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Sunset: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC),
 			Docs: "https://example.com/docs/migrate-v0", Successor: "/api/users/{id}"},
 		{Method: http.MethodGet, Pattern: "/api/v0/reports", Stage: router.Removed, Name: "Reports (v0)"},
-	}, router.Config{Now: servetest.Now})
+	}, router.Config{Now: func() time.Time { return time.Date(2027, 6, 1, 12, 0, 0, 0, time.UTC) }})
 	defer rt.Close()
 
 	show(rt, "GET", "/api/v0/users/1", "Deprecation", "Sunset")
