@@ -39,7 +39,14 @@
 // default. The transaction context of the request's context.Context is
 // merged beneath it for every evaluator (see [Gate.Evaluate]).
 //
+// # Example
+//
+//	gate := flags.NewGate(openfeature.NewClient("my-app"), flags.Options{Logger: logger})
+//	defer gate.Close()
+//	export := gate.Flag("reports-export") // once, where the route is built
+//	d := export.EvaluateFunc(r.Context(), func() openfeature.EvaluationContext { return fromHeader(r) })
+//	serve := d.On // a failure is logged, and d.ErrorCode says why
+//
 // Package router builds its Gate from Config.Flags and Config.FlagOptions
-// ([router.Router.Gate]) and holds a [Flag] per route; the examples of
-// [NewGate] and [Gate.Flag] show the API.
+// ([router.Router.Gate]) and holds a [Flag] per route.
 package flags

@@ -96,3 +96,29 @@ func ExampleGate_Flag() {
 	// true STATIC true
 	// true
 }
+
+// A Flag held across a configuration change answers the new value: the
+// provider's event (here Invalidate, as a provider event does) drops its
+// cached decision.
+func ExampleFlag_EvaluateFunc() {
+	provider := memprovider.NewInMemoryProvider(map[string]memprovider.InMemoryFlag{
+		"reports-export": {State: memprovider.Enabled, DefaultVariant: "off",
+			Variants: map[string]any{"on": true, "off": false}},
+	})
+	_ = openfeature.SetNamedProviderAndWait("ExampleFlag_EvaluateFunc", provider)
+	gate := flags.NewGate(openfeature.NewClient("ExampleFlag_EvaluateFunc"), flags.Options{})
+	defer gate.Close()
+
+	export := gate.Flag("reports-export")
+	anonymous := func() openfeature.EvaluationContext { return openfeature.EvaluationContext{} }
+	fmt.Println(export.EvaluateFunc(context.Background(), anonymous).On)
+	provider.UpdateFlags(map[string]memprovider.InMemoryFlag{
+		"reports-export": {State: memprovider.Enabled, DefaultVariant: "on",
+			Variants: map[string]any{"on": true, "off": false}},
+	})
+	gate.Invalidate()
+	fmt.Println(export.EvaluateFunc(context.Background(), anonymous).On)
+	// Output:
+	// false
+	// true
+}

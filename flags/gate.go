@@ -144,7 +144,8 @@ type Gate struct {
 
 // Flag is one flag of a [Gate], found by name once: evaluating it through
 // the Flag finds its cached decision without a lookup by name, which is what
-// a router does per request. [Gate.Flag] returns it.
+// a router does per request. Get it from [Gate.Flag] (the zero value is not
+// usable); it is safe for concurrent use.
 type Flag struct {
 	g      *Gate
 	name   string
@@ -209,8 +210,9 @@ func (g *Gate) Close() {
 func (g *Gate) Invalidate() { g.gen.Add(1) }
 
 // Flag returns the Flag called name, the same one for every call with the
-// same name, kept for the Gate's life. Look it up once, when a route is
-// built, and evaluate it per request with [Flag.EvaluateFunc].
+// same name, kept for the Gate's life (as is one for each name Evaluate is
+// given: names come from code, never from requests). Look it up once, when
+// a route is built, and evaluate it per request with [Flag.EvaluateFunc].
 func (g *Gate) Flag(name string) *Flag {
 	if f, ok := g.flags.Load(name); ok {
 		return f.(*Flag)
@@ -222,7 +224,7 @@ func (g *Gate) Flag(name string) *Flag {
 // store caches d, a static decision evaluated in generation gen, unless
 // the generation has changed since or the Gate was closed. (A store that
 // loses the race with Invalidate leaves a decision of the old generation,
-// which no lookup answers.)
+// which no lookup answers; the next evaluation stores the new one.)
 func (f *Flag) store(gen uint64, d Decision) {
 	if f.g.gen.Load() != gen || f.g.closed.Load() {
 		return

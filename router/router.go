@@ -79,8 +79,7 @@ type Config struct {
 // with [New] and mount it in any chi router.
 //
 // A Router is safe for concurrent use. Its table never changes after New;
-// only flag decisions and the clock change what it answers. It routes every
-// method as GET: handlers see chi's RouteContext().RouteMethod "GET".
+// only flag decisions and the clock change what it answers.
 type Router struct {
 	mux       *chi.Mux
 	entries   []entry          // one per route, in declaration order
@@ -135,11 +134,9 @@ func New(routes []Route, cfg Config) (*Router, error) {
 	if rt.now == nil {
 		rt.now = time.Now
 	}
-	// Each pattern is registered once, for GET, and every request routed
-	// as GET (routeAsGet); its path answers by r.Method. chi's verdict on a
-	// pattern joins the other problems.
+	// Each pattern takes every method (Handle), its path answering 405 and
+	// HEAD itself; chi's verdict on a pattern joins the other problems.
 	rt.mux = chi.NewRouter()
-	rt.mux.Use(routeAsGet)
 	rt.mux.NotFound(rt.notFound.ServeHTTP)
 	rt.byPattern = make(map[string]*path, len(routes)/2)
 	register := func(pattern string) error {
@@ -177,26 +174,16 @@ func New(routes []Route, cfg Config) (*Router, error) {
 	return rt, nil
 }
 
-// handle registers p on mux for GET; chi's panic on a pattern it cannot
-// parse becomes an error.
+// handle registers p on mux for every method; chi's panic on a pattern it
+// cannot parse becomes an error.
 func handle(mux *chi.Mux, p *path) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("%v", v)
 		}
 	}()
-	mux.Method(http.MethodGet, p.pattern, p)
+	mux.Handle(p.pattern, p)
 	return nil
-}
-
-// routeAsGet has chi route every request as GET, through RouteMethod (as
-// chi's middleware.GetHead routes HEAD): one endpoint per pattern keeps
-// chi's lookup as cheap as for one plain route, and chi never answers 405.
-func routeAsGet(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		chi.RouteContext(r.Context()).RouteMethod = http.MethodGet
-		next.ServeHTTP(w, r)
-	})
 }
 
 // Routes returns a copy of the declared table, in declaration order.

@@ -197,13 +197,12 @@ func TestConnectRoute(t *testing.T) {
 }
 
 // TestEveryMethodRoutedWithPattern checks that each method of a pattern
-// reaches its own handler with r.Pattern, chi's URL parameter and the
-// request's path value set, at the root and mounted under a parent chi
-// router: the router registers each pattern once and routes every method as
-// GET.
+// reaches its own handler with chi's RouteMethod, r.Pattern, chi's URL
+// parameter and the request's path value set, at the root and mounted under
+// a parent chi router.
 func TestEveryMethodRoutedWithPattern(t *testing.T) {
 	echo := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Echo", r.Method+" "+r.Pattern+" "+chi.URLParam(r, "id")+" "+r.PathValue("id"))
+		w.Header().Set("Echo", r.Method+" "+chi.RouteContext(r.Context()).RouteMethod+" "+r.Pattern+" "+chi.URLParam(r, "id")+" "+r.PathValue("id"))
 	})
 	var routes []router.Route
 	for _, m := range []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"} {
@@ -223,9 +222,55 @@ func TestEveryMethodRoutedWithPattern(t *testing.T) {
 				w := httptest.NewRecorder()
 				tt.h.ServeHTTP(w, httptest.NewRequest(r.Method, tt.prefix+"/items/7", nil))
 				assert.Equal(t, http.StatusOK, w.Code)
-				assert.Equal(t, r.Method+" "+tt.prefix+"/items/{id} 7 7", w.Header().Get("Echo"))
+				assert.Equal(t, r.Method+" "+r.Method+" "+tt.prefix+"/items/{id} 7 7", w.Header().Get("Echo"))
 			})
 		}
+	}
+}
+
+// TestRouteMethodAfterRouting checks that chi's RouteMethod stays the
+// request's method, for a handler that is a chi router itself (an existing
+// API put on the roadmap) and for a parent router's middleware after the
+// Router ran, on a declared route and on an unknown path.
+func TestRouteMethodAfterRouting(t *testing.T) {
+	legacy := chi.NewRouter()
+	legacy.Get("/items", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "list") })
+	legacy.Post("/items", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "create") })
+	rt, err := router.New([]router.Route{
+		{Method: http.MethodGet, Pattern: "/items", Stage: router.Live, Handler: legacy},
+		{Method: http.MethodPost, Pattern: "/items", Stage: router.Live, Handler: legacy},
+	}, router.Config{})
+	require.NoError(t, err)
+	var after string
+	parent := chi.NewRouter()
+	parent.Use(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r)
+			after = chi.RouteContext(r.Context()).RouteMethod
+		})
+	})
+	parent.Mount("/", rt)
+	srv := httptest.NewServer(parent)
+	t.Cleanup(srv.Close)
+	tests := []struct {
+		method, path string
+		status       int
+		body         string
+	}{
+		{http.MethodPost, "/items", 200, "create"},
+		{http.MethodGet, "/items", 200, "list"},
+		{http.MethodPost, "/nope", 404, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			after = ""
+			a := servetest.Do(t, srv, tt.method, tt.path)
+			assert.Equal(t, tt.status, a.Status)
+			if tt.body != "" {
+				assert.Equal(t, tt.body, a.Body)
+			}
+			assert.Equal(t, tt.method, after, "the parent's middleware saw RouteMethod %q", after)
+		})
 	}
 }
 

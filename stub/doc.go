@@ -15,5 +15,11 @@
 // The lifecycle answers have problem types of their own (the Type constants,
 // listed by [Types], described in docs/problems.md): [Typed] sets one, with
 // its title. Package router builds its Responders itself; use this package
-// for answers of your own in the same format (see the example of [New]).
+// for answers of your own in the same format.
+//
+// # Example
+//
+//	notYet := stub.New(stub.Typed(stub.Problem{Status: http.StatusNotImplemented,
+//		Detail: "Report export is not yet available.", Route: "PUT /api/reports/export"}, stub.TypeNotYetAvailable))
+//	r.Put("/api/reports/export", notYet.ServeHTTP)
 package stub
