@@ -130,6 +130,57 @@ func TestCallerObserver(t *testing.T) {
 // TestSharedPaths: where two patterns match one path, chi picks the
 // pattern, and the method answers of that pattern apply: 405 with its own
 // Allow, the URL parameters and r.Pattern of the pattern served.
+// TestUndeclaredMethods checks the answers to methods that some route of
+// the table declares and to methods that none does (which the Router routes
+// on a mux of its own), at the root and mounted in a parent chi router.
+func TestUndeclaredMethods(t *testing.T) {
+	echo := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(r.Method + " id=" + chi.URLParam(r, "id")))
+	})
+	rt, root := servetest.Serve(t, []router.Route{
+		{Method: http.MethodGet, Pattern: "/users/me", Stage: router.Live, Handler: echo},
+		{Method: http.MethodPost, Pattern: "/users/{id}", Stage: router.Live, Handler: echo},
+		{Method: http.MethodPut, Pattern: "/reports", Stage: router.Planned},
+	}, router.Config{})
+	parent := chi.NewRouter()
+	parent.Use(router.KnownMethods)
+	parent.Mount("/api", rt)
+	mounted := httptest.NewServer(parent)
+	t.Cleanup(mounted.Close)
+
+	tests := []struct {
+		name, method, path string
+		status             int
+		allow, body        string
+	}{
+		{name: "declared", method: http.MethodPost, path: "/users/42", status: http.StatusOK, body: "POST id=42"},
+		{name: "HEAD by GET", method: http.MethodHead, path: "/users/me", status: http.StatusOK},
+		{name: "declared elsewhere", method: http.MethodPost, path: "/users/me", status: http.StatusMethodNotAllowed, allow: "GET, HEAD"},
+		{name: "declared elsewhere, on a parameter", method: http.MethodGet, path: "/users/42", status: http.StatusMethodNotAllowed, allow: "POST"},
+		{name: "declared nowhere", method: http.MethodDelete, path: "/users/me", status: http.StatusMethodNotAllowed, allow: "GET, HEAD"},
+		{name: "declared nowhere, on a parameter", method: http.MethodPatch, path: "/users/42", status: http.StatusMethodNotAllowed, allow: "POST"},
+		{name: "declared nowhere, on a planned route", method: http.MethodOptions, path: "/reports", status: http.StatusMethodNotAllowed, allow: "PUT"},
+		{name: "declared nowhere, no such path", method: http.MethodDelete, path: "/nothing", status: http.StatusNotFound},
+		{name: "declared, no such path", method: http.MethodGet, path: "/nothing", status: http.StatusNotFound},
+		{name: "unknown method", method: "BREW", path: "/users/me", status: http.StatusNotImplemented},
+	}
+	for _, srv := range []struct {
+		name, prefix string
+		srv          *httptest.Server
+	}{{"root", "", root}, {"mounted", "/api", mounted}} {
+		for _, tt := range tests {
+			t.Run(srv.name+"/"+tt.name, func(t *testing.T) {
+				a := servetest.Do(t, srv.srv, tt.method, srv.prefix+tt.path)
+				assert.Equal(t, tt.status, a.Status)
+				assert.Equal(t, tt.allow, a.Header.Get("Allow"))
+				if tt.body != "" {
+					assert.Equal(t, tt.body, a.Body)
+				}
+			})
+		}
+	}
+}
+
 func TestSharedPaths(t *testing.T) {
 	echo := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte(r.Pattern + " id=" + chi.URLParam(r, "id")))

@@ -81,7 +81,9 @@ type Config struct {
 // A Router is safe for concurrent use. Its table never changes after New;
 // only flag decisions and the clock change what it answers.
 type Router struct {
-	mux       *chi.Mux
+	mux       *chi.Mux         // each pattern for the declared methods
+	others    *chi.Mux         // each pattern for every method; nil when all are declared
+	declared  uint16           // the methods some route declares, HEAD with GET (bit i for methodNames[i])
 	entries   []entry          // one per route, in declaration order
 	byPattern map[string]*path // one per distinct pattern
 
@@ -134,15 +136,31 @@ func New(routes []Route, cfg Config) (*Router, error) {
 	if rt.now == nil {
 		rt.now = time.Now
 	}
-	// Each pattern takes every method (Handle), its path answering 405 and
-	// HEAD itself; chi's verdict on a pattern joins the other problems.
+	// Each pattern takes every method some route declares on rt.mux, and
+	// every method (Handle) on rt.others, which the other methods go to:
+	// its path answers 405 and HEAD itself either way. Registering only the
+	// declared methods keeps chi's method map per path small, and so cheap
+	// to look up on every request (docs/performance.md). chi's verdict on a
+	// pattern joins the other problems.
+	for _, r := range routes {
+		if i := methodIndex(r.Method); i >= 0 {
+			rt.declared |= 1 << i
+		}
+	}
+	if rt.declared&(1<<mGet) != 0 {
+		rt.declared |= 1 << mHead
+	}
 	rt.mux = chi.NewRouter()
 	rt.mux.NotFound(rt.notFound.ServeHTTP)
+	if rt.declared != 1<<numMethods-1 {
+		rt.others = chi.NewRouter()
+		rt.others.NotFound(rt.notFound.ServeHTTP)
+	}
 	rt.byPattern = make(map[string]*path, len(routes)/2)
 	register := func(pattern string) error {
 		p := &path{rt: rt, pattern: pattern}
 		rt.byPattern[pattern] = p
-		return handle(rt.mux, p)
+		return rt.register(p)
 	}
 	errs := rt.validateConfig(cfg)
 	errs = append(errs, validateTable(routes, cfg.Flags != nil, register)...)
@@ -174,15 +192,22 @@ func New(routes []Route, cfg Config) (*Router, error) {
 	return rt, nil
 }
 
-// handle registers p on mux for every method; chi's panic on a pattern it
-// cannot parse becomes an error.
-func handle(mux *chi.Mux, p *path) (err error) {
+// register registers p on rt.mux for the declared methods and on rt.others
+// for all; chi's panic on a pattern it cannot parse becomes an error.
+func (rt *Router) register(p *path) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("%v", v)
 		}
 	}()
-	mux.Handle(p.pattern, p)
+	for i, m := range methodNames {
+		if rt.declared&(1<<i) != 0 {
+			rt.mux.Method(m, p.pattern, p)
+		}
+	}
+	if rt.others != nil {
+		rt.others.Handle(p.pattern, p)
+	}
 	return nil
 }
 
@@ -210,11 +235,14 @@ func (rt *Router) Close() {
 // ServeHTTP answers 501 to methods the server does not recognise and routes
 // everything else through chi.
 func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if methodIndex(r.Method) < 0 {
+	switch i := methodIndex(r.Method); {
+	case i < 0:
 		rt.unknown.ServeHTTP(w, r)
-		return
+	case rt.declared&(1<<i) == 0:
+		rt.others.ServeHTTP(w, r)
+	default:
+		rt.mux.ServeHTTP(w, r)
 	}
-	rt.mux.ServeHTTP(w, r)
 }
 
 // NotFound is the router's answer to a path it does not declare, and to a
