@@ -44,17 +44,34 @@ func (g *Gate) resolve(ctx context.Context, flag string, ec openfeature.Evaluati
 }
 
 // inline runs a bounded evaluation on the request's goroutine, with the
-// bound as its context's deadline; a timer notices one still running long
-// after it (see overrun).
+// bound as its context's deadline. One inline evaluation at a time is
+// watched: its deadline sits in g.watched until it returns, and a later
+// evaluation that finds it overdue by overrun isolates the provider, which
+// catches one that never returns without a timer per evaluation.
 func (g *Gate) inline(ctx context.Context, flag string, ec openfeature.EvaluationContext) Decision {
 	bound, cancel := context.WithTimeoutCause(ctx, g.timeout, errBound)
-	stuck := time.AfterFunc(g.timeout+g.overrun(), g.onStuck)
+	deadline, _ := bound.Deadline()
+	watched := g.watched.Load()
+	switch {
+	case watched == 0:
+		watched = deadline.UnixNano()
+		if !g.watched.CompareAndSwap(0, watched) {
+			watched = 0
+		}
+	case time.Now().UnixNano()-watched > int64(g.overrun()):
+		g.startIsolating("a flag evaluation has been running for long after its deadline")
+		watched = 0
+	default:
+		watched = 0
+	}
 	d := g.call(bound, flag, ec)
-	stuck.Stop()
+	if watched != 0 {
+		g.watched.CompareAndSwap(watched, 0)
+	}
 	cancel()
 	switch {
 	case context.Cause(bound) == errBound: // a late answer is discarded
-		if deadline, _ := bound.Deadline(); time.Since(deadline) > g.overrun() {
+		if time.Since(deadline) > g.overrun() {
 			g.startIsolating("a flag evaluation answered long after its deadline")
 		}
 		return failed(TimeoutCode)

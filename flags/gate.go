@@ -33,7 +33,8 @@ type Options struct {
 	// provider's context; a later answer is discarded: off, code TIMEOUT.
 	// Zero means DefaultTimeout; a negative value disables the bound. A
 	// provider that overruns its deadline (by Timeout, at least 100 ms) is
-	// logged once and from then on isolated as with Isolate.
+	// logged once and from then on isolated as with Isolate: noticed when it
+	// answers, or by a later evaluation while it has not.
 	Timeout time.Duration
 	// Isolate runs every bounded evaluation on a goroutine of its own, for a
 	// provider known to ignore its context: no request then waits longer
@@ -138,8 +139,8 @@ type Gate struct {
 	flags   sync.Map      // name -> *Flag
 	closed  atomic.Bool
 
-	isolated atomic.Bool // evaluations run on goroutines of their own
-	onStuck  func()      // for the timer of each inline evaluation
+	isolated atomic.Bool  // evaluations run on goroutines of their own
+	watched  atomic.Int64 // deadline (Unix ns) of the inline evaluation watched, 0 for none (see inline)
 }
 
 // Flag is one flag of a [Gate], found by name once: evaluating it through
@@ -175,7 +176,6 @@ func NewGate(ev Evaluator, opts Options) *Gate {
 	g := &Gate{ev: ev, merge: !client, timeout: cmp.Or(opts.Timeout, DefaultTimeout),
 		log: cmp.Or(opts.Logger, slog.Default()), obs: opts.Observer}
 	g.isolated.Store(opts.Isolate)
-	g.onStuck = func() { g.startIsolating("a flag evaluation has been running for long after its deadline") }
 	if opts.KeepLastKnown > 0 {
 		g.lk = newByKey(opts.KeepLastKnown)
 	}
