@@ -51,23 +51,15 @@ func (g *Gate) resolve(ctx context.Context, flag string, ec openfeature.Evaluati
 func (g *Gate) inline(ctx context.Context, flag string, ec openfeature.EvaluationContext) Decision {
 	bound, cancel := context.WithTimeoutCause(ctx, g.timeout, errBound)
 	deadline, _ := bound.Deadline()
-	watched := g.watched.Load()
-	switch {
-	case watched == 0:
-		watched = deadline.UnixNano()
-		if !g.watched.CompareAndSwap(0, watched) {
-			watched = 0
+	watched := deadline.UnixNano()
+	if !g.watched.CompareAndSwap(0, watched) {
+		if w := g.watched.Load(); w != 0 && time.Since(time.Unix(0, w)) > g.overrun() {
+			g.startIsolating("a flag evaluation has been running for long after its deadline")
 		}
-	case time.Now().UnixNano()-watched > int64(g.overrun()):
-		g.startIsolating("a flag evaluation has been running for long after its deadline")
-		watched = 0
-	default:
 		watched = 0
 	}
 	d := g.call(bound, flag, ec)
-	if watched != 0 {
-		g.watched.CompareAndSwap(watched, 0)
-	}
+	g.watched.CompareAndSwap(watched, 0) // a no-op unless watched
 	cancel()
 	switch {
 	case context.Cause(bound) == errBound: // a late answer is discarded

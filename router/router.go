@@ -136,12 +136,9 @@ func New(routes []Route, cfg Config) (*Router, error) {
 	if rt.now == nil {
 		rt.now = time.Now
 	}
-	// Each pattern takes every method some route declares on rt.mux, and
-	// every method (Handle) on rt.others, which the other methods go to:
-	// its path answers 405 and HEAD itself either way. Registering only the
-	// declared methods keeps chi's method map per path small, and so cheap
-	// to look up on every request (docs/performance.md). chi's verdict on a
-	// pattern joins the other problems.
+	// Each pattern takes the methods some route declares on rt.mux, which
+	// keeps chi's method maps small (docs/performance.md), and every method
+	// on rt.others, for the rest. chi's verdict joins the other problems.
 	for _, r := range routes {
 		if i := methodIndex(r.Method); i >= 0 {
 			rt.declared |= 1 << i
